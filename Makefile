@@ -1,0 +1,45 @@
+# pathways: build, preview, publish and test the blog.
+# Every target creates the project virtualenv from requirements.txt when needed.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+READY := $(VENV)/.requirements-installed
+PORT ?= 8000
+
+.PHONY: html devserver serve new publish test lint format clean
+
+$(READY): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "pathways needs Python 3.11 or newer (set PYTHON=python3.x)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+html: $(READY)  ## Build the preview site into output/
+	$(PY) -m pathways build
+
+devserver serve: $(READY)  ## Preview on http://127.0.0.1:$(PORT)/, rebuilding on save
+	$(PY) -m pathways serve --port $(PORT)
+
+new: $(READY)  ## Start a draft post: make new TITLE="My post"
+	@test -n "$(TITLE)" || { echo 'Usage: make new TITLE="My post title"'; exit 2; }
+	@$(PY) -m pathways new "$(TITLE)"
+
+publish: $(READY)  ## Build the production site into output/
+	$(PY) -m pathways build --publish
+
+test: $(READY)  ## Run the whole test suite
+	$(PY) -m pytest
+
+lint: $(READY)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(READY)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+clean:
+	rm -rf output .output-* .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""pathways: the tools around a Pelican blog: building, previewing and writing posts."""

@@ -1,0 +1,85 @@
+"""The `pathways` command line: build, serve the preview, start a new post."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from pathways.build import BuildError, build_site, init_logging, load_settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PREVIEW_SETTINGS = PROJECT_ROOT / "pelicanconf.py"
+PUBLISH_SETTINGS = PROJECT_ROOT / "publishconf.py"
+
+
+def _settings_file(args: argparse.Namespace) -> Path:
+    if args.settings:
+        return Path(args.settings)
+    return PUBLISH_SETTINGS if getattr(args, "publish", False) else PREVIEW_SETTINGS
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    init_logging(verbose=args.verbose)
+    overrides = {"OUTPUT_PATH": str(Path(args.output).resolve())} if args.output else None
+    try:
+        output = build_site(_settings_file(args), overrides)
+    except BuildError as error:
+        print(f"Build failed: {error}\nThe previous site was left as it was.", file=sys.stderr)
+        return 1
+    print(f"Built the site into {output}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from pathways.preview import serve
+
+    settings_file = _settings_file(args)
+    serve(load_settings(settings_file), settings_file, args.host, args.port, args.liveport)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from pathways.newpost import create_post
+
+    settings = load_settings(_settings_file(args))
+    try:
+        path = create_post(args.title, settings, tags=args.tags, summary=args.summary)
+    except FileExistsError as error:
+        print(f"Not overwriting {error.filename}: a post with that slug exists.", file=sys.stderr)
+        return 1
+    except ValueError as error:
+        print(f"Cannot create the post: {error}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="pathways", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="build the site into the output folder")
+    build.add_argument("--publish", action="store_true", help="use publishconf.py")
+    build.add_argument("--settings", help="a Pelican settings file to use instead")
+    build.add_argument("--output", help="output folder (default: the settings' OUTPUT_PATH)")
+    build.add_argument("-v", "--verbose", action="store_true")
+    build.set_defaults(run=cmd_build)
+
+    serve = commands.add_parser("serve", help="preview with rebuild and live reload")
+    serve.add_argument("--settings", help="a Pelican settings file to use instead")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--liveport", type=int, default=35729)
+    serve.set_defaults(run=cmd_serve)
+
+    new = commands.add_parser("new", help="create a new draft post and print its path")
+    new.add_argument("title")
+    new.add_argument("--tags", default="", help="comma-separated tags")
+    new.add_argument("--summary", default="", help="one or two sentences for listings")
+    new.add_argument("--settings", help="a Pelican settings file to use instead")
+    new.set_defaults(run=cmd_new)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,83 @@
+"""Settings for building and previewing the site locally.
+
+`publishconf.py` imports everything here and overrides what production needs.
+"""
+
+AUTHOR = "Pathways"
+SITENAME = "Pathways"
+SITESUBTITLE = "Living with chronic illness and post-covid syndrome, one step at a time"
+SITEURL = ""
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+TIMEZONE = "America/New_York"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%B %-d, %Y"
+DEFAULT_CATEGORY = "Journal"
+
+ARTICLE_PATHS = ["posts"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {}
+# Comment files are read by the comments plugin, never as posts or pages.
+IGNORE_FILES = [".#*", "*~", ".*.swp", "comments"]
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["content_checks"]
+
+# Clean URLs: /posts/<slug>/, /<page-slug>/, /tags/<tag>/ …
+ARTICLE_URL = "posts/{slug}/"
+ARTICLE_SAVE_AS = "posts/{slug}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+TAG_URL = "tags/{slug}/"
+TAG_SAVE_AS = "tags/{slug}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = "category/{slug}/index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = "author/{slug}/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = "categories/index.html"
+AUTHORS_URL = "authors/"
+AUTHORS_SAVE_AS = "authors/index.html"
+# Translations are not used; keep their URLs out of the way of real ones.
+ARTICLE_LANG_SAVE_AS = ""
+PAGE_LANG_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Preview shows drafts (marked as such) so the writer can read them in place.
+SHOW_DRAFTS = True
+
+TYPOGRIFY = True
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+
+# No feeds in preview: their links would point at the live domain.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# Where "Post a Comment" sends readers until a comment service is configured.
+COMMENTS_EMAIL = ""

@@ -1,0 +1,26 @@
+"""Settings for the production build: `make publish` builds with these.
+
+Everything in `pelicanconf.py` applies unless overridden here.
+"""
+
+import os
+import sys
+
+sys.path.append(os.path.dirname(__file__))
+from pelicanconf import *  # noqa: F403
+
+# The one place the live address is set; every URL and feed link derives from it.
+SITEURL = "https://pathways.example.org"
+RELATIVE_URLS = False
+
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
+TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
+RSS_FEED_SUMMARY_ONLY = False
+
+# Drafts are never written in production.
+SHOW_DRAFTS = False
+DRAFT_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""

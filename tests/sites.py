@@ -1,0 +1,66 @@
+"""Helpers that build real sites with the project's settings, theme and plugins."""
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_pathways(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run the `pathways` command line as a user would, capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "pathways", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def write_settings(folder: Path, content: Path, *, publish: bool = False, **extra: object) -> Path:
+    """A settings file that uses the project's settings with `content` as the content folder."""
+    base = "publishconf" if publish else "pelicanconf"
+    lines = [
+        "import sys",
+        f"sys.path.insert(0, {str(ROOT)!r})",
+        f"from {base} import *",
+        f"PATH = {str(content)!r}",
+        f"THEME = {str(ROOT / 'theme')!r}",
+        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]",
+        f"OUTPUT_PATH = {str(folder / 'output')!r}",
+    ]
+    lines += [f"{name} = {value!r}" for name, value in extra.items()]
+    path = folder / ("site_publish.py" if publish else "site_preview.py")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_post(content: Path, name: str, text: str) -> Path:
+    path = content / "posts" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+def post(title: str, date: str = "2024-01-02 10:00+00:00", body: str = "Hello.", **meta) -> str:
+    """The text of a post file with the given front matter."""
+    lines = [f"Title: {title}", f"Date: {date}"]
+    lines += [f"{key.replace('_', '-').capitalize()}: {value}" for key, value in meta.items()]
+    return "\n".join(lines) + "\n\n" + body + "\n"
+
+
+def build(settings: Path) -> subprocess.CompletedProcess:
+    return run_pathways("build", "--settings", str(settings))
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def text(element) -> str:
+    """What a reader sees of an element, with runs of spaces (non-breaking too) as one space."""
+    return " ".join(element.get_text().split())
