@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 READY := $(VENV)/.requirements-installed
+# The Nu HTML checker used by the tests comes from npm (package-lock.json), when npm is present.
+CHECKERS := node_modules/.installed
 PORT ?= 8000
 
 .PHONY: html devserver serve new publish test lint format clean
@@ -16,6 +18,10 @@ $(READY): requirements.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
+
+$(CHECKERS): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: HTML validation tests will be skipped"; fi
 
 html: $(READY)  ## Build the preview site into output/
 	$(PY) -m pathways build
@@ -30,7 +36,7 @@ new: $(READY)  ## Start a draft post: make new TITLE="My post"
 publish: $(READY)  ## Build the production site into output/
 	$(PY) -m pathways build --publish
 
-test: $(READY)  ## Run the whole test suite
+test: $(READY) $(CHECKERS)  ## Run the whole test suite
 	$(PY) -m pytest
 
 lint: $(READY)

@@ -7,6 +7,16 @@ AUTHOR = "Pathways"
 SITENAME = "Pathways"
 SITESUBTITLE = "Living with chronic illness and post-covid syndrome, one step at a time"
 SITEURL = ""
+# The short profile in the sidebar's "About" box (plain text).
+PROFILE_TEXT = (
+    "I write about chronic illness, post-covid syndrome and the treatments I try, "
+    "from my own experience."
+)
+# Share links under each post: plain links, nothing loads until a reader clicks one.
+SHARE_LINKS = ["email", "bluesky", "facebook"]
+# Browser bar colour for the light and dark schemes.
+THEME_COLOR_LIGHT = "#fffdf8"
+THEME_COLOR_DARK = "#141619"
 
 PATH = "content"
 OUTPUT_PATH = "output"
@@ -24,7 +34,7 @@ EXTRA_PATH_METADATA = {}
 IGNORE_FILES = [".#*", "*~", ".*.swp", "comments"]
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_checks"]
+PLUGINS = ["content_checks", "reading_time", "neighbors", "sitemap_robots", "accessible_code"]
 
 # Clean URLs: /posts/<slug>/, /<page-slug>/, /tags/<tag>/ …
 ARTICLE_URL = "posts/{slug}/"
@@ -47,6 +57,10 @@ CATEGORIES_URL = "categories/"
 CATEGORIES_SAVE_AS = "categories/index.html"
 AUTHORS_URL = "authors/"
 AUTHORS_SAVE_AS = "authors/index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
+MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = "archives/{date:%Y}/{date:%m}/index.html"
 # Translations are not used; keep their URLs out of the way of real ones.
 ARTICLE_LANG_SAVE_AS = ""
 PAGE_LANG_SAVE_AS = ""

@@ -1,0 +1,79 @@
+"""Shared fixtures: a built fixture site, a local HTTP server for it, and headless Chromium."""
+
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.sites import ROOT, build, write_settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _build_fixture_site(folder: Path, *, publish: bool) -> Path:
+    """The shipped content plus a post that uses every feature, built with the project theme."""
+    content = folder / "content"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copy(FIXTURES / "everything.md", content / "posts" / "everything.md")
+    result = build(write_settings(folder, content, publish=publish))
+    assert result.returncode == 0, result.stderr
+    return folder / "output"
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    return _build_fixture_site(tmp_path_factory.mktemp("fixture-site"), publish=False)
+
+
+@pytest.fixture(scope="session")
+def production_site(tmp_path_factory) -> Path:
+    return _build_fixture_site(tmp_path_factory.mktemp("production-site"), publish=True)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(fixture_site: Path) -> Iterator[str]:
+    """The fixture site served over HTTP on 127.0.0.1, as a static host would."""
+    handler = functools.partial(_QuietHandler, directory=str(fixture_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: apt-get install chromium chromium-driver")
+        pytest.skip("browser tests need Debian's chromium package (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()

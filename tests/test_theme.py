@@ -1,0 +1,198 @@
+"""The theme's HTML: page parts, head metadata, privacy, weight, validity, sitemap and robots."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.sites import ROOT, build, post, soup, text, write_post, write_settings
+
+SITEURL = "https://pathways.example.org"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_page_has_header_navigation_sidebar_and_footer(fixture_site):
+    for path in html_files(fixture_site):
+        page = soup(path)
+        nav = [text(a) for a in page.select("nav.site-nav a")]
+        assert nav[0] == "Home" and {"Archive", "Tags", "Subscribe"} <= set(nav), path
+        assert page.select_one(".site-title") and page.select_one(".tagline"), path
+        assert page.select_one("aside.sidebar #subscribe"), path
+        assert "\u00a9" in text(page.select_one("footer.site-footer")), path
+        assert page.select_one("a.skip-link[href='#main']"), path
+
+
+def test_sidebar_has_about_tags_with_counts_and_a_collapsible_archive(fixture_site):
+    sidebar = soup(fixture_site / "index.html").select_one("aside.sidebar")
+    assert "from my own experience" in text(sidebar.select_one("#about-title").parent)
+    labels = {text(li) for li in sidebar.select(".label-list li")}
+    assert "ketamine (2)" in labels and "guide (1)" in labels
+    years = sidebar.select(".archive-tree > li > details")
+    assert [text(d.summary) for d in years] == ["2024 (1)", "2023 (1)"]
+    assert years[0].has_attr("open") and not years[1].has_attr("open")
+    may = years[1].select_one("a")
+    assert text(may) == "May" and may["href"] == "/archives/2023/05/"
+    month_page = soup(fixture_site / "archives" / "2023" / "05" / "index.html")
+    assert text(month_page.find("h1")) == "Posts from May 2023"
+    assert [text(a) for a in month_page.select("main .link-list a")] == ["Ketamine"]
+
+
+def test_home_lists_posts_with_date_reading_time_summary_and_tags(fixture_site):
+    first = soup(fixture_site / "index.html").select(".post-summary")[0]
+    assert text(first.select_one(".post-summary-title")) == "Everything in one post"
+    assert first.find("time")["datetime"].startswith("2024-02-10")
+    assert re.search(r"\d+ min read", text(first.select_one(".post-meta")))
+    assert "code, footnotes" in text(first.select_one(".summary"))
+    assert [text(a) for a in first.select(".tags a")] == ["guide", "ketamine"]
+
+
+def test_article_shows_updated_date_reading_time_and_neighbours(fixture_site):
+    page = soup(fixture_site / "posts" / "everything-in-one-post" / "index.html")
+    meta = text(page.select_one(".post-header .post-meta"))
+    assert "February 10, 2024" in meta and "(updated March 1, 2024)" in meta
+    assert "1 min read" in meta
+    nav = page.select_one("nav.post-nav")
+    assert text(nav.select_one(".older a")) == "Older post Ketamine"
+    assert nav.select_one(".older a")["href"] == "/posts/ketamine/"
+    assert not nav.select_one(".newer")
+    older = soup(fixture_site / "posts" / "ketamine" / "index.html").select_one("nav.post-nav")
+    assert text(older.select_one(".newer a")) == "Newer post Everything in one post"
+    assert older.select_one(".home a")["href"] == "/"
+
+
+def test_ketamine_post_reading_time_matches_its_length(fixture_site):
+    page = soup(fixture_site / "posts" / "ketamine" / "index.html")
+    words = len(text(page.select_one(".post-body")).split())
+    minutes = int(re.search(r"(\d+) min read", text(page.select_one(".post-meta"))).group(1))
+    assert 3 <= minutes == -(-words // 220)
+
+
+def test_share_links_are_plain_links(production_site):
+    share = soup(production_site / "posts" / "ketamine" / "index.html").select_one(".share")
+    links = {text(a): a["href"] for a in share.select("a")}
+    assert set(links) == {"Email", "Bluesky", "Facebook"}
+    assert links["Email"].startswith("mailto:?subject=Ketamine")
+    for href in links.values():
+        assert f"{SITEURL}/posts/ketamine/" in unquote(href)
+        assert "://pathways" not in href
+    assert not share.select("script, iframe, img")
+
+
+def test_article_head_has_description_canonical_social_and_json_ld(production_site):
+    page = soup(production_site / "posts" / "ketamine" / "index.html")
+    url = f"{SITEURL}/posts/ketamine/"
+    assert text(page.title) == "Ketamine · Pathways"
+    description = page.select_one("meta[name=description]")["content"]
+    assert description.startswith("Why I started ketamine infusions")
+    assert page.select_one("link[rel=canonical]")["href"] == url
+    og = {m["property"]: m["content"] for m in page.select("meta[property^='og:']")}
+    assert og["og:type"] == "article" and og["og:url"] == url
+    assert og["og:title"] == "Ketamine · Pathways" and og["og:description"] == description
+    assert page.select_one("meta[name='twitter:card']")["content"] == "summary"
+    data = json.loads(page.select_one("script[type='application/ld+json']").string)
+    assert data["@type"] == "BlogPosting" and data["headline"] == "Ketamine"
+    assert data["datePublished"] == "2023-05-18T20:00:00-04:00"
+    assert data["url"] == url
+    feeds = {link["type"] for link in page.select("link[rel=alternate]")}
+    assert feeds == {"application/atom+xml", "application/rss+xml"}
+    assert page.select_one("link[rel=icon]")["href"].startswith(SITEURL)
+    assert len(page.select("meta[name=theme-color]")) == 2
+
+
+def test_quotes_in_summaries_do_not_break_attributes(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "q.md", post('Say "hi"', summary='She said "stop" & <left>'))
+    assert build(write_settings(tmp_path, content)).returncode == 0
+    page = soup(tmp_path / "output" / "posts" / "say-hi" / "index.html")
+    assert "stop" in page.select_one("meta[name=description]")["content"]
+    assert page.select_one("meta[property='og:title']")["content"].startswith("Say")
+    assert json.loads(page.select_one("script[type='application/ld+json']").string)
+
+
+def test_no_page_loads_anything_from_another_site(production_site):
+    """Every resource a browser fetches by itself comes from the site: no fonts, CDNs, trackers."""
+    site = urlparse(SITEURL).netloc
+    for path in html_files(production_site):
+        page = soup(path)
+        fetched = [el.get("src") for el in page.find_all(src=True)]
+        fetched += [el.get("srcset") for el in page.find_all(srcset=True)]
+        fetched += [
+            link["href"]
+            for link in page.find_all("link", href=True)
+            if not {"alternate", "canonical"} & set(link.get("rel", []))
+        ]
+        fetched += [el["data"] for el in page.find_all("object", data=True)]
+        assert not page.find_all(["iframe", "embed"]), path
+        for style in page.find_all(style=True) + page.find_all("style"):
+            fetched += CSS_URL.findall(style.get("style") or style.string or "")
+        for url in fetched:
+            assert urlparse(url).netloc in ("", site), f"{path}: {url}"
+    for css in production_site.rglob("*.css"):
+        for url in CSS_URL.findall(css.read_text(encoding="utf-8")):
+            assert urlparse(url).netloc in ("", site), f"{css}: {url}"
+        assert "@font-face" not in css.read_text(encoding="utf-8")
+
+
+def test_article_page_weighs_at_most_50_kb(production_site):
+    page_path = production_site / "posts" / "ketamine" / "index.html"
+    page = soup(page_path)
+    assets = [link["href"] for link in page.select("link[rel=stylesheet]")]
+    assets += [script["src"] for script in page.select("script[src]")]
+    total = page_path.stat().st_size
+    for url in assets:
+        total += (production_site / urlparse(url).path.lstrip("/")).stat().st_size
+    assert total <= 50 * 1024, total
+
+
+def test_sitemap_and_robots_only_in_production(fixture_site, production_site):
+    assert not (fixture_site / "sitemap.xml").exists()
+    assert not (fixture_site / "robots.txt").exists()
+    robots = (production_site / "robots.txt").read_text()
+    assert f"Sitemap: {SITEURL}/sitemap.xml" in robots
+    sitemap = BeautifulSoup((production_site / "sitemap.xml").read_text(), "xml")
+    locations = {loc.get_text() for loc in sitemap.find_all("loc")}
+    assert locations == {
+        f"{SITEURL}/",
+        f"{SITEURL}/posts/ketamine/",
+        f"{SITEURL}/posts/everything-in-one-post/",
+        f"{SITEURL}/about/",
+        f"{SITEURL}/writing-guide/",
+    }
+
+
+def test_not_found_page_offers_recent_posts_and_ways_on(fixture_site):
+    page = soup(fixture_site / "404.html")
+    main = page.find("main")
+    assert [text(a) for a in main.select(".link-list a")][:2] == [
+        "Everything in one post",
+        "Ketamine",
+    ]
+    assert main.select_one("a[href='/archives/']") and main.select_one("a[href='/tags/']")
+    assert page.select_one("meta[name=robots]")["content"] == "noindex"
+
+
+@pytest.mark.parametrize("site", ["fixture_site", "production_site"])
+def test_every_page_passes_the_nu_html_checker(request, site):
+    if not (VNU.exists() and shutil.which("java")):
+        if os.environ.get("CI"):
+            pytest.fail("the Nu HTML checker needs Java and `npm ci` (make test does both)")
+        pytest.skip("the Nu HTML checker needs Java and node_modules/vnu-jar (npm ci)")
+    output = request.getfixturevalue(site)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--skip-non-html", "--errors-only", str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
