@@ -56,8 +56,8 @@ def test_production_build_never_contains_drafts(tmp_path, content):
 
 def test_article_shows_other_recent_posts(tmp_path, content):
     output = built(tmp_path, content)
-    aside = soup(output / "posts" / "first-steps" / "index.html").select_one("aside")
-    assert [text(a) for a in aside.find_all("a")] == ["Second thoughts"]
+    widget = soup(output / "posts" / "first-steps" / "index.html").select_one(".popular-posts")
+    assert [text(a) for a in widget.find_all("a")] == ["Second thoughts"]
 
 
 def test_index_paginates_with_newer_and_older_links(tmp_path):
