@@ -34,7 +34,14 @@ EXTRA_PATH_METADATA = {}
 IGNORE_FILES = [".#*", "*~", ".*.swp", "comments"]
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_checks", "reading_time", "neighbors", "sitemap_robots", "accessible_code"]
+PLUGINS = [
+    "content_checks",
+    "reading_time",
+    "neighbors",
+    "comments",
+    "sitemap_robots",
+    "accessible_code",
+]
 
 # Clean URLs: /posts/<slug>/, /<page-slug>/, /tags/<tag>/ …
 ARTICLE_URL = "posts/{slug}/"
@@ -93,5 +100,11 @@ TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
-# Where "Post a Comment" sends readers until a comment service is configured.
+# Comments (see README, "Comments"). The form posts to COMMENTS_ENDPOINT, the address of the
+# comment service (`make comments`); without one, "Post a Comment" is a mailto: link to
+# COMMENTS_EMAIL.
+COMMENTS_ENDPOINT = ""
 COMMENTS_EMAIL = ""
+COMMENTS_MAX_DEPTH = 3
+COMMENTS_STRICT = False
+COMMENTS_DB = "comments.sqlite3"

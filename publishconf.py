@@ -20,6 +20,9 @@ CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
 TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
 RSS_FEED_SUMMARY_ONLY = False
 
+# A comment file with a problem fails the production build instead of being left out.
+COMMENTS_STRICT = True
+
 # Drafts are never written in production.
 SHOW_DRAFTS = False
 DRAFT_SAVE_AS = ""

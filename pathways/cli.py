@@ -1,4 +1,4 @@
-"""The `pathways` command line: build, serve the preview, start a new post."""
+"""The `pathways` command line: build, preview, new posts, comments."""
 
 import argparse
 import sys
@@ -53,6 +53,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_comments(args: argparse.Namespace) -> int:
+    from pathways import comments_cli
+
+    return comments_cli.run(args, _settings_file(args))
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="pathways", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
@@ -77,6 +83,10 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--summary", default="", help="one or two sentences for listings")
     new.add_argument("--settings", help="a Pelican settings file to use instead")
     new.set_defaults(run=cmd_new)
+
+    from pathways.comments_cli import add_parser
+
+    add_parser(commands).set_defaults(run=cmd_comments)
     return top
 
 

@@ -1,0 +1,71 @@
+/* "Post a Comment" enhancements. Without JavaScript the form posts normally and Reply links
+   open the comment service's reply page; with it, replies fill in the form on this page and
+   the comment is sent without leaving it. */
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-comment-form]");
+  if (!form || !window.fetch) {
+    return;
+  }
+  var loadedAt = Date.now();
+  var parent = form.elements.parent;
+  var replying = form.querySelector(".replying-to");
+  var status = form.querySelector(".form-status");
+  var body = form.elements.body;
+
+  function cancelReply() {
+    parent.value = "";
+    replying.hidden = true;
+    replying.textContent = "";
+  }
+
+  document.querySelectorAll("a[data-reply-to]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      parent.value = link.getAttribute("data-reply-to");
+      replying.textContent = "Replying to " + link.getAttribute("data-reply-author") + ". ";
+      var cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.className = "link-button";
+      cancel.textContent = "Cancel reply";
+      cancel.addEventListener("click", function () {
+        cancelReply();
+        body.focus();
+      });
+      replying.appendChild(cancel);
+      replying.hidden = false;
+      body.focus();
+    });
+  });
+
+  form.addEventListener("submit", function (event) {
+    form.elements.elapsed.value = String(Date.now() - loadedAt);
+    event.preventDefault();
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    status.textContent = "Sending…";
+    fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) {
+            throw new Error((data.errors || ["The comment could not be sent."]).join(" "));
+          }
+          form.reset();
+          cancelReply();
+          status.textContent = data.message;
+        });
+      })
+      .catch(function (error) {
+        var reason = error && error.message ? error.message : "";
+        status.textContent = (reason || "The comment could not be sent.") +
+          " Your text is still in the form.";
+      })
+      .then(function () {
+        button.disabled = false;
+      });
+  });
+})();
