@@ -57,6 +57,7 @@ class ServiceConfig:
     min_seconds: float = 3.0
     max_links: int = 3
     trust_proxy: bool = False
+    busy_timeout: float = 5.0
     smtp: dict[str, Any] = field(default_factory=dict)
 
 
@@ -141,7 +142,7 @@ class CommentService:
 
     def __init__(self, config: ServiceConfig) -> None:
         self.config = config
-        self.store = CommentStore(config.db_path)
+        self.store = CommentStore(config.db_path, busy_timeout=config.busy_timeout)
         self.posts = PostIndex(config.site_dir / config.index_path)
         self.allowed = {origin_of(origin) for origin in config.allowed_origins} - {""}
 

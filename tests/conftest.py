@@ -23,14 +23,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 FIXTURES = Path(__file__).parent / "fixtures"
+# Where the fixture site's comment form posts; nothing listens there in page tests.
+COMMENTS_URL = "http://127.0.0.1:9"
 
 
 def _build_fixture_site(folder: Path, *, publish: bool) -> Path:
-    """The shipped content plus a post that uses every feature, built with the project theme."""
+    """The shipped content plus a post that uses every feature (and has comments)."""
     content = folder / "content"
     shutil.copytree(ROOT / "content", content)
     shutil.copy(FIXTURES / "everything.md", content / "posts" / "everything.md")
-    result = build(write_settings(folder, content, publish=publish))
+    shutil.copytree(FIXTURES / "comments", content / "comments", dirs_exist_ok=True)
+    settings = write_settings(folder, content, publish=publish, COMMENTS_ENDPOINT=COMMENTS_URL)
+    result = build(settings)
     assert result.returncode == 0, result.stderr
     return folder / "output"
 

@@ -1,5 +1,7 @@
 """Helpers that build real sites with the project's settings, theme and plugins."""
 
+import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -10,13 +12,14 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_pathways(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def run_pathways(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run the `pathways` command line as a user would, capturing its output."""
     return subprocess.run(
         [sys.executable, "-m", "pathways", *args],
-        cwd=cwd,
+        cwd=ROOT,
         capture_output=True,
         text=True,
+        env={**os.environ, **(env or {})},
         check=False,
     )
 
@@ -64,3 +67,10 @@ def soup(path: Path) -> BeautifulSoup:
 def text(element) -> str:
     """What a reader sees of an element, with runs of spaces (non-breaking too) as one space."""
     return " ".join(element.get_text().split())
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

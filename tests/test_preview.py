@@ -1,6 +1,5 @@
 """`pathways serve` (`make devserver`): serves on 127.0.0.1, rebuilds on save, reloads the page."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -9,13 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sites import ROOT, post, write_post, write_settings
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.sites import ROOT, free_port, post, write_post, write_settings
 
 
 def fetch(url: str) -> str:
