@@ -9,7 +9,7 @@ READY := $(VENV)/.requirements-installed
 CHECKERS := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: html devserver serve new publish test lint format clean
+.PHONY: html devserver serve new publish comments test bench lint format clean
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -37,8 +37,14 @@ new: $(READY)  ## Start a draft post: make new TITLE="My post"
 publish: $(READY)  ## Build the production site into output/
 	$(PY) -m pathways build --publish
 
+comments: $(READY)  ## Run the comment service on 127.0.0.1:8081
+	$(PY) -m pathways comments serve
+
 test: $(READY) $(CHECKERS)  ## Run the whole test suite
 	$(PY) -m pytest
+
+bench: $(READY)  ## Benchmarks (printed figures; never part of the tests)
+	$(PY) bench/comment_service.py
 
 lint: $(READY)
 	$(PY) -m ruff check .
