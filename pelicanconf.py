@@ -39,6 +39,7 @@ PLUGINS = [
     "reading_time",
     "neighbors",
     "comments",
+    "popular_posts",
     "sitemap_robots",
     "accessible_code",
 ]
@@ -108,3 +109,11 @@ COMMENTS_EMAIL = ""
 COMMENTS_MAX_DEPTH = 3
 COMMENTS_STRICT = False
 COMMENTS_DB = "comments.sqlite3"
+
+# Popular Posts (see README, "Popular Posts"). Sources are globs, relative to content/ unless
+# absolute. The preview ranks from a small sample log; point this at your server's logs.
+POPULAR_POSTS_SOURCES = ["data/sample-access.log"]
+POPULAR_POSTS_WINDOWS = ["30d", "365d", "all"]
+POPULAR_POSTS_TODAY = "2023-06-30"
+# Count views with a cookieless beacon to the comment service (off: no request is made).
+POPULAR_POSTS_BEACON = False

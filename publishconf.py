@@ -27,3 +27,8 @@ COMMENTS_STRICT = True
 SHOW_DRAFTS = False
 DRAFT_SAVE_AS = ""
 DRAFT_LANG_SAVE_AS = ""
+
+# Views for Popular Posts: your web server's logs (or CSV exports), e.g.
+# ["/var/log/nginx/access.log*"]. With none, the widget shows the most discussed posts.
+POPULAR_POSTS_SOURCES = []
+POPULAR_POSTS_TODAY = None

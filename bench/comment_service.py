@@ -91,7 +91,9 @@ def main() -> None:
             latencies: list[float] = []
             failures: list[int] = []
             threads = [
-                threading.Thread(target=client, args=(args.port, args.requests, latencies, failures))
+                threading.Thread(
+                    target=client, args=(args.port, args.requests, latencies, failures)
+                )
                 for _ in range(args.clients)
             ]
             started = time.perf_counter()

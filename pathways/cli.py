@@ -1,4 +1,4 @@
-"""The `pathways` command line: build, preview, new posts, comments."""
+"""The `pathways` command line: build, preview, new posts, comments, views."""
 
 import argparse
 import sys
@@ -59,6 +59,12 @@ def cmd_comments(args: argparse.Namespace) -> int:
     return comments_cli.run(args, _settings_file(args))
 
 
+def cmd_views(args: argparse.Namespace) -> int:
+    from pathways import views_cli
+
+    return views_cli.run(args, _settings_file(args))
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="pathways", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
@@ -87,6 +93,10 @@ def parser() -> argparse.ArgumentParser:
     from pathways.comments_cli import add_parser
 
     add_parser(commands).set_defaults(run=cmd_comments)
+
+    from pathways.views_cli import add_parser as add_views_parser
+
+    add_views_parser(commands).set_defaults(run=cmd_views)
     return top
 
 

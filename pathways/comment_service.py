@@ -1,4 +1,4 @@
-"""The comment service: receives "Post a Comment" forms for the static site.
+"""The comment service: receives "Post a Comment" forms (and optional view beacons).
 
 A small Starlette app. It checks each submission (origin, size, encoding, fields, the post
 and parent exist), quietly keeps obvious spam aside, rate-limits per client, stores the
@@ -7,6 +7,7 @@ the post ("Your comment is awaiting moderation."). With JavaScript the theme sub
 place and gets JSON instead of the redirect.
 """
 
+import io
 import json
 import logging
 import re
@@ -30,11 +31,14 @@ from starlette.routing import Route
 
 from pathways.comment_store import CommentStore
 from pathways.comments import MAX_BODY, Comment, CommentError, make_comment
+from pathways.view_sources import REPEAT_WINDOW, is_bot, normalise_path
+from pathways.view_store import ViewStore
 
 logger = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 4 * MAX_BODY + 4096
 MAX_EMAIL = 254
+MAX_BEACON_BYTES = 2048
 FIELDS = ("post", "parent", "author", "email", "website", "body", "homepage", "elapsed")
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 PENDING_MESSAGE = "Thank you! Your comment is awaiting moderation."
@@ -68,17 +72,46 @@ class PostIndex:
         self.path = path
         self._stamp: float | None = None
         self._posts: dict[str, dict] = {}
+        self._paths: dict[str, str] = {}
 
-    def get(self, slug: str) -> dict | None:
+    def _load(self) -> dict[str, dict]:
         try:
             stamp = self.path.stat().st_mtime
         except OSError:
             logger.warning("no comment index at %s: build the site first", self.path)
-            return None
+            return {}
         if stamp != self._stamp:
             self._posts = json.loads(self.path.read_text(encoding="utf-8")).get("posts", {})
+            self._paths = {
+                normalise_path("/" + post["url"]): slug for slug, post in self._posts.items()
+            }
             self._stamp = stamp
-        return self._posts.get(slug)
+        return self._posts
+
+    def get(self, slug: str) -> dict | None:
+        return self._load().get(slug)
+
+    def slug_for_path(self, path: str) -> str | None:
+        self._load()
+        return self._paths.get(path)
+
+
+class RecentViews:
+    """Remembers, in memory only, which client saw which post in the last 30 minutes."""
+
+    def __init__(self, window: float = REPEAT_WINDOW) -> None:
+        self.window = window
+        self.seen_at: dict[tuple[str, str], float] = {}
+
+    def seen(self, client: str, slug: str) -> bool:
+        now = time.monotonic()
+        if len(self.seen_at) > 100_000:
+            self.seen_at = {k: t for k, t in self.seen_at.items() if now - t < self.window}
+        previous = self.seen_at.get((client, slug))
+        if previous is not None and now - previous < self.window:
+            return True
+        self.seen_at[(client, slug)] = now
+        return False
 
 
 class JsonLogFormatter(logging.Formatter):
@@ -145,6 +178,8 @@ class CommentService:
         self.store = CommentStore(config.db_path, busy_timeout=config.busy_timeout)
         self.posts = PostIndex(config.site_dir / config.index_path)
         self.allowed = {origin_of(origin) for origin in config.allowed_origins} - {""}
+        self.views = ViewStore(config.db_path, busy_timeout=config.busy_timeout)
+        self.recent_views = RecentViews()
 
     def app(self) -> Starlette:
         return Starlette(
@@ -152,6 +187,8 @@ class CommentService:
                 Route("/comments", self.submit, methods=["POST"]),
                 Route("/form", self.reply_form, methods=["GET"]),
                 Route("/health", self.health, methods=["GET"]),
+                Route("/views", self.count_view, methods=["POST"]),
+                Route("/views.csv", self.export_views, methods=["GET"]),
             ]
         )
 
@@ -338,6 +375,30 @@ class CommentService:
         except sqlite3.Error as error:
             return JSONResponse({"status": "error", "error": str(error)}, status_code=503)
         return JSONResponse({"status": "ok", "pending": pending})
+
+    async def count_view(self, request: Request) -> Response:
+        """The view beacon: one count per post, client and 30 minutes; nothing about the
+        reader is stored. Always answers 204, so it tells a bot nothing."""
+        origin = request.headers.get("origin")
+        body = (await request.body())[:MAX_BEACON_BYTES]
+        agent = request.headers.get("user-agent", "")
+        if (origin is None or origin_of(origin) in self.allowed) and not is_bot(agent):
+            path = normalise_path(body.decode("utf-8", "replace").strip())
+            slug = self.posts.slug_for_path(path)
+            if slug is not None and not self.recent_views.seen(self.client(request), slug):
+                try:
+                    await run_in_threadpool(self.views.add, path, datetime.now(UTC).date())
+                except sqlite3.OperationalError as error:
+                    logger.warning(
+                        "view not counted", extra={"event": "view-error", "error": str(error)}
+                    )
+        return Response(status_code=204, headers=self.cors_headers(request))
+
+    async def export_views(self, request: Request) -> Response:
+        """Daily counts as the plain `path,date,views` CSV that Popular Posts reads."""
+        stream = io.StringIO()
+        await run_in_threadpool(self.views.export_csv, stream)
+        return Response(stream.getvalue(), media_type="text/csv; charset=utf-8")
 
     def notify(self, comment: Comment, post: dict) -> None:
         """E-mail the writer about a new pending comment; a failure is logged, never fatal."""
