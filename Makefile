@@ -45,6 +45,7 @@ test: $(READY) $(CHECKERS)  ## Run the whole test suite
 
 bench: $(READY)  ## Benchmarks (printed figures; never part of the tests)
 	$(PY) bench/comment_service.py
+	$(PY) bench/view_logs.py
 
 lint: $(READY)
 	$(PY) -m ruff check .

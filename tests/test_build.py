@@ -54,10 +54,11 @@ def test_production_build_never_contains_drafts(tmp_path, content):
     ]
 
 
-def test_article_shows_other_recent_posts(tmp_path, content):
+def test_sidebar_lists_recent_posts_without_view_data(tmp_path, content):
     output = built(tmp_path, content)
     widget = soup(output / "posts" / "first-steps" / "index.html").select_one(".popular-posts")
-    assert [text(a) for a in widget.find_all("a")] == ["Second thoughts"]
+    assert text(widget.h2) == "Recent posts"
+    assert [text(a) for a in widget.find_all("a")] == ["Second thoughts", "First steps"]
 
 
 def test_index_paginates_with_newer_and_older_links(tmp_path):

@@ -25,7 +25,7 @@ FIRST_IMAGE = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
 def _thumbnail(article: Any) -> str | None:
     if getattr(article, "image", None):
         return article.image
-    match = FIRST_IMAGE.search(article._content or "")
+    match = FIRST_IMAGE.search(article.content or "")
     return match.group(1) if match else None
 
 

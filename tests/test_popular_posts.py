@@ -1,0 +1,345 @@
+"""Popular Posts: counting rules on small logs and CSVs with known answers, windows, rankings,
+the widget's HTML for each setting, the honest fallback, bad input and the report command."""
+
+import gzip
+import sqlite3
+import urllib.request
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pathways.comment_service import ServiceConfig, create_app
+from pathways.popularity import Candidate, rank
+from pathways.view_sources import read_sources
+from tests.servers import ServiceThread
+from tests.sites import build, post, run_pathways, soup, text, write_post, write_settings
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
+PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 Mobile"
+GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+POSTS = {"/posts/first": "first", "/posts/second": "second", "/2019/05/first.html": "first"}
+
+
+def hit(ip, when, target, status=200, agent=BROWSER, method="GET"):
+    """A combined-format line; `when` like '10/Jun/2024:10:00:00'."""
+    return f'{ip} - - [{when} +0000] "{method} {target} HTTP/1.1" {status} 512 "-" "{agent}"\n'
+
+
+def write_log(path: Path, lines: list[str], *, gzipped: bool = False) -> Path:
+    data = "".join(lines).encode()
+    path.write_bytes(gzip.compress(data) if gzipped else data)
+    return path
+
+
+def test_counting_rules_on_an_access_log(tmp_path):
+    log = write_log(
+        tmp_path / "access.log",
+        [
+            hit("1.1.1.1", "10/Jun/2024:10:00:00", "/posts/first/"),
+            hit("1.1.1.1", "10/Jun/2024:10:10:00", "/posts/first/index.html"),  # repeat
+            hit("1.1.1.1", "10/Jun/2024:10:31:00", "/posts/first/?utm_source=x"),  # after 30 min
+            hit("2.2.2.2", "10/Jun/2024:11:00:00", "/posts/first", agent=PHONE),
+            hit("3.3.3.3", "10/Jun/2024:11:00:00", "/posts/first/", agent=GOOGLEBOT),
+            hit("4.4.4.4", "10/Jun/2024:11:00:00", "/posts/first/", agent="-"),
+            hit("5.5.5.5", "10/Jun/2024:12:00:00", "/posts/first/", method="POST"),
+            hit("5.5.5.5", "10/Jun/2024:12:00:00", "/posts/first/", status=404),
+            hit("5.5.5.5", "10/Jun/2024:12:00:00", "/posts/first/", status=304),  # revalidated
+            hit("6.6.6.6", "11/Jun/2024:09:00:00", "/2019/05/first.html?m=1"),  # old URL
+            hit("6.6.6.6", "11/Jun/2024:09:00:00", "/wp-login.php"),
+            hit("7.7.7.7", "11/Jun/2024:09:00:00", "/posts/second/"),
+            hit("7.7.7.7", "11/Jan/1970:09:00:00", "/posts/second/"),  # absurd date
+            # the next three are unparseable; the last is the common format, with no agent
+            "\x00\x01\x02 binary garbage\n",
+            "x" * 20000 + "\n",
+            '1.2.3.4 - - [10/Jun/2024:10:00:00 +0000] "GET /posts/first/ HTTP/1.1" 200 -\n',
+        ],
+    )
+    counts, stats = read_sources([str(log)], POSTS.get)
+    assert counts == Counter(
+        {
+            ("first", date(2024, 6, 10)): 5,
+            ("first", date(2024, 6, 11)): 1,
+            ("second", date(2024, 6, 11)): 1,
+        }
+    )
+    assert (stats.read, stats.counted, stats.bots, stats.repeats) == (16, 7, 2, 1)
+    assert (stats.not_views, stats.unmatched, stats.unparseable) == (2, 1, 3)
+
+
+def test_rotated_and_gzipped_logs_are_read_oldest_first(tmp_path):
+    write_log(
+        tmp_path / "access.log.2.gz",
+        [hit("1.1.1.1", "01/Jun/2024:10:00:00", "/posts/first/")],
+        gzipped=True,
+    )
+    write_log(tmp_path / "access.log.1", [hit("1.1.1.1", "01/Jun/2024:10:20:00", "/posts/first/")])
+    write_log(tmp_path / "access.log", [hit("1.1.1.1", "01/Jun/2024:10:40:00", "/posts/first/")])
+    counts, stats = read_sources(["access.log*"], POSTS.get, tmp_path)
+    assert counts == Counter({("first", date(2024, 6, 1)): 2})
+    assert stats.repeats == 1 and stats.files == 3
+
+
+def test_truncated_gzip_is_reported_and_its_readable_part_kept(tmp_path):
+    lines = [
+        hit(f"9.9.{n // 250}.{n % 250}", "02/Jun/2024:10:00:00", "/posts/second/")
+        for n in range(2000)
+    ]
+    whole = gzip.compress("".join(lines).encode())
+    (tmp_path / "access.log.3.gz").write_bytes(whole[: len(whole) // 2])
+    (tmp_path / "access.log.4.gz").write_bytes(b"not gzip at all")
+    counts, stats = read_sources(["access.log.*.gz"], POSTS.get, tmp_path)
+    assert 0 < counts[("second", date(2024, 6, 2))] < 2000
+    assert len(stats.damaged) == 2
+
+
+def test_missing_sources_are_named(tmp_path):
+    _, stats = read_sources(["nowhere/*.log", "absent.csv"], POSTS.get, tmp_path)
+    assert stats.missing == ["nowhere/*.log", "absent.csv"]
+
+
+def test_csv_exports(tmp_path):
+    (tmp_path / "plain.csv").write_text(
+        "path,date,views\n/posts/first/,2024-06-01,5\n/posts/nope/,2024-06-01,3\n"
+        "/posts/second/,not-a-date,2\n/posts/second/,2024-06-02,-4\n"
+    )
+    (tmp_path / "goatcounter.csv").write_text(
+        "2Path,Title,Event,UserAgent,Browser,System,Session,Bot,Referrer,Referrer scheme,"
+        "Screen size,Location,FirstVisit,Date\n"
+        "/posts/second/,S,false,,Firefox 120,Linux,s1,0,,,,NL,true,2024-06-03T10:00:00Z\n"
+        "/posts/second/,S,false,,Firefox 120,Linux,s1,0,,,,NL,false,2024-06-03T10:05:00Z\n"
+        "/posts/second/,S,false,,Firefox 120,Linux,s2,0,,,,NL,true,2024-06-03T10:05:00Z\n"
+        "/posts/second/,S,false,,,,s3,4,,,,,true,2024-06-03T10:05:00Z\n"
+        "signup,S,true,,,,s4,0,,,,,true,2024-06-03T10:05:00Z\n"
+    )
+    (tmp_path / "plausible-pages.csv").write_text(
+        "name,visitors,pageviews,bounce_rate,time_on_page\n/posts/first/,7,9,50,30\n"
+    )
+    (tmp_path / "mystery.csv").write_text("a,b,c\n1,2,3\n")
+    counts, stats = read_sources(["*.csv"], POSTS.get, tmp_path)
+    assert counts == Counter(
+        {("first", date(2024, 6, 1)): 5, ("second", date(2024, 6, 3)): 2, ("first", None): 9}
+    )
+    assert stats.bots == 1 and stats.repeats == 1 and stats.not_views == 1
+    assert stats.unparseable == 2 and stats.unmatched == 1
+    assert [problem.split(":")[0] for problem in stats.damaged] == [str(tmp_path / "mystery.csv")]
+
+
+def test_windows_count_back_from_the_reference_day_inclusive():
+    counts = Counter(
+        {
+            ("a", date(2024, 6, 24)): 1,
+            ("a", date(2024, 6, 23)): 10,
+            ("b", date(2024, 6, 30)): 2,
+            ("b", None): 100,
+            ("a", date(2024, 7, 1)): 50,
+        }
+    )
+    posts = [Candidate("a", date(2024, 1, 1)), Candidate("b", date(2024, 6, 29))]
+    today = date(2024, 6, 30)
+    week = rank(posts, counts, "7d", today)
+    assert [(e.key, e.views) for e in week] == [("b", 2), ("a", 1)]
+    assert [(e.key, e.views) for e in rank(posts, counts, "30d", today)] == [("a", 11), ("b", 2)]
+    assert [(e.key, e.views) for e in rank(posts, counts, "all", today)] == [("b", 102), ("a", 11)]
+    per_day = rank(posts, counts, "30d", today, by="views_per_day")
+    assert [e.key for e in per_day] == ["b", "a"]  # b: 2 views in its 2 days live
+    assert per_day[0].score == 1.0 and per_day[1].score == pytest.approx(11 / 30)
+
+
+def test_ranking_by_comments_in_the_window():
+    posts = [
+        Candidate("old", date(2024, 1, 1), (date(2024, 2, 1),) * 5),
+        Candidate("new", date(2024, 6, 1), (date(2024, 6, 20), date(2024, 6, 21))),
+    ]
+    ranked = rank(posts, Counter(), "30d", date(2024, 6, 30), by="comments")
+    assert [e.key for e in ranked] == ["new"]
+    assert [e.key for e in rank(posts, Counter(), "all", date(2024, 6, 30), by="comments")] == [
+        "old",
+        "new",
+    ]
+
+
+@pytest.fixture
+def blog(tmp_path):
+    content = tmp_path / "content"
+    write_post(
+        content,
+        "first.md",
+        post(
+            "First",
+            "2024-05-01 10:00+00:00",
+            summary="The first one.",
+            old_urls="/2019/05/first.html",
+        ),
+    )
+    write_post(
+        content,
+        "second.md",
+        post("Second", "2024-06-01 10:00+00:00", body="![A dog]({static}/images/dog.png)"),
+    )
+    write_post(content, "third.md", post("Third", "2024-06-15 10:00+00:00"))
+    (content / "images").mkdir()
+    (content / "images" / "dog.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (content / "data").mkdir()
+    write_log(
+        content / "data" / "access.log",
+        [hit(f"1.1.1.{n}", "20/Jun/2024:10:00:00", "/posts/second/") for n in range(3)]
+        + [hit(f"2.2.2.{n}", "01/Jan/2024:10:00:00", "/2019/05/first.html") for n in range(5)],
+    )
+    return tmp_path, content
+
+
+def widget(tmp_path: Path, content: Path, **settings):
+    result = build(write_settings(tmp_path, content, **settings))
+    assert result.returncode == 0, result.stderr
+    return soup(tmp_path / "output" / "posts" / "third" / "index.html").select_one(".popular-posts")
+
+
+def test_widget_ranks_per_window_as_tabs_that_work_without_js(blog):
+    tmp_path, content = blog
+    box = widget(
+        tmp_path,
+        content,
+        POPULAR_POSTS_SOURCES=["data/access.log"],
+        POPULAR_POSTS_WINDOWS=["30d", "all"],
+        POPULAR_POSTS_TODAY="2024-06-30",
+    )
+    assert text(box.h2) == "Popular Posts"
+    tabs = box.select("details.popular-window")
+    assert [text(t.summary) for t in tabs] == ["Last 30 days", "All time"]
+    assert tabs[0].has_attr("open") and not tabs[1].has_attr("open")
+    month = [(text(li.a), text(li.select_one(".popular-meta"))) for li in tabs[0].select("li")]
+    assert month == [("Second", "June 1, 2024 · 3 views")]
+    assert [text(li.a) for li in tabs[1].select("li")] == ["First", "Second"]
+    assert not box.select("img, .popular-snippet")
+
+
+def test_widget_snippet_and_thumbnail_settings(blog):
+    tmp_path, content = blog
+    box = widget(
+        tmp_path,
+        content,
+        POPULAR_POSTS_SOURCES=["data/access.log"],
+        POPULAR_POSTS_WINDOWS=["all"],
+        POPULAR_POSTS_TODAY="2024-06-30",
+        POPULAR_POSTS_SNIPPET=True,
+        POPULAR_POSTS_THUMBNAIL=True,
+    )
+    items = box.select("li")
+    assert text(items[0].select_one(".popular-snippet")) == "The first one."
+    assert items[1].img["src"] == "/images/dog.png" and items[1].img["alt"] == ""
+    assert not items[0].img
+
+
+def test_a_window_without_views_says_so(blog):
+    tmp_path, content = blog
+    box = widget(
+        tmp_path,
+        content,
+        POPULAR_POSTS_SOURCES=["data/access.log"],
+        POPULAR_POSTS_WINDOWS=["7d"],
+        POPULAR_POSTS_TODAY="2024-06-30",
+    )
+    assert "No views recorded in this period." in text(box)
+
+
+def test_without_view_data_the_widget_falls_back_honestly(blog):
+    tmp_path, content = blog
+    box = widget(tmp_path, content)
+    assert text(box.h2) == "Recent posts"
+    assert [text(li.a) for li in box.select("li")] == ["Third", "Second", "First"]
+    assert "view" not in text(box)
+
+    comment = content / "comments" / "first" / "c1.md"
+    comment.parent.mkdir(parents=True)
+    comment.write_text("Author: Ana\nDate: 2024-06-02T10:00:00+00:00\n\nHi.\n")
+    box = widget(tmp_path, content)
+    assert text(box.h2) == "Most discussed"
+    assert text(box.select_one("li")).startswith("First") and "1 comment" in text(
+        box.select_one("li")
+    )
+
+
+def test_the_widget_can_hide_without_data(blog):
+    tmp_path, content = blog
+    assert widget(tmp_path, content, POPULAR_POSTS_FALLBACK="hide") is None
+
+
+def test_a_missing_source_warns_and_the_build_goes_on(blog):
+    tmp_path, content = blog
+    result = build(write_settings(tmp_path, content, POPULAR_POSTS_SOURCES=["data/gone.log"]))
+    assert result.returncode == 0
+    assert "nothing matches data/gone.log" in result.stderr
+
+
+def test_report_prints_rankings_and_what_was_skipped(blog):
+    tmp_path, content = blog
+    settings = write_settings(
+        tmp_path,
+        content,
+        POPULAR_POSTS_SOURCES=["data/access.log"],
+        POPULAR_POSTS_TODAY="2024-06-30",
+    )
+    result = run_pathways(
+        "views", "--settings", str(settings), "report", "--window", "all", "--window", "7d"
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "All time (all):\n   1.        5 views  First\n   2.        3 views  Second"
+        in result.stdout
+    )
+    assert "Last 7 days (7d):\n  no views recorded" in result.stdout
+    assert "Read 8 lines or rows from 1 file(s): 8 views counted" in result.stdout
+
+
+def test_the_view_beacon_counts_privately_and_feeds_the_widget(blog):
+    tmp_path, content = blog
+    settings = write_settings(tmp_path, content)
+    assert build(settings).returncode == 0
+    config = ServiceConfig(
+        db_path=tmp_path / "service.sqlite3",
+        site_dir=tmp_path / "output",
+        site_url="http://site.example",
+        allowed_origins=("http://site.example",),
+    )
+
+    def beacon(url, path, agent=BROWSER):
+        request = urllib.request.Request(f"{url}/views", data=path.encode(), method="POST")
+        request.add_header("Content-Type", "text/plain;charset=UTF-8")
+        request.add_header("Origin", "http://site.example")
+        request.add_header("User-Agent", agent)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+
+    with ServiceThread(create_app(config)) as service:
+        assert beacon(service.url, "/posts/third/") == 204
+        assert beacon(service.url, "/posts/third/") == 204  # same client, within 30 minutes
+        assert beacon(service.url, "/posts/second/", agent=GOOGLEBOT) == 204
+        assert beacon(service.url, "/not/a/post/") == 204
+        with urllib.request.urlopen(f"{service.url}/views.csv", timeout=10) as response:
+            exported = response.read().decode()
+    rows = exported.strip().splitlines()
+    assert rows[0] == "path,date,views"
+    assert len(rows) == 2 and rows[1].startswith("/posts/third,") and rows[1].endswith(",1")
+    with sqlite3.connect(config.db_path) as db:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(daily_views)")}
+    assert columns == {"path", "day", "views"}
+
+    (content / "data" / "beacon.csv").write_text(exported)
+    day = rows[1].split(",")[1]
+    box = widget(
+        tmp_path,
+        content,
+        POPULAR_POSTS_SOURCES=["data/beacon.csv"],
+        POPULAR_POSTS_TODAY=day,
+        POPULAR_POSTS_WINDOWS=["7d"],
+    )
+    assert [text(li.a) for li in box.select("li")] == ["Third"]
+
+
+def test_shipped_site_shows_popular_posts_from_its_sample_log(fixture_site):
+    box = soup(fixture_site / "index.html").select_one(".popular-posts")
+    assert text(box.h2) == "Popular Posts"
+    first = box.select_one("details li")
+    assert text(first.a) == "Ketamine" and "views" in text(first)
