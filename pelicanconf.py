@@ -40,6 +40,7 @@ PLUGINS = [
     "neighbors",
     "comments",
     "popular_posts",
+    "redirects",
     "sitemap_robots",
     "accessible_code",
 ]
@@ -117,3 +118,6 @@ POPULAR_POSTS_WINDOWS = ["30d", "365d", "all"]
 POPULAR_POSTS_TODAY = "2023-06-30"
 # Count views with a cookieless beacon to the comment service (off: no request is made).
 POPULAR_POSTS_BEACON = False
+
+# Old Blogger label pages (/search/label/<Label>) lead to the tag pages.
+REDIRECTS_BLOGGER_LABELS = True

@@ -1,4 +1,4 @@
-"""The `pathways` command line: build, preview, new posts, comments, views."""
+"""The `pathways` command line: build, preview, new posts, comments, views, import."""
 
 import argparse
 import sys
@@ -65,6 +65,12 @@ def cmd_views(args: argparse.Namespace) -> int:
     return views_cli.run(args, _settings_file(args))
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathways import import_cli
+
+    return import_cli.run(args, _settings_file(args))
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="pathways", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
@@ -97,6 +103,10 @@ def parser() -> argparse.ArgumentParser:
     from pathways.views_cli import add_parser as add_views_parser
 
     add_views_parser(commands).set_defaults(run=cmd_views)
+
+    from pathways.import_cli import add_parser as add_import_parser
+
+    add_import_parser(commands).set_defaults(run=cmd_import)
     return top
 
 

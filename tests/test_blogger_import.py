@@ -1,0 +1,217 @@
+"""Importing a Blogger blog end to end: both export formats, images from a local server,
+threads, drafts, pages, old URLs and redirects in the built site, reruns and bad files."""
+
+import functools
+import threading
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests import blogger_exports
+from tests.conftest import _QuietHandler
+from tests.sites import build, run_pathways, soup, text, write_settings
+
+ARM = b"\xff\xd8\xff\xe0 a small jpeg"
+
+
+@pytest.fixture(scope="module")
+def images():
+    """Blogger's image host, played by a server on 127.0.0.1."""
+    folder = Path(__file__).parent / "fixtures" / "blogger-images"
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(params=["classic", "newer"])
+def blog(request, tmp_path, images):
+    export = tmp_path / f"blog-{request.param}.xml"
+    export.write_text(getattr(blogger_exports, request.param)(images), encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    settings = write_settings(tmp_path, content)
+    host = images.removeprefix("http://")
+    return export, content, settings, host, request.param
+
+
+def import_(blog, *extra):
+    export, _, settings, host, _ = blog
+    return run_pathways(
+        "import", "--settings", str(settings), "blogger", str(export), "--image-host", host, *extra
+    )
+
+
+def front_matter(path: Path) -> dict[str, str]:
+    header = path.read_text().split("\n\n", 1)[0]
+    return dict(line.split(": ", 1) for line in header.splitlines())
+
+
+def test_posts_pages_and_drafts_become_markdown_with_full_metadata(blog):
+    _, content, _, _, fmt = blog
+    result = import_(blog)
+    assert result.returncode == 0, result.stderr
+    post = front_matter(content / "posts" / "third-infusion.md")
+    assert post["Title"] == "Third infusion"
+    assert post["Date"] == "2023-05-18 20:00-04:00"
+    assert post["Tags"] == "Ketamine, Post-covid"
+    assert post["Old-URLs"] == "/2023/05/third-infusion.html"
+    assert post["Author"] == "Writer"
+    assert post["Summary"].startswith("Today was my third infusion.")
+    assert front_matter(content / "posts" / "third-infusion-2.md")["Old-URLs"] == (
+        "/2023/06/third-infusion.html"
+    )
+    untitled = front_matter(content / "posts" / "blog-post.md")
+    assert untitled["Title"] == "Untitled, July 1, 2023"
+    draft = front_matter(content / "posts" / "not-ready.md")
+    assert draft["Status"] == "draft" and "Old-URLs" not in draft
+    page = front_matter(content / "pages" / "about-me.md")
+    assert page["Old-URLs"] == "/p/about-me.html" and "Tags" not in page
+    assert not (content / "posts" / "thrown-away.md").exists()
+    assert not (content / "posts" / "no-date.md").exists()
+    out = " ".join(result.stdout.split())
+    assert "slug 'third-infusion' is taken; using 'third-infusion-2'" in out
+    assert "no title; named 'Untitled, July 1, 2023'" in out
+    assert "no valid date; not imported" in out
+    assert "1 deleted comments" in out
+    if fmt == "newer":
+        assert "1 soft_trashed posts" in out
+
+
+def test_blogger_html_becomes_clean_safe_markdown(blog):
+    _, content, _, _, _ = blog
+    assert import_(blog).returncode == 0
+    body = (content / "posts" / "third-infusion.md").read_text().split("\n\n", 1)[1]
+    assert "Today was my **third** infusion." in body
+    assert "It went well.  \nReally." in body
+    assert "### What I felt" in body and "- calm\n- tired" in body
+    assert "> You are safe." in body
+    assert "H<sub>2</sub>O and" in body
+    assert "[Watch on www.youtube.com](https://www.youtube.com/watch?v=abc123)" in body
+    for leftover in ("<div", "<span", "style=", "<font", "<script", "javascript:", "onclick"):
+        assert leftover not in body
+
+
+def test_images_are_downloaded_and_failures_listed(blog):
+    _, content, _, host, _ = blog
+    result = import_(blog)
+    body = (content / "posts" / "third-infusion.md").read_text()
+    assert (
+        "[![My arm with the IV line]({static}/images/third-infusion/arm.jpg)]"
+        "({static}/images/third-infusion/arm-2.jpg)" in body
+    )
+    assert (content / "images" / "third-infusion" / "arm.jpg").read_bytes() == ARM
+    assert f"http://{host}/img/missing.png" in body
+    assert "Images that could not be downloaded" in result.stdout
+    assert f"http://{host}/img/missing.png: HTTP Error 404" in result.stdout
+
+
+def test_comments_keep_their_thread_and_lose_private_profiles(blog):
+    _, content, _, _, _ = blog
+    assert import_(blog).returncode == 0
+    folder = content / "comments" / "third-infusion"
+    assert sorted(path.name for path in folder.iterdir()) == ["5001.md", "5002.md", "5003.md"]
+    ana = front_matter(folder / "5001.md")
+    assert ana == {
+        "Author": "Ana",
+        "Date": "2023-05-19T10:00:00-04:00",
+        "Website": "https://ana.example/",
+    }
+    reply = front_matter(folder / "5002.md")
+    assert reply["Reply-To"] == "5001" and "Website" not in reply
+    hostile = (folder / "5003.md").read_text()
+    assert front_matter(folder / "5003.md")["Reply-To"] == "5002"
+    assert "<script" not in hostile and "javascript:" not in hostile
+
+
+def test_the_imported_blog_builds_with_threads_and_working_redirects(blog):
+    _, _, settings, _, _ = blog
+    assert import_(blog).returncode == 0
+    result = build(settings)
+    assert result.returncode == 0, result.stderr
+    output = settings.parent / "output"
+    post = soup(output / "posts" / "third-infusion" / "index.html")
+    assert text(post.find("h1")) == "Third infusion"
+    nested = post.select_one("#comment-5001 #comment-5002 #comment-5003 .comment-author")
+    assert text(nested) == "Bo"
+    assert post.select_one(".post-body img")["src"] == "/images/third-infusion/arm.jpg"
+    moved = soup(output / "2023" / "05" / "third-infusion.html")
+    assert moved.select_one("link[rel=canonical]")["href"] == "/posts/third-infusion/"
+    assert "url=/posts/third-infusion/" in moved.select_one("meta[http-equiv=refresh]")["content"]
+    assert soup(output / "p" / "about-me.html").select_one("a")["href"] == "/about-me/"
+    label = soup(output / "search" / "label" / "Ketamine" / "index.html")
+    assert label.select_one("a")["href"] == "/tags/ketamine/"
+    redirects = (output / "_redirects").read_text().splitlines()
+    assert "/2023/05/third-infusion.html /posts/third-infusion/ 301" in redirects
+    assert '"/p/about-me.html" "/about-me/";' in (output / "nginx-redirects.map").read_text()
+
+
+def test_keeping_blogger_urls_publishes_posts_at_their_old_addresses(blog):
+    _, content, settings, _, _ = blog
+    assert import_(blog, "--keep-blogger-urls").returncode == 0
+    assert front_matter(content / "posts" / "third-infusion.md")["URL"] == (
+        "2023/05/third-infusion.html"
+    )
+    assert build(settings).returncode == 0
+    page = soup(settings.parent / "output" / "2023" / "05" / "third-infusion.html")
+    assert text(page.find("h1")) == "Third infusion"
+    assert not page.select_one("meta[http-equiv=refresh]")
+
+
+def test_running_twice_changes_nothing_and_edits_are_never_overwritten(blog):
+    _, content, _, _, _ = blog
+    assert import_(blog).returncode == 0
+    files = {path: path.read_bytes() for path in content.rglob("*") if path.is_file()}
+    again = import_(blog)
+    assert "Wrote: nothing." in again.stdout
+    assert f"Unchanged (already imported): {len(files)} files." in again.stdout
+    edited = content / "posts" / "third-infusion.md"
+    edited.write_text(edited.read_text().replace("It went well.", "It went very well."))
+    third = import_(blog)
+    assert f"Kept your edited file (not overwritten): {edited}" in third.stdout
+    assert "It went very well." in edited.read_text()
+    assert {path for path in content.rglob("*") if path.is_file()} == set(files)
+
+
+def test_a_dry_run_writes_nothing(blog):
+    _, content, _, _, _ = blog
+    result = import_(blog, "--dry-run")
+    assert result.returncode == 0
+    assert "Would write: 3 comments, 1 draft posts, 1 pages, 3 posts." in result.stdout
+    assert list(content.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"this is not xml", "not a readable XML file"),
+        (
+            b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><entry><id>x",
+            "not a readable XML file",
+        ),
+        (b"<?xml version='1.0'?><rss><channel><title>WP</title></channel></rss>", "WordPress"),
+        (
+            b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><entry><id>1</id></entry></feed>",
+            "not a Blogger export",
+        ),
+        (
+            b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'aaaa'><!ENTITY b '&a;&a;'>]>"
+            b"<feed>&b;</feed>",
+            "not a readable XML file",
+        ),
+    ],
+    ids=["not xml", "truncated", "wordpress", "other atom", "entity expansion"],
+)
+def test_files_that_are_not_blogger_exports_are_refused_cleanly(tmp_path, data, message):
+    export = tmp_path / "export.xml"
+    export.write_bytes(data)
+    content = tmp_path / "content"
+    content.mkdir()
+    settings = write_settings(tmp_path, content)
+    result = run_pathways("import", "--settings", str(settings), "blogger", str(export))
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert list(content.iterdir()) == []
