@@ -46,6 +46,7 @@ test: $(READY) $(CHECKERS)  ## Run the whole test suite
 bench: $(READY)  ## Benchmarks (printed figures; never part of the tests)
 	$(PY) bench/comment_service.py
 	$(PY) bench/view_logs.py
+	$(PY) bench/blogger_import.py
 
 lint: $(READY)
 	$(PY) -m ruff check .

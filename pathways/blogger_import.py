@@ -105,6 +105,7 @@ class BloggerImport:
         self.files: list[PlannedFile] = []
         self.slugs: dict[str, set[str]] = {"post": set(), "page": set()}
         self.downloaded: dict[str, str] = {}
+        self.image_paths: set[Path] = set()
 
     def run(self) -> Report:
         self.report.format, entries, warnings = read_export(self.export)
@@ -261,11 +262,11 @@ class BloggerImport:
         suffix = suffix.lower() if suffix.lower() in IMAGE_SUFFIXES else ".jpg"
         stem = slugify(stem, regex_subs=[(r"[^\w-]", ""), (r"[-\s]+", "-")]) or "image"
         folder = self.options.content / "images" / slug
-        taken = {planned.path for planned in self.files}
         candidate, number = folder / f"{stem}{suffix}", 2
-        while candidate in taken:
+        while candidate in self.image_paths:
             candidate = folder / f"{stem}-{number}{suffix}"
             number += 1
+        self.image_paths.add(candidate)
         return candidate
 
     def _download(self, url: str) -> bytes | None:

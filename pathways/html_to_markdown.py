@@ -46,6 +46,9 @@ def _as_html(el, text: str) -> str:
 
 def _links_for_embeds(html: str) -> str:
     """A video or other embed becomes a paragraph with a plain link to it."""
+    lowered = html.lower()
+    if not any(f"<{tag}" in lowered for tag in EMBEDS):
+        return html
     soup = BeautifulSoup(html, "html.parser")
     for embed in soup.find_all(EMBEDS):
         source = embed.get("src") or embed.get("data") or ""
@@ -76,7 +79,7 @@ def convert(html: str, rewrite_url: Callable[[str], str] | None = None) -> str:
         strip_comments=True,
         link_rel=None,
     )
-    soup = BeautifulSoup(clean, "html.parser")
+    soup = BeautifulSoup(clean, "lxml")
     if rewrite_url is not None:
         for image in soup.find_all("img", src=True):
             image["src"] = rewrite_url(image["src"])
@@ -92,7 +95,9 @@ def convert(html: str, rewrite_url: Callable[[str], str] | None = None) -> str:
 
 def image_urls(html: str) -> list[str]:
     """Every image address in the HTML: `img` sources and links straight to image files."""
-    soup = BeautifulSoup(html, "html.parser")
+    if "<img" not in html.lower():
+        return []
+    soup = BeautifulSoup(html, "lxml")
     urls = [image["src"] for image in soup.find_all("img", src=True)]
     for link in soup.find_all("a", href=True):
         if link.find("img") is not None:
@@ -101,5 +106,5 @@ def image_urls(html: str) -> list[str]:
 
 
 def plain_text(html: str, limit: int = 300) -> str:
-    text = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+    text = " ".join(BeautifulSoup(html, "lxml").get_text(" ").split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
