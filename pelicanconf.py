@@ -31,7 +31,7 @@ PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "extra"]
 EXTRA_PATH_METADATA = {}
 # Comment files are read by the comments plugin, never as posts or pages.
-IGNORE_FILES = [".#*", "*~", ".*.swp", "comments"]
+IGNORE_FILES = [".#*", "*~", ".*.swp", "comments", "glossary", "data"]
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
@@ -40,7 +40,14 @@ PLUGINS = [
     "neighbors",
     "comments",
     "popular_posts",
+    "series",
+    "toc",
+    "related_posts",
+    "references",
+    "glossary",
+    "reader_care",
     "redirects",
+    "search",
     "sitemap_robots",
     "accessible_code",
 ]
@@ -66,6 +73,22 @@ CATEGORIES_URL = "categories/"
 CATEGORIES_SAVE_AS = "categories/index.html"
 AUTHORS_URL = "authors/"
 AUTHORS_SAVE_AS = "authors/index.html"
+DIRECT_TEMPLATES = [
+    "index",
+    "tags",
+    "categories",
+    "authors",
+    "archives",
+    "search",
+    "series",
+    "glossary",
+]
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
+SERIES_URL = "series/"
+SERIES_SAVE_AS = "series/index.html"
+GLOSSARY_URL = "glossary/"
+GLOSSARY_SAVE_AS = "glossary/index.html"
 YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
 YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
 MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
@@ -89,7 +112,11 @@ MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
         "markdown.extensions.extra": {},
-        "markdown.extensions.toc": {"permalink": False},
+        "markdown.extensions.toc": {
+            "permalink": "#",
+            "permalink_class": "headerlink",
+            "permalink_title": "Link to this section",
+        },
     },
     "output_format": "html5",
 }
@@ -121,3 +148,14 @@ POPULAR_POSTS_BEACON = False
 
 # Old Blogger label pages (/search/label/<Label>) lead to the tag pages.
 REDIRECTS_BLOGGER_LABELS = True
+
+# Learning and trust (see README, "Teaching and trust").
+TOC_MIN_HEADINGS = 3
+RELATED_POSTS_COUNT = 3
+CONTENT_NOTES_COLLAPSE = False
+DISCLAIMER_TAGS = ["ketamine", "post-covid-syndrome", "mental-health"]
+DISCLAIMER_CATEGORIES = ["treatment"]
+DISCLAIMER_TEXT = (
+    "This is my personal experience, not medical advice. Please talk to your doctor "
+    "about your own care."
+)

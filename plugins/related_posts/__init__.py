@@ -1,0 +1,67 @@
+"""Related posts under each article, from shared tags and shared words; deterministic.
+
+Score: 3 per shared tag plus the overlap of the two posts' most frequent words (Jaccard,
+times 10). Only posts sharing a tag or a frequent word are compared, through an index, so a
+thousand posts do not mean a million comparisons.
+"""
+
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+from pelican import signals
+
+WORD = re.compile(r"[a-z][a-z'-]{3,}")
+TAG = re.compile(r"<[^>]+>")
+# Common English words that say nothing about a post's subject.
+STOP_WORDS = frozenset({
+    "about", "after", "again", "also", "always", "because", "been", "before", "being",
+    "between", "both", "could", "does", "doing", "down", "during", "each", "even", "every",
+    "from", "have", "having", "here", "into", "just", "like", "made", "make", "more", "most",
+    "much", "only", "other", "over", "same", "should", "some", "such", "than", "that",
+    "their", "them", "then", "there", "these", "they", "this", "those", "through", "under",
+    "until", "very", "were", "what", "when", "where", "which", "while", "will", "with",
+    "would", "your", "yours", "myself", "itself", "really", "thing", "things", "still",
+    "know", "feel", "felt", "time",
+})  # fmt: skip
+TOP_WORDS = 25
+
+
+def key_words(html: str) -> set[str]:
+    words = Counter(w for w in WORD.findall(TAG.sub(" ", html).lower()) if w not in STOP_WORDS)
+    return {word for word, _ in sorted(words.items(), key=lambda i: (-i[1], i[0]))[:TOP_WORDS]}
+
+
+def relate(articles: list, count: int) -> dict[str, list]:
+    tags = {a.slug: {t.slug for t in getattr(a, "tags", [])} for a in articles}
+    words = {a.slug: key_words(a._content or "") for a in articles}
+    index: dict[str, set[str]] = defaultdict(set)
+    for slug in tags:
+        for key in {f"t:{t}" for t in tags[slug]} | {f"w:{w}" for w in words[slug]}:
+            index[key].add(slug)
+    by_slug = {a.slug: a for a in articles}
+    related = {}
+    for article in articles:
+        slug = article.slug
+        keys = {f"t:{t}" for t in tags[slug]} | {f"w:{w}" for w in words[slug]}
+        candidates = set().union(*(index[k] for k in keys)) - {slug} if keys else set()
+        scored = []
+        for other in candidates:
+            union = words[slug] | words[other]
+            overlap = len(words[slug] & words[other]) / len(union) if union else 0
+            score = 3 * len(tags[slug] & tags[other]) + 10 * overlap
+            if score > 0:
+                scored.append((-score, -by_slug[other].date.timestamp(), other))
+        related[slug] = [by_slug[other] for _, _, other in sorted(scored)[:count]]
+    return related
+
+
+def add_related(generator: Any) -> None:
+    count = generator.settings.get("RELATED_POSTS_COUNT", 3)
+    related = relate(generator.articles, count)
+    for article in generator.articles:
+        article.related_posts = related[article.slug]
+
+
+def register() -> None:
+    signals.article_generator_finalized.connect(add_related)

@@ -1,0 +1,53 @@
+/* Search with the Pagefind index built with the site: results with title, excerpt and the
+   words found highlighted. Without JavaScript the page shows where else to look. */
+const form = document.querySelector("[data-search-form]");
+const results = document.querySelector("[data-search-results]");
+const status = document.querySelector(".search-status");
+document.querySelector("[data-search-fallback]").hidden = true;
+
+let pagefind = null;
+
+async function search(query) {
+  results.replaceChildren();
+  if (!query.trim()) {
+    status.textContent = "";
+    return;
+  }
+  status.textContent = "Searching…";
+  try {
+    pagefind = pagefind || (await import(form.dataset.bundle + "pagefind.js"));
+  } catch (error) {
+    status.textContent = "The search index is not available; try the archive instead.";
+    return;
+  }
+  const found = await pagefind.search(query);
+  const pages = await Promise.all(found.results.slice(0, 20).map((result) => result.data()));
+  for (const page of pages) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = page.url;
+    link.textContent = page.meta.title || page.url;
+    const heading = document.createElement("h2");
+    heading.className = "search-result-title";
+    heading.append(link);
+    const excerpt = document.createElement("p");
+    excerpt.innerHTML = page.excerpt; /* Pagefind escapes the text and adds only <mark>. */
+    item.append(heading, excerpt);
+    results.append(item);
+  }
+  const count = found.results.length;
+  status.textContent = count
+    ? `${count} result${count === 1 ? "" : "s"} for “${query}”.`
+    : `Nothing found for “${query}”.`;
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const query = form.elements.q.value;
+  history.replaceState(null, "", "?q=" + encodeURIComponent(query));
+  search(query);
+});
+
+const initial = new URLSearchParams(location.search).get("q") || "";
+form.elements.q.value = initial;
+search(initial);
