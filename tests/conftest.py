@@ -27,11 +27,16 @@ FIXTURES = Path(__file__).parent / "fixtures"
 COMMENTS_URL = "http://127.0.0.1:9"
 
 
-def _build_fixture_site(folder: Path, *, publish: bool) -> Path:
-    """The shipped content plus a post that uses every feature (and has comments)."""
+def _build_fixture_site(folder: Path, *, publish: bool, learning: bool = False) -> Path:
+    """The shipped content plus a post that uses every feature (and has comments); with
+    `learning`, also a series, a hub page and posts for related posts and the glossary."""
     content = folder / "content"
     shutil.copytree(ROOT / "content", content)
     shutil.copy(FIXTURES / "everything.md", content / "posts" / "everything.md")
+    if learning:
+        for post in (FIXTURES / "learning").glob("*.md"):
+            kind = "pages" if post.name == "start-here.md" else "posts"
+            shutil.copy(post, content / kind / post.name)
     shutil.copytree(FIXTURES / "comments", content / "comments", dirs_exist_ok=True)
     settings = write_settings(folder, content, publish=publish, COMMENTS_ENDPOINT=COMMENTS_URL)
     result = build(settings)
@@ -49,19 +54,38 @@ def production_site(tmp_path_factory) -> Path:
     return _build_fixture_site(tmp_path_factory.mktemp("production-site"), publish=True)
 
 
+@pytest.fixture(scope="session")
+def learning_site(tmp_path_factory) -> Path:
+    return _build_fixture_site(
+        tmp_path_factory.mktemp("learning-site"), publish=False, learning=True
+    )
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
+def serve_folder(folder: Path) -> tuple[str, ThreadingHTTPServer]:
+    """A folder served over HTTP on 127.0.0.1, as a static host would."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
 @pytest.fixture(scope="session")
 def site_url(fixture_site: Path) -> Iterator[str]:
-    """The fixture site served over HTTP on 127.0.0.1, as a static host would."""
-    handler = functools.partial(_QuietHandler, directory=str(fixture_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    url, server = serve_folder(fixture_site)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def learning_url(learning_site: Path) -> Iterator[str]:
+    url, server = serve_folder(learning_site)
+    yield url
     server.shutdown()
     server.server_close()
 

@@ -1,15 +1,12 @@
 """Importing a Blogger blog end to end: both export formats, images from a local server,
 threads, drafts, pages, old URLs and redirects in the built site, reruns and bad files."""
 
-import functools
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tests import blogger_exports
-from tests.conftest import _QuietHandler
+from tests.conftest import serve_folder
 from tests.sites import build, run_pathways, soup, text, write_settings
 
 ARM = b"\xff\xd8\xff\xe0 a small jpeg"
@@ -18,12 +15,8 @@ ARM = b"\xff\xd8\xff\xe0 a small jpeg"
 @pytest.fixture(scope="module")
 def images():
     """Blogger's image host, played by a server on 127.0.0.1."""
-    folder = Path(__file__).parent / "fixtures" / "blogger-images"
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    url, server = serve_folder(Path(__file__).parent / "fixtures" / "blogger-images")
+    yield url
     server.shutdown()
 
 

@@ -1,16 +1,13 @@
 """End to end in Chromium: a reader comments on the ketamine post, the writer approves it from
 the command line, the rebuilt page shows it; then a reply, sent in place with JavaScript."""
 
-import functools
 import shutil
-import threading
-from http.server import ThreadingHTTPServer
 
 import pytest
 
 from pathways.comment_service import ServiceConfig, create_app
 from pathways.comment_store import CommentStore
-from tests.conftest import _QuietHandler
+from tests.conftest import serve_folder
 from tests.servers import ServiceThread
 from tests.sites import ROOT, build, free_port, run_pathways, write_settings
 
@@ -26,11 +23,7 @@ def blog(tmp_path):
     )
     assert build(settings).returncode == 0
     output = tmp_path / "output"
-    static = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(output))
-    )
-    threading.Thread(target=static.serve_forever, daemon=True).start()
-    site_url = f"http://127.0.0.1:{static.server_address[1]}"
+    site_url, static = serve_folder(output)
     config = ServiceConfig(
         db_path=tmp_path / "comments.sqlite3",
         site_dir=output,

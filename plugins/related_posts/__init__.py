@@ -7,6 +7,7 @@ thousand posts do not mean a million comparisons.
 
 import re
 from collections import Counter, defaultdict
+from html import unescape
 from typing import Any
 
 from pelican import signals
@@ -28,7 +29,8 @@ TOP_WORDS = 25
 
 
 def key_words(html: str) -> set[str]:
-    words = Counter(w for w in WORD.findall(TAG.sub(" ", html).lower()) if w not in STOP_WORDS)
+    plain = unescape(TAG.sub(" ", html)).lower()
+    words = Counter(word for word in WORD.findall(plain) if word not in STOP_WORDS)
     return {word for word, _ in sorted(words.items(), key=lambda i: (-i[1], i[0]))[:TOP_WORDS]}
 
 
