@@ -1,0 +1,208 @@
+"""Build speed against vanilla Pelican, on the same generated posts, in the same run.
+
+For each corpus size N (fixed seed: posts with headings, lists, quotes, footnotes, code,
+images, three tags each, a few series; about ten threaded comments per post; a view log):
+
+  (a) vanilla Pelican with its default theme and no plugins, cold;
+  (b) this site's full production build (comments, popular posts, search index, all our
+      plugins), cold;
+  (c) this site's preview rebuild after editing one post;
+  (d) the peak memory (max RSS) of each.
+
+Prints a table with the times and the ratios b/a and c/a, and writes it as JSON to
+`bench/results/`. `python bench/build_speed.py --posts 100 1000` (`make bench` runs this).
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import slugify
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+WORDS = ["rest", "energy", "walk", "infusion", "calm", "doctor", "sleep", "pain", "better",
+         "hope", "breath", "slowly", "nausea", "clinic", "fatigue", "recovery", "morning",
+         "evening", "family", "support", "symptoms", "heart", "brain", "nervous", "system"]  # fmt: skip
+TAGS = ["ketamine", "recovery", "sleep", "fatigue", "family", "doctors", "diet", "exercise",
+        "anxiety", "hope", "pain", "research"]  # fmt: skip
+
+
+def words(rng: random.Random, count: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(count))
+
+
+def post_text(rng: random.Random, number: int) -> str:
+    tags = ", ".join(rng.sample(TAGS, 3))
+    date = datetime(2015, 1, 1, 9, tzinfo=UTC) + timedelta(hours=37 * number)
+    meta = [
+        f"Title: Post {number}: {words(rng, 3)}",
+        f"Date: {date:%Y-%m-%d %H:%M}+00:00",
+        f"Tags: {tags}",
+        f"Summary: {words(rng, 20).capitalize()}.",
+    ]
+    if number % 10 == 0:
+        meta += [f"Series: Series {number // 50}", f"Series-Order: {number % 50}"]
+    body = [f"{words(rng, 60).capitalize()}[^1]."]
+    for section in range(4):
+        body.append(f"## Section {section + 1}")
+        body += [f"{words(rng, 70).capitalize()}." for _ in range(2)]
+        body.append("\n".join(f"- {words(rng, 6)}" for _ in range(4)))
+        body.append(f"> {words(rng, 25).capitalize()}.")
+    body.append("```python\ndef rest(hours):\n    return hours * 2\n```")
+    body.append("![A path drawn between two dots]({static}/images/path.svg)")
+    body.append(f"[^1]: {words(rng, 12).capitalize()}.")
+    return "\n".join(meta) + "\n\n" + "\n\n".join(body) + "\n"
+
+
+def generate(folder: Path, posts: int, seed: int = 1) -> Path:
+    """The corpus: content/ with posts, an image, comments and a view log."""
+    rng = random.Random(seed)
+    content = folder / "content"
+    (content / "posts").mkdir(parents=True)
+    (content / "pages").mkdir()
+    (content / "images").mkdir()
+    (content / "data").mkdir()
+    shutil.copy(
+        ROOT / "content" / "images" / "guide" / "pathway.svg", content / "images" / "path.svg"
+    )
+    (content / "pages" / "about.md").write_text("Title: About\n\nA benchmark blog.\n")
+    log = []
+    for number in range(posts):
+        text = post_text(rng, number)
+        (content / "posts" / f"post-{number}.md").write_text(text)
+        title = text.split("\n", 1)[0].removeprefix("Title: ")
+        slug = slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+        folder_comments = content / "comments" / slug
+        folder_comments.mkdir(parents=True)
+        for reply in range(rng.randint(6, 14)):
+            parent = f"Reply-To: c{rng.randrange(reply)}\n" if reply and rng.random() < 0.4 else ""
+            (folder_comments / f"c{reply}.md").write_text(
+                f"Author: Reader {reply}\nDate: 2024-01-01T10:{reply:02d}:00+00:00\n{parent}\n"
+                f"{words(rng, 30).capitalize()}.\n"
+            )
+        for visit in range(rng.randint(5, 30)):
+            stamp = datetime(2024, 6, 1, tzinfo=UTC) + timedelta(minutes=visit * 47 + number)
+            log.append(
+                f"10.0.{number % 250}.{visit} - - [{stamp:%d/%b/%Y:%H:%M:%S} +0000] "
+                f'"GET /posts/{slug}/ HTTP/1.1" 200 5000 "-" "Mozilla/5.0 (X11; Linux x86_64) '
+                f'Firefox/120.0"'
+            )
+    (content / "data" / "access.log").write_text("\n".join(log) + "\n")
+    return content
+
+
+def settings_file(folder: Path, content: Path, kind: str) -> Path:
+    output = folder / f"output-{kind}"
+    if kind == "vanilla":
+        lines = [
+            f"PATH = {str(content)!r}",
+            f"OUTPUT_PATH = {str(output)!r}",
+            "ARTICLE_PATHS = ['posts']",
+            "PAGE_PATHS = ['pages']",
+            "STATIC_PATHS = ['images']",
+            "IGNORE_FILES = ['comments', 'data']",
+            "SITEURL = 'https://bench.example'",
+            "TIMEZONE = 'UTC'",
+            "PLUGINS = []",
+            "LOAD_CONTENT_CACHE = False",
+        ]
+    else:
+        base = "publishconf" if kind == "ours" else "pelicanconf"
+        lines = [
+            "import sys",
+            f"sys.path.insert(0, {str(ROOT)!r})",
+            f"from {base} import *",
+            f"PATH = {str(content)!r}",
+            f"OUTPUT_PATH = {str(output)!r}",
+            f"THEME = {str(ROOT / 'theme')!r}",
+            f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]",
+            "POPULAR_POSTS_SOURCES = ['data/access.log']",
+            "POPULAR_POSTS_TODAY = '2024-06-30'",
+            "COMMENTS_STRICT = False",
+        ]
+    path = folder / f"{kind}_settings.py"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB) of a child process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(posts: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="pathways-bench-") as scratch:
+        folder = Path(scratch)
+        content = generate(folder, posts)
+        comments = sum(1 for _ in (content / "comments").rglob("*.md"))
+        vanilla = settings_file(folder, content, "vanilla")
+        ours = settings_file(folder, content, "ours")
+        preview = settings_file(folder, content, "preview")
+        a = timed([sys.executable, "-m", "pelican", "-s", str(vanilla), "-q"])
+        b = timed([sys.executable, "-m", "pathways", "build", "--settings", str(ours)])
+        build_preview = [sys.executable, "-m", "pathways", "build", "--settings", str(preview)]
+        timed(build_preview)
+        edited = content / "posts" / "post-1.md"
+        edited.write_text(edited.read_text().replace("## Section 1", "## Section one"))
+        c = timed(build_preview)
+    return {
+        "posts": posts,
+        "comments": comments,
+        "cores": os.cpu_count(),
+        "vanilla_s": round(a[0], 2),
+        "ours_s": round(b[0], 2),
+        "preview_after_edit_s": round(c[0], 2),
+        "b_over_a": round(b[0] / a[0], 2),
+        "c_over_a": round(c[0] / a[0], 2),
+        "vanilla_peak_mb": round(a[1]),
+        "ours_peak_mb": round(b[1]),
+        "preview_peak_mb": round(c[1]),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, nargs="+", default=[100, 1000])
+    args = parser.parse_args()
+    rows = [measure(posts) for posts in args.posts]
+    header = (
+        f"{'posts':>6} {'comments':>9} {'vanilla (a)':>12} {'ours (b)':>9} {'preview (c)':>12}"
+        f" {'b/a':>5} {'c/a':>5} {'peak MB a/b/c':>15}"
+    )
+    print(f"Build speed on {os.cpu_count()} cores")
+    print(header)
+    for row in rows:
+        print(
+            f"{row['posts']:>6} {row['comments']:>9} {row['vanilla_s']:>11.2f}s "
+            f"{row['ours_s']:>8.2f}s {row['preview_after_edit_s']:>11.2f}s {row['b_over_a']:>5.2f}"
+            f" {row['c_over_a']:>5.2f} {row['vanilla_peak_mb']:>5}/{row['ours_peak_mb']}/"
+            f"{row['preview_peak_mb']}"
+        )
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        growth = (last["ours_s"] / first["ours_s"]) / (last["posts"] / first["posts"])
+        print(f"growth of (b) per post, {last['posts']} vs {first['posts']}: {growth:.2f}x linear")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    (RESULTS / f"build-speed-{stamp}.json").write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
