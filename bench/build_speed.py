@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 WORDS = ["rest", "energy", "walk", "infusion", "calm", "doctor", "sleep", "pain", "better",
          "hope", "breath", "slowly", "nausea", "clinic", "fatigue", "recovery", "morning",
-         "evening", "family", "support", "symptoms", "heart", "brain", "nervous", "system"]  # fmt: skip
+         "evening", "family", "support", "symptoms", "heart", "brain", "nervous",
+         "system"]  # fmt: skip
 TAGS = ["ketamine", "recovery", "sleep", "fatigue", "family", "doctors", "diet", "exercise",
         "anxiety", "hope", "pain", "research"]  # fmt: skip
 
