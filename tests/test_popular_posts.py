@@ -50,7 +50,7 @@ def test_counting_rules_on_an_access_log(tmp_path):
             hit("6.6.6.6", "11/Jun/2024:09:00:00", "/wp-login.php"),
             hit("7.7.7.7", "11/Jun/2024:09:00:00", "/posts/second/"),
             hit("7.7.7.7", "11/Jan/1970:09:00:00", "/posts/second/"),  # absurd date
-            # the next three are unparseable; the last is the common format, with no agent
+            # unparseable: binary garbage, a huge line; then a common-format line (no agent) counts
             "\x00\x01\x02 binary garbage\n",
             "x" * 20000 + "\n",
             '1.2.3.4 - - [10/Jun/2024:10:00:00 +0000] "GET /posts/first/ HTTP/1.1" 200 -\n',
