@@ -74,20 +74,21 @@ def serve_folder(folder: Path) -> tuple[str, ThreadingHTTPServer]:
     return f"http://127.0.0.1:{server.server_address[1]}", server
 
 
-@pytest.fixture(scope="session")
-def site_url(fixture_site: Path) -> Iterator[str]:
-    url, server = serve_folder(fixture_site)
+def _served(folder: Path) -> Iterator[str]:
+    url, server = serve_folder(folder)
     yield url
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(fixture_site: Path) -> Iterator[str]:
+    yield from _served(fixture_site)
 
 
 @pytest.fixture(scope="session")
 def learning_url(learning_site: Path) -> Iterator[str]:
-    url, server = serve_folder(learning_site)
-    yield url
-    server.shutdown()
-    server.server_close()
+    yield from _served(learning_site)
 
 
 @pytest.fixture(scope="session")

@@ -201,3 +201,27 @@ def test_every_page_passes_the_nu_html_checker(request, site):
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def top_level_selectors(css: str) -> list[str]:
+    """Selectors of the rules outside @media and other at-rules, in order."""
+    selectors, depth, start = [], 0, 0
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    for position, character in enumerate(css):
+        if character == "{":
+            if depth == 0:
+                selectors.append(" ".join(css[start:position].split()))
+            depth += 1
+        elif character == "}":
+            depth -= 1
+            if depth == 0:
+                start = position + 1
+    return [selector for selector in selectors if not selector.startswith("@")]
+
+
+def test_stylesheet_rules_are_not_repeated():
+    """Guards against a rule block pasted twice, which once reset `hr` inside footnotes."""
+    css = (ROOT / "theme" / "static" / "css" / "style.css").read_text()
+    selectors = top_level_selectors(css)
+    repeated = {s for s in selectors if selectors.count(s) > 1}
+    assert repeated == set()
