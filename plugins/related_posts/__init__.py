@@ -1,7 +1,7 @@
 """Related posts under each article, from shared tags and shared words; deterministic.
 
-Score: 3 per shared tag plus the overlap of the two posts' most frequent words (Jaccard,
-times 10). Only posts sharing a tag or a frequent word are compared, through an index, so a
+Score: 3 per shared tag plus the overlap of the two posts' most frequent distinctive words
+(Jaccard, times 10; words used by more than a tenth of all posts do not count). Only posts sharing a tag or a frequent word are compared, through an index, so a
 thousand posts do not mean a million comparisons.
 """
 
@@ -37,6 +37,13 @@ def key_words(html: str) -> set[str]:
 def relate(articles: list, count: int) -> dict[str, list]:
     tags = {a.slug: {t.slug for t in getattr(a, "tags", [])} for a in articles}
     words = {a.slug: key_words(a._content or "") for a in articles}
+    # Words most posts use say little about any one of them, and would make every post a
+    # candidate for every other; keep the distinctive ones.
+    frequency = Counter(word for post_words in words.values() for word in post_words)
+    limit = max(5, len(articles) // 10)
+    words = {
+        slug: {w for w in post_words if frequency[w] <= limit} for slug, post_words in words.items()
+    }
     index: dict[str, set[str]] = defaultdict(set)
     for slug in tags:
         for key in {f"t:{t}" for t in tags[slug]} | {f"w:{w}" for w in words[slug]}:
