@@ -1,8 +1,8 @@
 """Related posts under each article, from shared tags and shared words; deterministic.
 
 Score: 3 per shared tag plus the overlap of the two posts' most frequent distinctive words
-(Jaccard, times 10; words used by more than a tenth of all posts do not count). Only posts sharing a tag or a frequent word are compared, through an index, so a
-thousand posts do not mean a million comparisons.
+(Jaccard, times 10; words used by more than a tenth of all posts do not count). Only posts
+sharing a tag or such a word are compared, through an index.
 """
 
 import re
