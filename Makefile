@@ -9,7 +9,7 @@ READY := $(VENV)/.requirements-installed
 CHECKERS := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: html devserver serve new publish comments test bench lint format clean
+.PHONY: html devserver serve new publish check comments test bench lint format clean
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -36,6 +36,9 @@ new: $(READY)  ## Start a draft post: make new TITLE="My post"
 
 publish: $(READY)  ## Build the production site into output/
 	$(PY) -m pathways build --publish
+
+check: publish $(CHECKERS)  ## Build for production, then check links, HTML, feeds, sitemap
+	$(PY) -m pathways check
 
 comments: $(READY)  ## Run the comment service on 127.0.0.1:8081
 	$(PY) -m pathways comments serve

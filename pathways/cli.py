@@ -1,4 +1,4 @@
-"""The `pathways` command line: build, preview, new posts, comments, views, import."""
+"""The `pathways` command line: build, preview, new posts, comments, views, import, check."""
 
 import argparse
 import sys
@@ -71,6 +71,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     return import_cli.run(args, _settings_file(args))
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from pathways import check_cli
+
+    args.publish = True
+    return check_cli.run(args, _settings_file(args))
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="pathways", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
@@ -107,6 +114,10 @@ def parser() -> argparse.ArgumentParser:
     from pathways.import_cli import add_parser as add_import_parser
 
     add_import_parser(commands).set_defaults(run=cmd_import)
+
+    from pathways.check_cli import add_parser as add_check_parser
+
+    add_check_parser(commands).set_defaults(run=cmd_check)
     return top
 
 
