@@ -34,10 +34,11 @@ new: $(READY)  ## Start a draft post: make new TITLE="My post"
 	@test -n "$(TITLE)" || { echo 'Usage: make new TITLE="My post title"'; exit 2; }
 	@$(PY) -m pathways new "$(TITLE)"
 
-publish: $(READY)  ## Build the production site into output/
-	$(PY) -m pathways build --publish
+publish: $(READY) $(CHECKERS)  ## Build for production, check, deploy to DEPLOY (publishconf.py)
+	$(PY) -m pathways publish
 
-check: publish $(CHECKERS)  ## Build for production, then check links, HTML, feeds, sitemap
+check: $(READY) $(CHECKERS)  ## Build for production, then check links, HTML, feeds, sitemap
+	$(PY) -m pathways build --publish
 	$(PY) -m pathways check
 
 comments: $(READY)  ## Run the comment service on 127.0.0.1:8081

@@ -32,3 +32,11 @@ DRAFT_LANG_SAVE_AS = ""
 # ["/var/log/nginx/access.log*"]. With none, the widget shows the most discussed posts.
 POPULAR_POSTS_SOURCES = []
 POPULAR_POSTS_TODAY = None
+
+# Where `make publish` deploys after building and checking (see README, "Publishing"):
+#   {"target": "folder", "path": "/srv/blog"}
+#   {"target": "git", "repository": "git@github.com:me/me.github.io.git", "branch": "gh-pages",
+#    "cname": "blog.example.org"}
+#   {"target": "rsync", "destination": "me@host:/srv/blog"}   (then serve /srv/blog/current)
+DEPLOY = {}
+PUBLISH_CHECK = True

@@ -1,4 +1,4 @@
-"""The `pathways` command line: build, preview, new posts, comments, views, import, check."""
+"""The `pathways` command line: build, preview, write, comments, views, import, check, publish."""
 
 import argparse
 import sys
@@ -78,6 +78,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     return check_cli.run(args, _settings_file(args))
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from pathways import publish_cli
+
+    args.publish = True
+    return publish_cli.run(args, _settings_file(args))
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="pathways", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
@@ -118,6 +125,10 @@ def parser() -> argparse.ArgumentParser:
     from pathways.check_cli import add_parser as add_check_parser
 
     add_check_parser(commands).set_defaults(run=cmd_check)
+
+    from pathways.publish_cli import add_parser as add_publish_parser
+
+    add_publish_parser(commands).set_defaults(run=cmd_publish)
     return top
 
 

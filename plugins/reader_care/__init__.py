@@ -4,6 +4,7 @@
   listings); `Content-Note-Collapse: yes` (or `CONTENT_NOTES_COLLAPSE`) starts the post closed.
 - Posts in `DISCLAIMER_CATEGORIES` or tagged with one of `DISCLAIMER_TAGS` get `disclaimer`.
 - `Reviewed: 2024-03-01` becomes the `reviewed` date ("Reviewed on …").
+- The page with the slug `DISCLAIMER_PAGE_SLUG` ("disclaimer") is `disclaimer_page`.
 """
 
 import logging
@@ -40,5 +41,13 @@ def add_care(content: Any) -> None:
             )
 
 
+def find_disclaimer_page(generator: Any) -> None:
+    """`disclaimer_page` for links to it, or None when the site has no such page."""
+    slug = generator.settings.get("DISCLAIMER_PAGE_SLUG", "disclaimer")
+    pages = [*generator.pages, *generator.hidden_pages]
+    generator.context["disclaimer_page"] = next((p for p in pages if p.slug == slug), None)
+
+
 def register() -> None:
     signals.content_object_init.connect(add_care)
+    signals.page_generator_finalized.connect(find_disclaimer_page)
