@@ -23,6 +23,12 @@ RSS_FEED_SUMMARY_ONLY = False
 # A comment file with a problem fails the production build instead of being left out.
 COMMENTS_STRICT = True
 
+# Production extras: security headers and cache rules for the host, and gzip and brotli
+# copies of text files for hosts that serve them.
+PLUGINS = [*PLUGINS, "host_config", "pelican.plugins.precompress"]  # noqa: F405
+PRECOMPRESS_GZIP = True
+PRECOMPRESS_BROTLI = True
+
 # Drafts are never written in production.
 SHOW_DRAFTS = False
 DRAFT_SAVE_AS = ""

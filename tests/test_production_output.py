@@ -1,0 +1,105 @@
+"""The production output: reproducible, precompressed, and with host headers whose strict
+Content-Security-Policy the theme satisfies in a real browser."""
+
+import functools
+import gzip
+import shutil
+import threading
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import brotli
+import pytest
+
+from tests.conftest import FIXTURES, _QuietHandler
+from tests.sites import ROOT, build, free_port, write_settings
+
+
+def test_two_production_builds_are_byte_identical(tmp_path, production_site):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copy(FIXTURES / "everything.md", content / "posts" / "everything.md")
+    shutil.copytree(FIXTURES / "comments", content / "comments", dirs_exist_ok=True)
+    settings = write_settings(
+        tmp_path, content, publish=True, COMMENTS_ENDPOINT="http://127.0.0.1:9"
+    )
+    assert build(settings).returncode == 0
+    again = tmp_path / "output"
+    first = {
+        p.relative_to(production_site): p.read_bytes()
+        for p in production_site.rglob("*")
+        if p.is_file()
+    }
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_text_files_have_gzip_and_brotli_copies(production_site):
+    page = production_site / "posts" / "ketamine" / "index.html"
+    original = page.read_bytes()
+    assert gzip.decompress(page.with_name("index.html.gz").read_bytes()) == original
+    assert brotli.decompress(page.with_name("index.html.br").read_bytes()) == original
+    assert (production_site / "theme" / "css" / "style.css.br").exists()
+
+
+def test_host_configuration_carries_security_headers(production_site):
+    headers = (production_site / "_headers").read_text()
+    for name in ("Content-Security-Policy", "Referrer-Policy", "X-Content-Type-Options",
+                 "Permissions-Policy"):  # fmt: skip
+        assert f"  {name}: " in headers
+    assert "form-action 'self' http://127.0.0.1:9" in headers
+    nginx = (production_site / "nginx-headers.conf").read_text()
+    assert 'add_header Content-Security-Policy "default-src' in nginx
+
+
+def headers_for(site: Path) -> dict[str, str]:
+    """The `/*` block of a `_headers` file."""
+    block, headers = None, {}
+    for line in (site / "_headers").read_text().splitlines():
+        if not line.startswith(" "):
+            block = line
+        elif block == "/*":
+            name, value = line.strip().split(": ", 1)
+            headers[name] = value
+    return headers
+
+
+@pytest.fixture
+def strict_site(tmp_path):
+    """A production build served on 127.0.0.1 with the headers it asks its host to send."""
+    port = free_port()
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    settings = write_settings(tmp_path, content, publish=True, SITEURL=f"http://127.0.0.1:{port}")
+    assert build(settings).returncode == 0
+    output = tmp_path / "output"
+    sent = headers_for(output)
+
+    class WithHeaders(_QuietHandler):
+        def end_headers(self):
+            for name, value in sent.items():
+                self.send_header(name, value)
+            super().end_headers()
+
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", port), functools.partial(WithHeaders, directory=str(output))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_theme_satisfies_its_content_security_policy(browser, strict_site):
+    context = browser.new_context()
+    page = context.new_page()
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    for path in ("/", "/posts/ketamine/", "/glossary/"):
+        page.goto(strict_site + path)
+    page.get_by_role("button", name="Dark theme").click()
+    page.goto(strict_site + "/search/?q=rabbit")
+    page.locator(".search-results li").first.wait_for()
+    context.close()
+    assert [m for m in messages if "Content Security Policy" in m or "Refused" in m] == []
