@@ -23,9 +23,11 @@ RSS_FEED_SUMMARY_ONLY = False
 # A comment file with a problem fails the production build instead of being left out.
 COMMENTS_STRICT = True
 
-# Production extras: security headers and cache rules for the host, and gzip and brotli
-# copies of text files for hosts that serve them.
-PLUGINS = [*PLUGINS, "host_config", "pelican.plugins.precompress"]  # noqa: F405
+# Production extras: minified pages and stylesheets, theme files named by their content,
+# security headers and cache rules for the host, gzip and brotli copies of text files.
+PLUGINS = [*PLUGINS, "production_assets", "host_config", "pelican.plugins.precompress"]  # noqa: F405
+MINIFY = True
+FINGERPRINT_ASSETS = True
 PRECOMPRESS_GZIP = True
 PRECOMPRESS_BROTLI = True
 

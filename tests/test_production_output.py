@@ -3,6 +3,7 @@ Content-Security-Policy the theme satisfies in a real browser."""
 
 import functools
 import gzip
+import hashlib
 import shutil
 import threading
 from http.server import ThreadingHTTPServer
@@ -40,7 +41,7 @@ def test_text_files_have_gzip_and_brotli_copies(production_site):
     original = page.read_bytes()
     assert gzip.decompress(page.with_name("index.html.gz").read_bytes()) == original
     assert brotli.decompress(page.with_name("index.html.br").read_bytes()) == original
-    assert (production_site / "theme" / "css" / "style.css.br").exists()
+    assert list((production_site / "theme" / "css").glob("style.*.css.br"))
 
 
 def test_host_configuration_carries_security_headers(production_site):
@@ -103,3 +104,23 @@ def test_the_theme_satisfies_its_content_security_policy(browser, strict_site):
     page.locator(".search-results li").first.wait_for()
     context.close()
     assert [m for m in messages if "Content Security Policy" in m or "Refused" in m] == []
+
+
+def test_theme_files_are_named_by_their_content_and_cached_for_a_year(production_site):
+    page = (production_site / "posts" / "ketamine" / "index.html").read_text()
+    sheet = next((production_site / "theme" / "css").glob("style.*.css"))
+    digest = sheet.name.split(".")[1]
+    assert hashlib.sha256(sheet.read_bytes()).hexdigest()[:10] == digest
+    assert f"/theme/css/{sheet.name}" in page and "/theme/css/style.css" not in page
+    assert not (production_site / "theme" / "css" / "style.css").exists()
+    assert (
+        "/theme/*\n  Cache-Control: public, max-age=31536000, immutable"
+        in (production_site / "_headers").read_text()
+    )
+
+
+def test_pages_and_stylesheets_are_minified(production_site):
+    page = (production_site / "posts" / "ketamine" / "index.html").read_text()
+    assert "\n  <" not in page
+    sheet = next((production_site / "theme" / "css").glob("style.*.css")).read_text()
+    assert "\n" not in sheet.strip() and "/*" not in sheet

@@ -53,6 +53,14 @@ def security_headers(settings: dict) -> dict[str, str]:
     }
 
 
+def cache_rules(settings: dict) -> dict[str, str]:
+    """Theme files named by their content never change: a year; otherwise a week."""
+    rules = dict(CACHE_RULES)
+    if settings.get("FINGERPRINT_ASSETS"):
+        rules["/theme/*"] = "public, max-age=31536000, immutable"
+    return rules
+
+
 def write_host_config(pelican: Any) -> None:
     settings = pelican.settings
     if not settings.get("SITEURL", "").startswith(("http://", "https://")):
@@ -60,7 +68,8 @@ def write_host_config(pelican: Any) -> None:
     output = Path(pelican.output_path)
     headers = security_headers(settings)
     lines = ["/*", *(f"  {name}: {value}" for name, value in headers.items())]
-    for pattern, rule in CACHE_RULES.items():
+    rules = cache_rules(settings)
+    for pattern, rule in rules.items():
         lines += [pattern, f"  Cache-Control: {rule}"]
     (output / "_headers").write_text("\n".join(lines) + "\n", encoding="utf-8")
     nginx = [f'add_header {name} "{value}" always;' for name, value in headers.items()]
@@ -68,7 +77,7 @@ def write_host_config(pelican: Any) -> None:
         f'location ~ ^{pattern.rstrip("*")} {{ add_header Cache-Control "{rule}"; '
         + " ".join(f'add_header {n} "{v}" always;' for n, v in headers.items())
         + " }"
-        for pattern, rule in CACHE_RULES.items()
+        for pattern, rule in rules.items()
     ]
     header = "# Security headers and cache rules; `include` this file in the server block.\n"
     (output / "nginx-headers.conf").write_text(header + "\n".join(nginx) + "\n", encoding="utf-8")

@@ -1,0 +1,72 @@
+"""Production assets: minified HTML and CSS, and theme files named by their content.
+
+With `MINIFY = True`, pages are minified with minify-html and stylesheets with rcssmin.
+With `FINGERPRINT_ASSETS = True`, every file under `theme/` gets a content hash in its name
+(`style.3f2a9c1d0e.css`) and every page, stylesheet and script is pointed at the new names,
+so hosts can cache them for a year (see host_config).
+"""
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import minify_html
+import rcssmin
+from pelican import signals
+
+TEXT_SUFFIXES = (".html", ".css", ".js")
+
+
+def minify_site(output: Path) -> None:
+    for page in output.rglob("*.html"):
+        page.write_text(
+            minify_html.minify(
+                page.read_text(encoding="utf-8"),
+                keep_closing_tags=True,
+                keep_html_and_head_opening_tags=True,
+                minify_css=True,
+            ),
+            encoding="utf-8",
+        )
+    for sheet in output.rglob("*.css"):
+        sheet.write_text(rcssmin.cssmin(sheet.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def fingerprint(output: Path, folder: str) -> dict[str, str]:
+    """Rename every file under `output/folder` to carry its hash; returns old -> new paths."""
+    renamed = {}
+    for path in sorted((output / folder).rglob("*")):
+        if not path.is_file():
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        target = path.with_name(f"{path.stem}.{digest}{path.suffix}")
+        path.rename(target)
+        renamed["/" + path.relative_to(output).as_posix()] = (
+            "/" + target.relative_to(output).as_posix()
+        )
+    return renamed
+
+
+def point_at(output: Path, renamed: dict[str, str]) -> None:
+    for path in output.rglob("*"):
+        if path.suffix not in TEXT_SUFFIXES or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        changed = text
+        for old, new in renamed.items():
+            changed = changed.replace(old, new)
+        if changed != text:
+            path.write_text(changed, encoding="utf-8")
+
+
+def finish_assets(pelican: Any) -> None:
+    settings = pelican.settings
+    output = Path(pelican.output_path)
+    if settings.get("MINIFY"):
+        minify_site(output)
+    if settings.get("FINGERPRINT_ASSETS"):
+        point_at(output, fingerprint(output, settings.get("THEME_STATIC_DIR", "theme")))
+
+
+def register() -> None:
+    signals.finalized.connect(finish_assets)
