@@ -25,7 +25,7 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
             f"Nothing to check in {output}: build the site first (make publish).", file=sys.stderr
         )
         return 1
-    problems = check_site(output, settings, None if args.skip_html else VNU)
+    problems = check_site(output, settings, None if args.skip_html else VNU, args.external)
     if args.skip_html:
         problems = [p for p in problems if not p.message.startswith("HTML not validated")]
     pages = sum(1 for _ in output.rglob("*.html"))
@@ -45,4 +45,5 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     check.add_argument("--settings", help="settings file (default: publishconf.py)")
     check.add_argument("--output", help="the built site (default: the settings' OUTPUT_PATH)")
     check.add_argument("--skip-html", action="store_true", help="do not run the Nu HTML checker")
+    check.add_argument("--external", action="store_true", help="also check links to other sites")
     return check

@@ -5,13 +5,16 @@
 - feeds parse (feedparser, no `bozo`) and carry full content with absolute URLs;
 - `sitemap.xml` lists every published post and page and nothing else; `robots.txt` names it;
 - no page loads anything from another site;
-- images have alt text; posts have summaries; no draft leaked.
+- images have alt text; posts have summaries; no draft leaked;
+- with `external`, links to other sites answer (the only check that needs the network).
 """
 
 import json
 import re
 import shutil
 import subprocess
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -36,12 +39,16 @@ class Problem:
 
 
 class SiteChecker:
-    def __init__(self, output: Path, settings: dict, vnu: Path | None = None) -> None:
+    def __init__(
+        self, output: Path, settings: dict, vnu: Path | None = None, external: bool = False
+    ) -> None:
         self.output = output.resolve()
         self.settings = settings
         self.siteurl = settings.get("SITEURL", "").rstrip("/")
         self.vnu = vnu
         self.problems: list[Problem] = []
+        self.external = external
+        self.external_links: dict[str, tuple[Path, int | None]] = {}
         self._ids: dict[Path, set[str]] = {}
         self._documents: dict[Path, html.HtmlElement] = {}
 
@@ -66,6 +73,8 @@ class SiteChecker:
         self.check_sitemap()
         self.check_sources()
         self.check_html_validity()
+        if self.external:
+            self.check_external_links()
         return self.problems
 
     def local_target(self, page: Path, url: str) -> tuple[Path, str] | None:
@@ -138,6 +147,8 @@ class SiteChecker:
             return
         target = self.local_target(page, url)
         if target is None:
+            if element.tag == "a" and url.startswith(("http://", "https://")):
+                self.external_links.setdefault(url, (page, element.sourceline))
             return
         path, fragment = target
         if not path.exists():
@@ -262,6 +273,24 @@ class SiteChecker:
             elif line.strip():
                 self.report("(site)", None, f"HTML checker: {line.strip()}")
 
+    def check_external_links(self) -> None:
+        """Links to other sites answer (only when asked: it needs the network)."""
+        for url, (page, line) in sorted(self.external_links.items()):
+            request = urllib.request.Request(
+                url, method="HEAD", headers={"User-Agent": "pathways-check"}
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10):
+                    pass
+            except urllib.error.HTTPError as error:
+                if error.code in (403, 405, 429):
+                    continue  # the site is there; it only dislikes robots or HEAD
+                self.report(page, line, f"link to {url} answers {error.code}")
+            except (OSError, ValueError) as error:
+                self.report(page, line, f"link to {url} does not answer ({error})")
 
-def check_site(output: Path, settings: dict, vnu: Path | None = None) -> list[Problem]:
-    return SiteChecker(output, settings, vnu).run()
+
+def check_site(
+    output: Path, settings: dict, vnu: Path | None = None, external: bool = False
+) -> list[Problem]:
+    return SiteChecker(output, settings, vnu, external).run()

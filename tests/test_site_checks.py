@@ -150,3 +150,21 @@ def test_the_command_fails_with_a_short_report(site):
     assert result.returncode == 1
     assert "problem in" in result.stderr and "index.html:" in result.stderr
     assert "'/nowhere/' points to a missing file" in result.stderr
+
+
+def test_external_links_are_checked_only_when_asked(site, tmp_path):
+    from tests.conftest import serve_folder
+
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "ok.html").write_text("fine")
+    url, server = serve_folder(tmp_path / "elsewhere")
+    try:
+        output, settings = site
+        insert(
+            output / "index.html", f'<a href="{url}/ok.html">ok</a> <a href="{url}/gone.html">x</a>'
+        )
+        assert not [p for p in problems(site) if url in p]
+        found = [str(p) for p in check_site(output, settings, None, external=True) if url in str(p)]
+    finally:
+        server.shutdown()
+    assert len(found) == 1 and found[0].endswith(f"link to {url}/gone.html answers 404")
