@@ -46,4 +46,5 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     check.add_argument("--output", help="the built site (default: the settings' OUTPUT_PATH)")
     check.add_argument("--skip-html", action="store_true", help="do not run the Nu HTML checker")
     check.add_argument("--external", action="store_true", help="also check links to other sites")
+    check.set_defaults(publish=True)
     return check

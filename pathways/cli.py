@@ -1,8 +1,11 @@
 """The `pathways` command line: build, preview, write, comments, views, import, check, publish."""
 
 import argparse
+import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 from pathways.build import BuildError, build_site, init_logging, load_settings
 
@@ -53,36 +56,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_comments(args: argparse.Namespace) -> int:
-    from pathways import comments_cli
-
-    return comments_cli.run(args, _settings_file(args))
-
-
-def cmd_views(args: argparse.Namespace) -> int:
-    from pathways import views_cli
-
-    return views_cli.run(args, _settings_file(args))
+# Subcommands with a module of their own: each has add_parser(commands) and
+# run(args, settings_file).
+SUBCOMMANDS = ("comments_cli", "views_cli", "import_cli", "check_cli", "publish_cli")
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from pathways import import_cli
-
-    return import_cli.run(args, _settings_file(args))
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from pathways import check_cli
-
-    args.publish = True
-    return check_cli.run(args, _settings_file(args))
-
-
-def cmd_publish(args: argparse.Namespace) -> int:
-    from pathways import publish_cli
-
-    args.publish = True
-    return publish_cli.run(args, _settings_file(args))
+def _run_module(module: ModuleType) -> Callable[[argparse.Namespace], int]:
+    return lambda args: module.run(args, _settings_file(args))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -110,25 +90,9 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--settings", help="a Pelican settings file to use instead")
     new.set_defaults(run=cmd_new)
 
-    from pathways.comments_cli import add_parser
-
-    add_parser(commands).set_defaults(run=cmd_comments)
-
-    from pathways.views_cli import add_parser as add_views_parser
-
-    add_views_parser(commands).set_defaults(run=cmd_views)
-
-    from pathways.import_cli import add_parser as add_import_parser
-
-    add_import_parser(commands).set_defaults(run=cmd_import)
-
-    from pathways.check_cli import add_parser as add_check_parser
-
-    add_check_parser(commands).set_defaults(run=cmd_check)
-
-    from pathways.publish_cli import add_parser as add_publish_parser
-
-    add_publish_parser(commands).set_defaults(run=cmd_publish)
+    for name in SUBCOMMANDS:
+        module = importlib.import_module(f"pathways.{name}")
+        module.add_parser(commands).set_defaults(run=_run_module(module))
     return top
 
 

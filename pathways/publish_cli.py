@@ -47,4 +47,5 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     publish = commands.add_parser("publish", help="build for production, check, deploy")
     publish.add_argument("--settings", help="settings file (default: publishconf.py)")
     publish.add_argument("--no-check", action="store_true", help="deploy without the checks")
+    publish.set_defaults(publish=True)
     return publish
