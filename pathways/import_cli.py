@@ -5,12 +5,13 @@ import sys
 import time
 from pathlib import Path
 
-from pathways.blogger_export import ExportError
-from pathways.blogger_import import BLOGGER_IMAGE_HOSTS, ImportOptions, import_blogger
 from pathways.build import load_settings
 
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
+    from pathways.blogger_export import ExportError
+    from pathways.blogger_import import BLOGGER_IMAGE_HOSTS, ImportOptions, import_blogger
+
     settings = load_settings(settings_file)
     options = ImportOptions(
         content=Path(settings["PATH"]),
