@@ -184,6 +184,8 @@ def test_not_found_page_offers_recent_posts_and_ways_on(fixture_site):
         "Ketamine",
     ]
     assert main.select_one("a[href='/archives/']") and main.select_one("a[href='/tags/']")
+    search = main.select_one("form[role=search]")
+    assert search["action"] == "/search/" and search.select_one("input[name=q]")
     assert page.select_one("meta[name=robots]")["content"] == "noindex"
 
 
