@@ -23,6 +23,7 @@ SAFE_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "abbr
 SAFE_SCHEMES = {"http", "https", "mailto"}
 KEPT_AS_HTML = ("sub", "sup", "u", "small", "mark", "kbd", "abbr", "ins")
 EMBEDS = ("iframe", "embed", "object", "video", "audio")
+BLOCKS = ["p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "th"]
 YOUTUBE_EMBED = re.compile(r"https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]+)")
 
 
@@ -106,5 +107,11 @@ def image_urls(html: str) -> list[str]:
 
 
 def plain_text(html: str, limit: int = 300) -> str:
-    text = " ".join(BeautifulSoup(html, "lxml").get_text(" ").split())
+    """The text of the first paragraphs, up to `limit` characters, for a summary."""
+    soup = BeautifulSoup(html, "lxml")
+    for line_break in soup.find_all("br"):
+        line_break.replace_with(" ")
+    blocks = soup.find_all(BLOCKS) or [soup]
+    pieces = [" ".join(block.get_text("").split()) for block in blocks if not block.find(BLOCKS)]
+    text = " ".join(piece for piece in pieces if piece)
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
