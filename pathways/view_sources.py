@@ -16,7 +16,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -64,14 +64,6 @@ class ReadStats:
     files: int = 0
     missing: list[str] = field(default_factory=list)
     damaged: list[str] = field(default_factory=list)
-
-    def merge(self, other: "ReadStats") -> None:
-        for name in ("read", "counted", "bots", "repeats", "not_views", "unmatched"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.unparseable += other.unparseable
-        self.files += other.files
-        self.missing += other.missing
-        self.damaged += other.damaged
 
 
 @lru_cache(maxsize=65536)
@@ -336,11 +328,3 @@ def read_sources(
             stats.files += 1
             read_access_log(path, resolve, counts, stats, repeats, progress)
     return counts, stats
-
-
-def window_start(window: str, now: date) -> date | None:
-    """First day inside a window such as `7d`, `30d`, `365d`; None for `all`."""
-    if window == "all":
-        return None
-    days = int(window.rstrip("d"))
-    return now - timedelta(days=days - 1)
