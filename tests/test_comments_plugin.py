@@ -129,6 +129,7 @@ def test_counts_show_on_the_home_page(tmp_path, content):
     page = soup(built(tmp_path, content) / "index.html")
     counts = {text(a) for a in page.select(".comment-count a")}
     assert counts == {"6 comments", "1 comment"}
+    assert "Readers have left 7 comments here." in text(page.select_one(".sidebar"))
 
 
 def test_hostile_comment_files_render_inert(tmp_path, content):
