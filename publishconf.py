@@ -25,11 +25,11 @@ COMMENTS_STRICT = True
 
 # Production extras: minified pages and stylesheets, theme files named by their content,
 # security headers and cache rules for the host, gzip and brotli copies of text files.
-PLUGINS = [*PLUGINS, "production_assets", "host_config", "pelican.plugins.precompress"]  # noqa: F405
+PLUGINS = [*PLUGINS, "production_assets", "host_config"]  # noqa: F405
 MINIFY = True
 FINGERPRINT_ASSETS = True
-PRECOMPRESS_GZIP = True
-PRECOMPRESS_BROTLI = True
+PRECOMPRESS = True
+PRECOMPRESS_BROTLI_QUALITY = 9
 
 # Drafts are never written in production.
 SHOW_DRAFTS = False

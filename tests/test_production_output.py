@@ -124,3 +124,13 @@ def test_pages_and_stylesheets_are_minified(production_site):
     assert "\n  <" not in page
     sheet = next((production_site / "theme" / "css").glob("style.*.css")).read_text()
     assert "\n" not in sheet.strip() and "/*" not in sheet
+
+
+def test_precompressed_copies_are_made_for_text_files_only(production_site):
+    assert (production_site / "sitemap.xml.gz").exists()
+    assert (
+        not list(production_site.rglob("*.map.gz"))
+        and not (production_site / "_headers.gz").exists()
+    )
+    small = [p for p in production_site.rglob("*.gz") if p.with_suffix("").stat().st_size < 256]
+    assert small == []
