@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 4 * MAX_BODY + 4096
 MAX_EMAIL = 254
 MAX_BEACON_BYTES = 2048
+DEFAULT_STYLESHEET = "/theme/css/style.css"
 FIELDS = ("post", "parent", "author", "email", "website", "body", "homepage", "elapsed")
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 PENDING_MESSAGE = "Thank you! Your comment is awaiting moderation."
@@ -73,6 +74,7 @@ class PostIndex:
         self._stamp: float | None = None
         self._posts: dict[str, dict] = {}
         self._paths: dict[str, str] = {}
+        self._stylesheet = DEFAULT_STYLESHEET
 
     def _load(self) -> dict[str, dict]:
         try:
@@ -81,7 +83,9 @@ class PostIndex:
             logger.warning("no comment index at %s: build the site first", self.path)
             return {}
         if stamp != self._stamp:
-            self._posts = json.loads(self.path.read_text(encoding="utf-8")).get("posts", {})
+            index = json.loads(self.path.read_text(encoding="utf-8"))
+            self._posts = index.get("posts", {})
+            self._stylesheet = index.get("stylesheet", DEFAULT_STYLESHEET)
             self._paths = {
                 normalise_path("/" + post["url"]): slug for slug, post in self._posts.items()
             }
@@ -90,6 +94,11 @@ class PostIndex:
 
     def get(self, slug: str) -> dict | None:
         return self._load().get(slug)
+
+    def stylesheet(self) -> str:
+        """The site's stylesheet path, as built (its name may carry a content hash)."""
+        self._load()
+        return self._stylesheet
 
     def slug_for_path(self, path: str) -> str | None:
         self._load()
@@ -341,6 +350,7 @@ class CommentService:
             body=fields.get("body", ""),
             back=self.post_url(post) if post else None,
             site_url=self.config.site_url.rstrip("/"),
+            stylesheet=self.posts.stylesheet(),
         )
         return HTMLResponse(html, status_code=rejection.status, headers=headers)
 
@@ -357,6 +367,7 @@ class CommentService:
             errors=errors or [],
             action="comments",
             site_url=self.config.site_url.rstrip("/"),
+            stylesheet=self.posts.stylesheet(),
         )
 
     async def reply_form(self, request: Request) -> Response:

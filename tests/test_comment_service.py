@@ -299,3 +299,21 @@ def test_the_service_binds_to_localhost_by_default():
     parser = add_parser(commands)
     args = parser.parse_args(["serve"])
     assert args.host == "127.0.0.1"
+
+
+def test_service_pages_use_the_built_stylesheet_even_when_renamed(production_site, tmp_path):
+    """Guards against the reply page linking `style.css` after production renamed it."""
+    siteurl = "https://pathways.example.org"
+    config = ServiceConfig(
+        db_path=tmp_path / "c.sqlite3", site_dir=production_site, site_url=siteurl
+    )
+    with (
+        ServiceThread(create_app(config)) as running,
+        urllib.request.urlopen(f"{running.url}/form?post=ketamine", timeout=10) as response,
+    ):
+        page = BeautifulSoup(response.read(), "html.parser")
+    href = page.select_one("link[rel=stylesheet]")["href"]
+    assert (
+        href.startswith(f"{siteurl}/theme/css/style.") and href != f"{siteurl}/theme/css/style.css"
+    )
+    assert (production_site / href.removeprefix(siteurl + "/")).exists()

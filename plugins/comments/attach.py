@@ -97,7 +97,8 @@ def _ids(threads: list[Comment]) -> list[str]:
 
 
 def write_comments_index(generator: Any, writer: Any = None) -> None:
-    """The posts that accept comments, for the service: slug, title, URL, open or closed."""
+    """The posts that accept comments, for the service: slug, title, URL, open or closed;
+    and the stylesheet its own pages use."""
     settings = generator.settings
     save_as = setting(settings, "COMMENTS_INDEX_SAVE_AS")
     if not save_as:
@@ -113,7 +114,10 @@ def write_comments_index(generator: Any, writer: Any = None) -> None:
     }
     path = Path(generator.output_path) / save_as
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"posts": posts}, indent=1, sort_keys=True), encoding="utf-8")
+    # The service's own pages use the site's stylesheet; production renames it by content.
+    stylesheet = f"/{settings.get('THEME_STATIC_DIR', 'theme')}/css/style.css"
+    index = {"posts": posts, "stylesheet": stylesheet}
+    path.write_text(json.dumps(index, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def register() -> None:

@@ -21,7 +21,7 @@ import minify_html
 import rcssmin
 from pelican import signals
 
-TEXT_SUFFIXES = (".html", ".css", ".js")
+TEXT_SUFFIXES = (".html", ".css", ".js", ".json")
 COMPRESSED_SUFFIXES = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt"}
 MIN_COMPRESSED_SIZE = 256
 
