@@ -35,6 +35,7 @@ IGNORE_FILES = [".#*", "*~", ".*.swp", "comments", "glossary", "data"]
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
+    "markdown_reader",
     "content_checks",
     "reading_time",
     "neighbors",
@@ -50,6 +51,8 @@ PLUGINS = [
     "search",
     "sitemap_robots",
     "accessible_code",
+    "render_once",
+    "parallel_writing",
 ]
 
 # Clean URLs: /posts/<slug>/, /<page-slug>/, /tags/<tag>/ …

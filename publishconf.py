@@ -29,7 +29,7 @@ PLUGINS = [*PLUGINS, "production_assets", "host_config"]  # noqa: F405
 MINIFY = True
 FINGERPRINT_ASSETS = True
 PRECOMPRESS = True
-PRECOMPRESS_BROTLI_QUALITY = 9
+PRECOMPRESS_BROTLI_QUALITY = 6
 
 # Drafts are never written in production.
 SHOW_DRAFTS = False

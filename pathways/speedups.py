@@ -1,0 +1,22 @@
+"""The switches of the build's speed-ups, read the same way by every plugin that has one.
+
+`FAST_BUILD = False` turns every speed-up off (the output is the same either way; the tests
+build a site both ways and compare every file). `BUILD_WORKERS` is how many processes read
+and render pages at once: 0, the default, means one per CPU core; 1 means no extra process.
+"""
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+
+def fast_build(settings: Mapping[str, Any]) -> bool:
+    return bool(settings.get("FAST_BUILD", True))
+
+
+def build_workers(settings: Mapping[str, Any]) -> int:
+    """How many processes may share the build's work (1 when the speed-ups are off)."""
+    if not fast_build(settings):
+        return 1
+    workers = int(settings.get("BUILD_WORKERS") or 0)
+    return workers if workers > 0 else (os.cpu_count() or 1)

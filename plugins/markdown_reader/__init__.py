@@ -1,0 +1,26 @@
+"""The site's Markdown reader.
+
+- Front-matter errors name the file, the field and the value, and fail the build.
+- One Markdown instance per reader, reset between files, instead of one per file.
+- Typography (typogrify, when `TYPOGRIFY = True`) is applied while reading, so it runs in
+  parallel and is kept in Pelican's content cache with the rest of what was read.
+- Posts and pages are converted by `BUILD_WORKERS` processes at once.
+
+The output is the same as Pelican's own reader and typogrify step; `FAST_BUILD = False` keeps
+only the error messages.
+"""
+
+from pelican import signals
+
+from .prefetch import finish_prefetch, prefetch_sources
+from .reader import use_site_reader
+from .typography import take_over_typography
+
+
+def register() -> None:
+    signals.initialized.connect(take_over_typography)
+    signals.readers_init.connect(use_site_reader)
+    signals.article_generator_preread.connect(prefetch_sources)
+    signals.page_generator_preread.connect(prefetch_sources)
+    signals.article_generator_finalized.connect(finish_prefetch)
+    signals.page_generator_finalized.connect(finish_prefetch)
