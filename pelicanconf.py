@@ -162,3 +162,11 @@ DISCLAIMER_TEXT = (
     "This is my personal experience, not medical advice. Please talk to your doctor "
     "about your own care."
 )
+
+# Speed (see README, "Build speed"): what was read is cached in .cache/ between builds, and
+# posts are read and pages rendered by one process per CPU core (BUILD_WORKERS = 0).
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = ".cache"
+GZIP_CACHE = False
+BUILD_WORKERS = 0

@@ -71,15 +71,17 @@ def is_valid_slug(value: str) -> bool:
 
 def clean_line(value: str) -> str:
     """One line of plain text: control characters dropped, whitespace collapsed."""
-    visible = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in value)
-    return " ".join(visible.split())
+    if not value.isprintable():
+        value = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in value)
+    return " ".join(value.split())
 
 
 def clean_body(value: str) -> str:
     """Body text with normalised newlines and no control characters but line breaks and tabs."""
     text = value.replace("\r\n", "\n").replace("\r", "\n")
-    kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    return kept.strip()
+    if not text.replace("\n", "").replace("\t", "").isprintable():
+        text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return text.strip()
 
 
 def check_website(value: str) -> str | None:

@@ -5,9 +5,13 @@ build a site both ways and compare every file). `BUILD_WORKERS` is how many proc
 and render pages at once: 0, the default, means one per CPU core; 1 means no extra process.
 """
 
+import multiprocessing
 import os
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def fast_build(settings: Mapping[str, Any]) -> bool:
@@ -20,3 +24,15 @@ def build_workers(settings: Mapping[str, Any]) -> int:
         return 1
     workers = int(settings.get("BUILD_WORKERS") or 0)
     return workers if workers > 0 else (os.cpu_count() or 1)
+
+
+def parallel_map(function: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """`[function(item) for item in items]`, shared between `workers` forked processes.
+
+    `function` must be a module-level function; results are sent back pickled.
+    """
+    if workers < 2 or len(items) < 2 * workers:
+        return [function(item) for item in items]
+    chunk = max(1, len(items) // (workers * 4))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(function, items, chunksize=chunk)

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from pathways.comments import Comment, CommentError, parse_comment, render_body
+from pathways.speedups import build_workers, parallel_map
 
 from .threads import ancestry, build_threads, count
 
@@ -74,12 +75,19 @@ def attach_comments(generator: Any) -> None:
     root = Path(settings["PATH"]) / setting(settings, "COMMENTS_PATH")
     articles = {article.slug: article for article in [*generator.articles, *generator.drafts]}
     max_depth = setting(settings, "COMMENTS_MAX_DEPTH")
+    by_article = {
+        slug: read_post_comments(root / slug, slug, settings) if (root / slug).is_dir() else []
+        for slug in articles
+    }
+    everyone = [comment for comments in by_article.values() for comment in comments]
+    bodies = parallel_map(
+        render_body, [comment.body for comment in everyone], build_workers(settings)
+    )
+    for comment, html in zip(everyone, bodies, strict=True):
+        comment.html = html
     total = 0
-    for article in articles.values():
-        folder = root / article.slug
-        comments = read_post_comments(folder, article.slug, settings) if folder.is_dir() else []
-        for comment in comments:
-            comment.html = render_body(comment.body)
+    for slug, article in articles.items():
+        comments = by_article[slug]
         article.comments = build_threads(comments, max_depth)
         article.comment_count = count(article.comments)
         article.comments_open = str(article.metadata.get("comments", "open")).lower() != "closed"

@@ -5,20 +5,21 @@
 - Typography (typogrify, when `TYPOGRIFY = True`) is applied while reading, so it runs in
   parallel and is kept in Pelican's content cache with the rest of what was read.
 - Posts and pages are converted by `BUILD_WORKERS` processes at once.
+- Pelican's content cache (`CACHE_CONTENT`) is kept apart per set of settings.
 
 The output is the same as Pelican's own reader and typogrify step; `FAST_BUILD = False` keeps
-only the error messages.
+only the error messages (and turns the content cache off).
 """
 
 from pelican import signals
 
 from .prefetch import finish_prefetch, prefetch_sources
 from .reader import use_site_reader
-from .typography import take_over_typography
+from .settings import prepare_settings
 
 
 def register() -> None:
-    signals.initialized.connect(take_over_typography)
+    signals.initialized.connect(prepare_settings)
     signals.readers_init.connect(use_site_reader)
     signals.article_generator_preread.connect(prefetch_sources)
     signals.page_generator_preread.connect(prefetch_sources)

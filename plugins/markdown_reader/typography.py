@@ -2,25 +2,21 @@
 
 Pelican typogrifies what a reader returns on every build, even when the reader's result
 comes from its content cache, and always in the main process. With the speed-ups on, the
-readers do it instead (`TYPOGRIFY` is handed over to them at start-up), with exactly the
-settings Pelican uses.
+readers do it instead (`TYPOGRIFY` is handed over to them at start-up, see settings.py),
+with exactly the settings Pelican uses.
 """
 
 from collections.abc import Callable
-from typing import Any
 
 import smartypants
 from typogrify.filters import typogrify
-
-from pathways.speedups import fast_build
 
 # Set when the readers apply typogrify in place of Pelican.
 IN_READERS = "TYPOGRIFY_IN_READERS"
 
 
-def take_over_typography(pelican: Any) -> None:
-    settings = pelican.settings
-    if fast_build(settings) and settings.get("TYPOGRIFY"):
+def take_over_typography(settings: dict) -> None:
+    if settings.get("TYPOGRIFY"):
         settings["TYPOGRIFY"] = False
         settings[IN_READERS] = True
 

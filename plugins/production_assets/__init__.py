@@ -11,9 +11,8 @@ times as long.
 """
 
 import hashlib
-import os
 import zlib
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,24 +21,17 @@ import minify_html
 import rcssmin
 from pelican import signals
 
+from pathways.speedups import build_workers, parallel_map
+
 TEXT_SUFFIXES = (".html", ".css", ".js", ".json")
 COMPRESSED_SUFFIXES = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt"}
 MIN_COMPRESSED_SIZE = 256
 
 
-def minify_site(output: Path) -> None:
-    for page in output.rglob("*.html"):
-        page.write_text(
-            minify_html.minify(
-                page.read_text(encoding="utf-8"),
-                keep_closing_tags=True,
-                keep_html_and_head_opening_tags=True,
-                minify_css=True,
-            ),
-            encoding="utf-8",
-        )
-    for sheet in output.rglob("*.css"):
-        sheet.write_text(rcssmin.cssmin(sheet.read_text(encoding="utf-8")), encoding="utf-8")
+def minified_page(html: str) -> str:
+    return minify_html.minify(
+        html, keep_closing_tags=True, keep_html_and_head_opening_tags=True, minify_css=True
+    )
 
 
 def fingerprint(output: Path, folder: str) -> dict[str, str]:
@@ -57,53 +49,58 @@ def fingerprint(output: Path, folder: str) -> dict[str, str]:
     return renamed
 
 
-def point_at(output: Path, renamed: dict[str, str]) -> None:
-    for path in output.rglob("*"):
-        if path.suffix not in TEXT_SUFFIXES or not path.is_file():
-            continue
-        text = path.read_text(encoding="utf-8")
-        changed = text
-        for old, new in renamed.items():
-            changed = changed.replace(old, new)
-        if changed != text:
-            path.write_text(changed, encoding="utf-8")
-
-
 def gzipped(data: bytes) -> bytes:
     """gzip at level 9 with no timestamp or name in the header, so builds are reproducible."""
     compressor = zlib.compressobj(level=9, wbits=16 + zlib.MAX_WBITS)
     return compressor.compress(data) + compressor.flush()
 
 
-def precompress(output: Path, quality: int) -> None:
-    """Write `.gz` and `.br` next to every text file worth compressing, in parallel."""
-    files = [
-        path
-        for path in output.rglob("*")
-        if path.suffix in COMPRESSED_SUFFIXES
-        and path.is_file()
-        and path.stat().st_size >= MIN_COMPRESSED_SIZE
-    ]
+@dataclass(frozen=True)
+class Finishing:
+    """What to do to each file of the site; done to many files at once, in worker processes."""
 
-    def compress(path: Path) -> None:
-        data = path.read_bytes()
-        path.with_name(path.name + ".gz").write_bytes(gzipped(data))
-        brotli_data = brotli.compress(data, mode=brotli.MODE_TEXT, quality=quality)
-        path.with_name(path.name + ".br").write_bytes(brotli_data)
+    minify: bool
+    renamed: dict[str, str]
+    precompress: bool
+    brotli_quality: int
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        list(pool.map(compress, files))
+    def __call__(self, path: Path) -> None:
+        if path.suffix in TEXT_SUFFIXES:
+            text = original = path.read_text(encoding="utf-8")
+            if self.minify and path.suffix == ".html":
+                text = minified_page(text)
+            for old, new in self.renamed.items():
+                text = text.replace(old, new)
+            if text != original:
+                path.write_text(text, encoding="utf-8")
+        if self.precompress and path.suffix in COMPRESSED_SUFFIXES:
+            data = path.read_bytes()
+            if len(data) >= MIN_COMPRESSED_SIZE:
+                path.with_name(path.name + ".gz").write_bytes(gzipped(data))
+                compressed = brotli.compress(
+                    data, mode=brotli.MODE_TEXT, quality=self.brotli_quality
+                )
+                path.with_name(path.name + ".br").write_bytes(compressed)
 
 
 def finish_assets(pelican: Any) -> None:
+    """Minify, fingerprint and precompress the built site, as the settings ask."""
     settings = pelican.settings
     output = Path(pelican.output_path)
     if settings.get("MINIFY"):
-        minify_site(output)
+        for sheet in output.rglob("*.css"):
+            sheet.write_text(rcssmin.cssmin(sheet.read_text(encoding="utf-8")), encoding="utf-8")
+    renamed = {}
     if settings.get("FINGERPRINT_ASSETS"):
-        point_at(output, fingerprint(output, settings.get("THEME_STATIC_DIR", "theme")))
-    if settings.get("PRECOMPRESS"):
-        precompress(output, int(settings.get("PRECOMPRESS_BROTLI_QUALITY", 6)))
+        renamed = fingerprint(output, settings.get("THEME_STATIC_DIR", "theme"))
+    finishing = Finishing(
+        minify=bool(settings.get("MINIFY")),
+        renamed=renamed,
+        precompress=bool(settings.get("PRECOMPRESS")),
+        brotli_quality=int(settings.get("PRECOMPRESS_BROTLI_QUALITY", 6)),
+    )
+    files = sorted(path for path in output.rglob("*") if path.is_file())
+    parallel_map(finishing, files, build_workers(settings))
 
 
 def register() -> None:

@@ -5,6 +5,7 @@ Score: 3 per shared tag plus the overlap of the two posts' most frequent distinc
 sharing a tag or such a word are compared, through an index.
 """
 
+import heapq
 import re
 from collections import Counter, defaultdict
 from html import unescape
@@ -49,19 +50,22 @@ def relate(articles: list, count: int) -> dict[str, list]:
         for key in {f"t:{t}" for t in tags[slug]} | {f"w:{w}" for w in words[slug]}:
             index[key].add(slug)
     by_slug = {a.slug: a for a in articles}
+    newest_first = {a.slug: -a.date.timestamp() for a in articles}
     related = {}
     for article in articles:
         slug = article.slug
-        keys = {f"t:{t}" for t in tags[slug]} | {f"w:{w}" for w in words[slug]}
+        own_tags, own_words = tags[slug], words[slug]
+        keys = {f"t:{t}" for t in own_tags} | {f"w:{w}" for w in own_words}
         candidates = set().union(*(index[k] for k in keys)) - {slug} if keys else set()
         scored = []
         for other in candidates:
-            union = words[slug] | words[other]
-            overlap = len(words[slug] & words[other]) / len(union) if union else 0
-            score = 3 * len(tags[slug] & tags[other]) + 10 * overlap
+            other_words = words[other]
+            union = len(own_words | other_words)
+            overlap = len(own_words & other_words) / union if union else 0
+            score = 3 * len(own_tags & tags[other]) + 10 * overlap
             if score > 0:
-                scored.append((-score, -by_slug[other].date.timestamp(), other))
-        related[slug] = [by_slug[other] for _, _, other in sorted(scored)[:count]]
+                scored.append((-score, newest_first[other], other))
+        related[slug] = [by_slug[other] for _, _, other in heapq.nsmallest(count, scored)]
     return related
 
 
