@@ -36,7 +36,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from pathways.preview import serve
 
     settings_file = _settings_file(args)
-    serve(load_settings(settings_file), settings_file, args.host, args.port, args.liveport)
+    serve(load_settings(settings_file), settings_file, args.host, args.port)
     return 0
 
 
@@ -80,7 +80,6 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--settings", help="a Pelican settings file to use instead")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--liveport", type=int, default=35729)
     serve.set_defaults(run=cmd_serve)
 
     new = commands.add_parser("new", help="create a new draft post and print its path")

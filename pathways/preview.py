@@ -1,13 +1,41 @@
-"""Local preview: serve the built site on 127.0.0.1, rebuild on save, reload the browser."""
+"""Local preview: serve the built site on 127.0.0.1, rebuild on save, reload open tabs.
 
+The first build runs in this process, and its posts stay in memory: when the files saved are
+posts the site already has, their pages are rendered again at once (`hot_reload`) and open
+tabs reload. A full build follows every change, in a child process so that edits to plugins
+and settings apply too, and tabs reload again when it is done. Served pages get a small
+script that waits for those reloads (server-sent events); nothing of it is in the built site.
+"""
+
+import asyncio
 import logging
-import subprocess
+import os
 import sys
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-from livereload import Server
+import uvicorn
+import watchfiles
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+from pathways.build import BuildError, build_site
+from pathways.hot_reload import capture, refresh_posts
 
 logger = logging.getLogger(__name__)
+
+EVENTS_URL = "/__preview/events"
+SCRIPT_URL = "/__preview/reload.js"
+RELOAD_SCRIPT = f'new EventSource("{EVENTS_URL}").onmessage = () => location.reload();\n'
+SCRIPT_TAG = f'<script src="{SCRIPT_URL}" defer></script>'
+# Seconds between keep-alive comments on an idle event stream.
+KEEP_ALIVE = 15
 
 
 def watched_paths(settings: dict, settings_file: Path) -> list[Path]:
@@ -18,26 +46,149 @@ def watched_paths(settings: dict, settings_file: Path) -> list[Path]:
     return [path for path in paths if path.exists()]
 
 
-def rebuild(settings_file: Path) -> bool:
-    """Build in a child process, so edits to plugins and settings take effect too."""
-    command = [sys.executable, "-m", "pathways", "build", "--settings", str(settings_file)]
-    finished = subprocess.run(command, check=False)
-    if finished.returncode != 0:
-        logger.error("Preview not updated: fix the error above and save again.")
-    return finished.returncode == 0
+def with_reload_script(html: str) -> str:
+    head, marker, tail = html.rpartition("</body>")
+    return f"{head}{SCRIPT_TAG}{marker}{tail}" if marker else html + SCRIPT_TAG
 
 
-def serve(settings: dict, settings_file: Path, host: str, port: int, liveport: int) -> None:
-    """Build once, then serve `OUTPUT_PATH` and rebuild whenever a watched file changes."""
-    rebuild(settings_file)
-    server = Server()
-    for path in watched_paths(settings, settings_file):
-        server.watch(str(path), lambda: rebuild(settings_file))
+class PreviewFiles(StaticFiles):
+    """The output folder, with the reload script in every page and nothing cached."""
+
+    def file_response(
+        self,
+        full_path: str | os.PathLike[str],
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        if str(full_path).endswith(".html"):
+            html = Path(full_path).read_text(encoding="utf-8")
+            headers = {"Cache-Control": "no-store"}
+            return HTMLResponse(with_reload_script(html), status_code=status_code, headers=headers)
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+class Preview:
+    """The site being previewed: its last build in memory, the builds to come, open tabs."""
+
+    def __init__(self, settings: dict, settings_file: Path) -> None:
+        self.settings = settings
+        self.settings_file = settings_file
+        self.output = Path(settings["OUTPUT_PATH"])
+        self.posts_generator = None
+        self.version = 0
+        self.changed = asyncio.Condition()
+        self.pending = False
+        self.building: asyncio.Task | None = None
+        self.post_paths = [
+            Path(settings["PATH"], path).resolve() for path in settings["ARTICLE_PATHS"]
+        ]
+
+    def first_build(self) -> None:
+        """Build in this process and keep the posts generator for instant updates."""
+        with capture() as generators:
+            try:
+                build_site(self.settings_file)
+            except BuildError as error:
+                logger.error("%s; the preview shows the last good build.", error)
+                return
+        self.posts_generator = generators[0] if generators else None
+
+    async def reload_tabs(self) -> None:
+        async with self.changed:
+            self.version += 1
+            self.changed.notify_all()
+
+    async def on_change(self, paths: set[Path]) -> None:
+        posts = [
+            p for p in paths if p.suffix == ".md" and any(d in p.parents for d in self.post_paths)
+        ]
+        if self.posts_generator is not None and posts and len(posts) == len(paths):
+            started = time.perf_counter()
+            try:
+                pages = await asyncio.to_thread(
+                    refresh_posts, self.posts_generator, posts, self.output
+                )
+            except Exception:  # the full build below reports what is wrong with the post
+                pages = []
+            if pages:
+                await self.reload_tabs()
+                took = time.perf_counter() - started
+                print(f"Updated {', '.join(pages)} in {took:.2f} s", flush=True)
+        self.pending = True
+        if self.building is None or self.building.done():
+            self.building = asyncio.create_task(self.build_until_current())
+
+    async def build_until_current(self) -> None:
+        """Full builds in a child process until one started after the last change."""
+        while self.pending:
+            self.pending = False
+            started = time.perf_counter()
+            command = [
+                sys.executable,
+                "-m",
+                "pathways",
+                "build",
+                "--settings",
+                str(self.settings_file),
+            ]
+            process = await asyncio.create_subprocess_exec(*command)
+            if await process.wait() != 0:
+                logger.error("Preview not fully rebuilt: fix the error above and save again.")
+            elif not self.pending:
+                print(f"Rebuilt the site in {time.perf_counter() - started:.1f} s", flush=True)
+                await self.reload_tabs()
+
+    async def watch(self) -> None:
+        roots = watched_paths(self.settings, self.settings_file)
+        async for changes in watchfiles.awatch(*roots, debounce=50, step=20):
+            await self.on_change({Path(path).resolve() for _, path in changes})
+
+    async def events(self, request: Request) -> StreamingResponse:
+        async def stream() -> AsyncIterator[str]:
+            seen = self.version
+            yield ": connected\n\n"
+            while True:
+                async with self.changed:
+                    try:
+                        await asyncio.wait_for(
+                            self.changed.wait_for(lambda seen=seen: self.version != seen),
+                            KEEP_ALIVE,
+                        )
+                    except TimeoutError:
+                        yield ": keep-alive\n\n"
+                        continue
+                    seen = self.version
+                yield "data: reload\n\n"
+
+        return StreamingResponse(stream(), media_type="text/event-stream")
+
+    def app(self) -> Starlette:
+        async def script(request: Request) -> Response:
+            return Response(RELOAD_SCRIPT, media_type="text/javascript")
+
+        @asynccontextmanager
+        async def lifespan(app: Starlette) -> AsyncIterator[None]:
+            watcher = asyncio.create_task(self.watch())
+            yield
+            watcher.cancel()
+
+        self.output.mkdir(parents=True, exist_ok=True)
+        routes = [
+            Route(EVENTS_URL, self.events),
+            Route(SCRIPT_URL, script),
+            Mount("/", PreviewFiles(directory=self.output, html=True, check_dir=False)),
+        ]
+        return Starlette(routes=routes, lifespan=lifespan)
+
+
+def serve(settings: dict, settings_file: Path, host: str, port: int) -> None:
+    """Build once, then serve `OUTPUT_PATH` and update it whenever a watched file changes."""
+    preview = Preview(settings, settings_file)
+    preview.first_build()
     print(f"Preview on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    server.serve(
-        root=settings["OUTPUT_PATH"],
-        host=host,
-        port=port,
-        liveport=liveport,
-        restart_delay=0,
+    uvicorn.run(
+        preview.app(), host=host, port=port, log_level="warning", timeout_graceful_shutdown=1
     )

@@ -1,5 +1,6 @@
 """`pathways serve` (`make devserver`): serves on 127.0.0.1, rebuilds on save, reloads the page."""
 
+import http.client
 import subprocess
 import sys
 import time
@@ -36,30 +37,60 @@ def preview(tmp_path: Path):
     content = tmp_path / "content"
     source = write_post(content, "notes.md", post("Notes", body="tangerine"))
     settings = write_settings(tmp_path, content)
-    port, liveport = free_port(), free_port()
+    port = free_port()
     command = [sys.executable, "-m", "pathways", "serve", "--settings", str(settings)]
-    server = subprocess.Popen(
-        [*command, "--port", str(port), "--liveport", str(liveport)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path / "preview.log"
+    with log.open("w") as stream:
+        server = subprocess.Popen(
+            [*command, "--port", str(port)], cwd=ROOT, stdout=stream, stderr=subprocess.STDOUT
+        )
     try:
-        yield source, f"http://127.0.0.1:{port}"
+        yield source, f"http://127.0.0.1:{port}", log
     finally:
         server.terminate()
         server.wait(timeout=10)
 
 
 def test_preview_serves_the_site_with_live_reload(preview):
-    _, base = preview
+    _, base, _ = preview
     page = wait_for(lambda: fetch(f"{base}/posts/notes/"))
     assert "tangerine" in page
-    assert "livereload.js" in page
+    assert "/__preview/reload.js" in page
 
 
 def test_preview_rebuilds_when_a_post_is_saved(preview):
-    source, base = preview
+    source, base, _ = preview
     wait_for(lambda: "tangerine" in fetch(f"{base}/posts/notes/"))
     source.write_text(post("Notes", body="pomegranate"), encoding="utf-8")
     wait_for(lambda: "pomegranate" in fetch(f"{base}/posts/notes/"))
+
+
+def test_open_tabs_reload_with_the_saved_post_rendered_in_place(preview):
+    source, base, log = preview
+    wait_for(lambda: "tangerine" in fetch(f"{base}/posts/notes/"))
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.request("GET", "/__preview/events")
+    events = connection.getresponse()
+    assert events.headers["Content-Type"].startswith("text/event-stream")
+    assert events.readline().startswith(b": connected")
+    source.write_text(post("Notes", body="kiwi"), encoding="utf-8")
+    while not events.readline().startswith(b"data: reload"):
+        pass
+    assert "kiwi" in fetch(f"{base}/posts/notes/")
+    # The post's page was rendered by the preview itself, before any full build.
+    assert "Updated posts/notes/index.html" in log.read_text()
+    connection.close()
+
+
+def test_preview_serves_nothing_outside_the_built_site(preview):
+    _, base, _ = preview
+    wait_for(lambda: fetch(f"{base}/posts/notes/"))
+    host, port = base.removeprefix("http://").split(":")
+    for path in ("/../site_preview.py", "/..%2fsite_preview.py", "/%2e%2e/site_preview.py"):
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        assert response.status == 404
+        assert b"import sys" not in response.read()
+        connection.close()

@@ -17,6 +17,9 @@ from pelican import signals
 from pelican.utils import slugify
 from smartypants import smartypants
 
+from pathways.hot_reload import post_refreshed
+from pathways.speedups import typography_on
+
 logger = logging.getLogger(__name__)
 
 SKIPPED_PARENTS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "button", "dfn",
@@ -42,7 +45,7 @@ def read_glossary(folder: Path, settings: dict) -> list[dict]:
         words = sorted({name, *aliases}, key=len, reverse=True)
         pattern = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
         inline = re.sub(r"</?p>", " ", html).strip()
-        if settings.get("TYPOGRIFY"):
+        if typography_on(settings):
             inline = smartypants(inline)
         terms.append({"term": name, "slug": slug, "definition": inline, "pattern": pattern,
                       "posts": []})  # fmt: skip
@@ -77,11 +80,15 @@ def explain_first_uses(html: str, terms: list[dict], glossary_url: str) -> tuple
     return str(soup), used
 
 
+def _glossary_url(settings: dict) -> str:
+    return f"{settings.get('SITEURL', '')}/{settings.get('GLOSSARY_URL', 'glossary/')}"
+
+
 def apply_glossary(generator: Any) -> None:
     settings = generator.settings
     folder = Path(settings["PATH"]) / settings.get("GLOSSARY_PATH", "glossary")
     terms = read_glossary(folder, settings)
-    url = f"{settings.get('SITEURL', '')}/{settings.get('GLOSSARY_URL', 'glossary/')}"
+    url = _glossary_url(settings)
     for article in [*generator.articles, *generator.drafts]:
         article._content, used = explain_first_uses(article._content or "", terms, url)
         for term in used:
@@ -90,5 +97,13 @@ def apply_glossary(generator: Any) -> None:
     generator.context["glossary"] = terms
 
 
+def refresh_post(generator: Any, article: Any) -> None:
+    """A post re-read by the preview gets its terms explained again."""
+    terms = generator.context.get("glossary", [])
+    url = _glossary_url(generator.settings)
+    article._content, _ = explain_first_uses(article._content or "", terms, url)
+
+
 def register() -> None:
     signals.article_generator_finalized.connect(apply_glossary)
+    post_refreshed.connect(refresh_post)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import smartypants
 from typogrify.filters import typogrify
 
-# Set when the readers apply typogrify in place of Pelican.
+# Set when the readers apply typogrify in place of Pelican (see pathways.speedups.typography_on).
 IN_READERS = "TYPOGRIFY_IN_READERS"
 
 

@@ -1,0 +1,90 @@
+"""The build's speed-ups change nothing in the output.
+
+A site with every feature (comments, glossary, series, code, footnotes, typography) and
+enough posts for the worker processes to be used is built three ways: without speed-ups
+(`FAST_BUILD = False`: Pelican's reader, typogrify and writer, one process), with them
+from a cold cache, and with them again from the warm content cache. Every file must be
+byte-for-byte the same.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.sites import ROOT, build, soup, write_post, write_settings
+
+QUOTES = ['"Rest first," she said.', "It's the body's call -- not mine...", "CFS and POTS"]
+
+
+def extra_post(number: int) -> str:
+    series = f"Series: Pacing\nSeries-Order: {number}\n" if number % 7 == 0 else ""
+    return (
+        f"Title: Day {number}: {QUOTES[number % 3]}\n"
+        f"Date: 2023-{1 + number % 12:02d}-{1 + number % 28:02d} 09:00+00:00\n"
+        f"Tags: pacing, day-{number % 5}\nSummary: Notes on day {number}.\n{series}\n"
+        f"## What happened\n\n{QUOTES[number % 3]} Ketamine and rest[^n].\n\n"
+        f"- one\n- two\n\n> {QUOTES[(number + 1) % 3]}\n\n"
+        f"```python\nprint('day {number}')\n```\n\n[^n]: A note for day {number}.\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def three_builds(tmp_path_factory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("speedups")
+    content = folder / "content"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copy(FIXTURES / "everything.md", content / "posts" / "everything.md")
+    for learning_post in (FIXTURES / "learning").glob("*.md"):
+        kind = "pages" if learning_post.name == "start-here.md" else "posts"
+        shutil.copy(learning_post, content / kind / learning_post.name)
+    shutil.copytree(FIXTURES / "comments", content / "comments", dirs_exist_ok=True)
+    for number in range(40):
+        write_post(content, f"day-{number}.md", extra_post(number))
+    outputs = []
+    for name, fast in (("slow", False), ("cold", True), ("warm", True)):
+        settings = write_settings(folder, content, publish=True, FAST_BUILD=fast, BUILD_WORKERS=2)
+        result = build(settings)
+        assert result.returncode == 0, result.stderr
+        outputs.append(folder / f"output-{name}")
+        shutil.copytree(folder / "output", outputs[-1])
+    return outputs
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_the_site_is_the_same_with_and_without_the_speed_ups(three_builds):
+    slow, cold, warm = (files(folder) for folder in three_builds)
+    assert len(slow) > 200
+    assert sorted(cold) == sorted(slow)
+    assert [name for name in slow if cold[name] != slow[name]] == []
+    assert [name for name in slow if warm[name] != slow[name]] == []
+
+
+def test_typography_and_the_glossary_survive_the_speed_ups(three_builds):
+    cold = three_builds[1]
+    page = soup(next(cold.glob("posts/day-1-*/index.html")))
+    title = page.select_one("h1").decode_contents()
+    assert "&#8217;" in title or "\u2019" in title  # the apostrophe of "It's" is curly
+    assert page.select_one(".footnote")
+    explained = [p for p in cold.glob("posts/*/index.html") if soup(p).select(".glossary-term")]
+    assert explained
+
+
+def test_a_warm_cache_is_not_used_after_the_settings_change(tmp_path):
+    content = tmp_path / "content"
+    write_post(
+        content, "quote.md", 'Title: Quote\nDate: 2024-01-02 10:00+00:00\n\n"Rest," I said.\n'
+    )
+    built = tmp_path / "output" / "posts" / "quote" / "index.html"
+    assert build(write_settings(tmp_path, content, TYPOGRIFY=True)).returncode == 0
+    assert "\u201c" in built.read_text() or "&#8220;" in built.read_text()
+    assert build(write_settings(tmp_path, content, TYPOGRIFY=False)).returncode == 0
+    assert '"Rest," I said.' in built.read_text() or "&quot;Rest,&quot;" in built.read_text()
