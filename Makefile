@@ -62,4 +62,4 @@ format: $(READY)
 	$(PY) -m ruff check --fix .
 
 clean:
-	rm -rf output .output-* .pytest_cache .ruff_cache
+	rm -rf output .output-* .cache .pytest_cache .ruff_cache

@@ -5,8 +5,10 @@ images, three tags each, a few series; about ten threaded comments per post; a v
 
   (a) vanilla Pelican with its default theme and no plugins, cold;
   (b) this site's full production build (comments, popular posts, search index, all our
-      plugins), cold;
-  (c) this site's preview rebuild after editing one post;
+      plugins), cold; then again after editing one post (content cache warm);
+  (c) the preview (`pathways serve`, after its first build) after editing one post: the
+      time from saving until open tabs are told to reload (the page is checked to show
+      the edit), and until they are told again after the full rebuild that follows;
   (d) the peak memory (max RSS) of each.
 
 Prints a table with the times and the ratios b/a and c/a, and writes it as JSON to
@@ -14,10 +16,12 @@ Prints a table with the times and the ratios b/a and c/a, and writes it as JSON 
 """
 
 import argparse
+import http.client
 import json
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -148,6 +152,61 @@ def timed(command: list[str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
+def edit(content: Path, number: int, marker: str) -> None:
+    """Change one heading of one post, as a writer saving an edit would."""
+    post = content / "posts" / f"post-{number}.md"
+    text = post.read_text()
+    heading = text.split("## ", 2)[1].split("\n", 1)[0]
+    post.write_text(text.replace(f"## {heading}", f"## Section {marker}", 1))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def preview_after_edit(settings: Path, content: Path, output: Path) -> tuple[float, float, float]:
+    """Run the preview server, edit a post, and time until open tabs are told to reload.
+
+    Returns the seconds until the first reload (the edited page is then checked to show the
+    edit), until the reload after the full rebuild, and the server's peak memory in MB.
+    """
+    port = free_port()
+    command = [sys.executable, "-m", "pathways", "serve", "--settings", str(settings)]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    while "Preview on" not in (line := server.stdout.readline()):
+        if not line:
+            raise SystemExit("the preview server stopped")
+    for _ in range(300):  # the server listens shortly after saying where
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+            connection.request("GET", "/__preview/events")
+            break
+        except ConnectionRefusedError:
+            time.sleep(0.1)
+    events = connection.getresponse()
+    events.readline()
+    marker = f"edited {time.time_ns()}"
+    started = time.perf_counter()
+    edit(content, 2, marker)
+    reloads = []
+    while len(reloads) < 2:
+        if events.readline().startswith(b"data: reload"):
+            reloads.append(time.perf_counter() - started)
+            if len(reloads) == 1:
+                page = next(output.glob("posts/post-2-*/index.html")).read_text()
+                if marker not in page:
+                    raise SystemExit("the preview reloaded without the edit")
+    connection.close()
+    server.terminate()
+    server.stdout.close()
+    _, _, usage = os.wait4(server.pid, 0)
+    return reloads[0], reloads[1], usage.ru_maxrss / 1024
+
+
 def measure(posts: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="pathways-bench-") as scratch:
         folder = Path(scratch)
@@ -157,24 +216,27 @@ def measure(posts: int) -> dict:
         ours = settings_file(folder, content, "ours")
         preview = settings_file(folder, content, "preview")
         a = timed([sys.executable, "-m", "pelican", "-s", str(vanilla), "-q"])
-        b = timed([sys.executable, "-m", "pathways", "build", "--settings", str(ours)])
-        build_preview = [sys.executable, "-m", "pathways", "build", "--settings", str(preview)]
-        timed(build_preview)
-        edited = content / "posts" / "post-1.md"
-        edited.write_text(edited.read_text().replace("## Section 1", "## Section one"))
-        c = timed(build_preview)
+        build_ours = [sys.executable, "-m", "pathways", "build", "--settings", str(ours)]
+        b = timed(build_ours)
+        edit(content, 1, "edited")
+        rebuilt = timed(build_ours)
+        first_reload, full_reload, preview_mb = preview_after_edit(
+            preview, content, folder / "output-preview"
+        )
     return {
         "posts": posts,
         "comments": comments,
         "cores": os.cpu_count(),
         "vanilla_s": round(a[0], 2),
         "ours_s": round(b[0], 2),
-        "preview_after_edit_s": round(c[0], 2),
+        "ours_after_edit_s": round(rebuilt[0], 2),
+        "preview_shows_edit_s": round(first_reload, 2),
+        "preview_full_rebuild_s": round(full_reload, 2),
         "b_over_a": round(b[0] / a[0], 2),
-        "c_over_a": round(c[0] / a[0], 2),
+        "c_over_a": round(first_reload / a[0], 3),
         "vanilla_peak_mb": round(a[1]),
         "ours_peak_mb": round(b[1]),
-        "preview_peak_mb": round(c[1]),
+        "preview_peak_mb": round(preview_mb),
     }
 
 
@@ -184,17 +246,18 @@ def main() -> None:
     args = parser.parse_args()
     rows = [measure(posts) for posts in args.posts]
     header = (
-        f"{'posts':>6} {'comments':>9} {'vanilla (a)':>12} {'ours (b)':>9} {'preview (c)':>12}"
-        f" {'b/a':>5} {'c/a':>5} {'peak MB a/b/c':>15}"
+        f"{'posts':>6} {'comments':>9} {'vanilla (a)':>12} {'ours (b)':>9} {'b, 1 edit':>10}"
+        f" {'preview (c)':>12} {'c, full':>8} {'b/a':>5} {'c/a':>6} {'peak MB a/b/c':>15}"
     )
     print(f"Build speed on {os.cpu_count()} cores")
     print(header)
     for row in rows:
         print(
             f"{row['posts']:>6} {row['comments']:>9} {row['vanilla_s']:>11.2f}s "
-            f"{row['ours_s']:>8.2f}s {row['preview_after_edit_s']:>11.2f}s {row['b_over_a']:>5.2f}"
-            f" {row['c_over_a']:>5.2f} {row['vanilla_peak_mb']:>5}/{row['ours_peak_mb']}/"
-            f"{row['preview_peak_mb']}"
+            f"{row['ours_s']:>8.2f}s {row['ours_after_edit_s']:>9.2f}s "
+            f"{row['preview_shows_edit_s']:>11.2f}s {row['preview_full_rebuild_s']:>7.1f}s "
+            f"{row['b_over_a']:>5.2f} {row['c_over_a']:>6.3f} {row['vanilla_peak_mb']:>5}/"
+            f"{row['ours_peak_mb']}/{row['preview_peak_mb']}"
         )
     if len(rows) > 1:
         first, last = rows[0], rows[-1]
