@@ -21,18 +21,12 @@ from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 
+from pathways.content_lists import ARTICLE_LISTS
+
 # Sent with the posts generator as sender and `article=` the post just read again.
 post_refreshed = signal("pathways.post-refreshed")
 
-POST_LISTS = (
-    "articles",
-    "translations",
-    "hidden_articles",
-    "hidden_translations",
-    "drafts",
-    "drafts_translations",
-    "dates",
-)
+POST_LISTS = (*ARTICLE_LISTS, "dates")
 
 
 @contextmanager

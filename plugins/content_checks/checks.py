@@ -13,6 +13,8 @@ from typing import Any
 from pelican import signals
 from pelican.contents import Content
 
+from pathways.content_lists import ARTICLE_LISTS, PAGE_LISTS
+
 
 class SlugCollision(Exception):
     """Two sources would be written to the same address."""
@@ -29,24 +31,6 @@ def find_slug_collisions(items: Iterable[Content], kind: str) -> list[str]:
         for slug, paths in sorted(by_slug.items())
         if len(paths) > 1
     ]
-
-
-ARTICLE_LISTS = (
-    "articles",
-    "translations",
-    "hidden_articles",
-    "hidden_translations",
-    "drafts",
-    "drafts_translations",
-)
-PAGE_LISTS = (
-    "pages",
-    "translations",
-    "hidden_pages",
-    "hidden_translations",
-    "draft_pages",
-    "draft_translations",
-)
 
 
 def _check_slugs(generator: Any, lists: Iterable[str], kind: str) -> None:

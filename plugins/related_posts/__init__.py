@@ -1,14 +1,16 @@
 """Related posts under each article, from shared tags and shared words; deterministic.
 
 Score: 3 per shared tag plus the overlap of the two posts' most frequent distinctive words
-(Jaccard, times 10; words used by more than a tenth of all posts do not count). Only posts
-sharing a tag or such a word are compared, through an index.
+(Jaccard, times 10; words used by more than a tenth of all posts do not count); ties go to the
+newer post. Only posts sharing a word are scored one by one; among those sharing only tags,
+the best are found by counting shared tags, so a blog with a few big tags stays fast.
 """
 
 import heapq
 import re
 from collections import Counter, defaultdict
 from html import unescape
+from itertools import chain, islice
 from typing import Any
 
 from pelican import signals
@@ -36,36 +38,39 @@ def key_words(html: str) -> set[str]:
 
 
 def relate(articles: list, count: int) -> dict[str, list]:
-    tags = {a.slug: {t.slug for t in getattr(a, "tags", [])} for a in articles}
-    words = {a.slug: key_words(a._content or "") for a in articles}
+    # Posts by rank: newest first, then by slug, the order ties are broken in.
+    ranked = sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug))
+    tags = [{t.slug for t in getattr(a, "tags", [])} for a in ranked]
+    words = [key_words(a._content or "") for a in ranked]
     # Words most posts use say little about any one of them, and would make every post a
     # candidate for every other; keep the distinctive ones.
-    frequency = Counter(word for post_words in words.values() for word in post_words)
+    frequency = Counter(word for post_words in words for word in post_words)
     limit = max(5, len(articles) // 10)
-    words = {
-        slug: {w for w in post_words if frequency[w] <= limit} for slug, post_words in words.items()
-    }
-    index: dict[str, set[str]] = defaultdict(set)
-    for slug in tags:
-        for key in {f"t:{t}" for t in tags[slug]} | {f"w:{w}" for w in words[slug]}:
-            index[key].add(slug)
-    by_slug = {a.slug: a for a in articles}
-    newest_first = {a.slug: -a.date.timestamp() for a in articles}
+    words = [{w for w in post_words if frequency[w] <= limit} for post_words in words]
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    by_word: dict[str, list[int]] = defaultdict(list)
+    for rank, (post_tags, post_words) in enumerate(zip(tags, words, strict=True)):
+        for tag in post_tags:
+            by_tag[tag].append(rank)
+        for word in post_words:
+            by_word[word].append(rank)
     related = {}
-    for article in articles:
-        slug = article.slug
-        own_tags, own_words = tags[slug], words[slug]
-        keys = {f"t:{t}" for t in own_tags} | {f"w:{w}" for w in own_words}
-        candidates = set().union(*(index[k] for k in keys)) - {slug} if keys else set()
+    for rank, article in enumerate(ranked):
+        own_tags, own_words = tags[rank], words[rank]
+        shared_tags = Counter(chain.from_iterable(by_tag[t] for t in own_tags))
+        sharing_words = set(chain.from_iterable(by_word[w] for w in own_words)) - {rank}
+        # Scored one by one: posts sharing words (3 per shared tag plus the word overlap).
         scored = []
-        for other in candidates:
+        for other in sharing_words:
             other_words = words[other]
-            union = len(own_words | other_words)
-            overlap = len(own_words & other_words) / union if union else 0
-            score = 3 * len(own_tags & tags[other]) + 10 * overlap
-            if score > 0:
-                scored.append((-score, newest_first[other], other))
-        related[slug] = [by_slug[other] for _, _, other in heapq.nsmallest(count, scored)]
+            overlap = len(own_words & other_words) / len(own_words | other_words)
+            scored.append((-(3 * shared_tags[other] + 10 * overlap), other))
+        # The others score 3 per shared tag: the best are those sharing the most tags, and
+        # newest among equals (sorting by rank, then stably by count, keeps that order).
+        by_count = sorted(sorted(shared_tags), key=shared_tags.__getitem__, reverse=True)
+        tag_only = (o for o in by_count if o != rank and o not in sharing_words)
+        scored += [(-3 * shared_tags[other], other) for other in islice(tag_only, count)]
+        related[article.slug] = [ranked[other] for _, other in heapq.nsmallest(count, scored)]
     return related
 
 
