@@ -15,6 +15,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 import watchfiles
@@ -34,8 +35,10 @@ EVENTS_URL = "/__preview/events"
 SCRIPT_URL = "/__preview/reload.js"
 RELOAD_SCRIPT = f'new EventSource("{EVENTS_URL}").onmessage = () => location.reload();\n'
 SCRIPT_TAG = f'<script src="{SCRIPT_URL}" defer></script>'
-# Seconds between keep-alive comments on an idle event stream.
+# Seconds between keep-alive comments on an idle event stream, and between checks that the
+# server is stopping.
 KEEP_ALIVE = 15
+POLL = 0.5
 
 
 def watched_paths(settings: dict, settings_file: Path) -> list[Path]:
@@ -81,6 +84,7 @@ class Preview:
         self.version = 0
         self.changed = asyncio.Condition()
         self.pending = False
+        self.closing = False
         self.building: asyncio.Task | None = None
         self.post_paths = [
             Path(settings["PATH"], path).resolve() for path in settings["ARTICLE_PATHS"]
@@ -147,21 +151,27 @@ class Preview:
             await self.on_change({Path(path).resolve() for _, path in changes})
 
     async def events(self, request: Request) -> StreamingResponse:
+        """A tab's stream of reload events, ended when the server stops."""
+
         async def stream() -> AsyncIterator[str]:
             seen = self.version
+            quiet = 0.0
             yield ": connected\n\n"
-            while True:
+            while not self.closing:
                 async with self.changed:
                     try:
                         await asyncio.wait_for(
-                            self.changed.wait_for(lambda seen=seen: self.version != seen),
-                            KEEP_ALIVE,
+                            self.changed.wait_for(lambda seen=seen: self.version != seen), POLL
                         )
+                        changed = True
                     except TimeoutError:
-                        yield ": keep-alive\n\n"
-                        continue
-                    seen = self.version
-                yield "data: reload\n\n"
+                        changed = False
+                if changed:
+                    seen, quiet = self.version, 0.0
+                    yield "data: reload\n\n"
+                elif (quiet := quiet + POLL) >= KEEP_ALIVE:
+                    quiet = 0.0
+                    yield ": keep-alive\n\n"
 
         return StreamingResponse(stream(), media_type="text/event-stream")
 
@@ -184,11 +194,24 @@ class Preview:
         return Starlette(routes=routes, lifespan=lifespan)
 
 
+class _Server(uvicorn.Server):
+    """Uvicorn, ending the tabs' event streams first when asked to stop."""
+
+    def __init__(self, config: uvicorn.Config, preview: Preview) -> None:
+        super().__init__(config)
+        self.preview = preview
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self.preview.closing = True
+        super().handle_exit(sig, frame)
+
+
 def serve(settings: dict, settings_file: Path, host: str, port: int) -> None:
     """Build once, then serve `OUTPUT_PATH` and update it whenever a watched file changes."""
     preview = Preview(settings, settings_file)
     preview.first_build()
     print(f"Preview on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    uvicorn.run(
-        preview.app(), host=host, port=port, log_level="warning", timeout_graceful_shutdown=1
+    config = uvicorn.Config(
+        preview.app(), host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
     )
+    _Server(config, preview).run()

@@ -88,3 +88,24 @@ def test_a_warm_cache_is_not_used_after_the_settings_change(tmp_path):
     assert "\u201c" in built.read_text() or "&#8220;" in built.read_text()
     assert build(write_settings(tmp_path, content, TYPOGRIFY=False)).returncode == 0
     assert '"Rest," I said.' in built.read_text() or "&quot;Rest,&quot;" in built.read_text()
+
+
+def test_comments_edited_or_removed_since_the_last_build_are_shown_as_they_are_now(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "walk.md", "Title: Walk\nDate: 2024-01-02 10:00+00:00\n\nA walk.\n")
+    folder = content / "comments" / "walk"
+    folder.mkdir(parents=True)
+    first = folder / "c1.md"
+    first.write_text("Author: Ann\nDate: 2024-01-03T10:00:00+00:00\n\nLovely *walk*.\n")
+    second = folder / "c2.md"
+    second.write_text("Author: Bo\nDate: 2024-01-04T10:00:00+00:00\n\nSame here.\n")
+    settings = write_settings(tmp_path, content)
+    page = tmp_path / "output" / "posts" / "walk" / "index.html"
+    assert build(settings).returncode == 0
+    assert "<em>walk</em>" in page.read_text()
+    first.write_text("Author: Ann\nDate: 2024-01-03T10:00:00+00:00\n\nLovely **stroll**.\n")
+    second.unlink()
+    assert build(settings).returncode == 0
+    bodies = [body.get_text().strip() for body in soup(page).select(".comment-body")]
+    assert bodies == ["Lovely stroll."]
+    assert (tmp_path / ".cache").is_dir()

@@ -18,6 +18,7 @@ from pelican import signals
 from pathways.comments import Comment, CommentError, parse_comment, render_body
 from pathways.speedups import build_workers, parallel_map
 
+from .cache import CommentCache
 from .threads import ancestry, build_threads, count
 
 logger = logging.getLogger(__name__)
@@ -42,18 +43,27 @@ def _report(settings: dict, message: str, *args: object) -> None:
     logger.log(level, message + "; the comment is left out.", *args)
 
 
-def read_post_comments(folder: Path, slug: str, settings: dict) -> list[Comment]:
-    """Every valid comment file of one post; problems are reported, never fatal here."""
+def read_post_comments(
+    folder: Path, slug: str, settings: dict, cache: CommentCache | None = None
+) -> list[Comment]:
+    """Every valid comment file of one post; problems are reported, never fatal here.
+
+    Comments from `cache` come rendered; the others have no `html` yet (and are added to
+    the cache, which keeps them as they are when it is saved)."""
     comments: dict[str, Comment] = {}
     paths = [path for path in folder.iterdir() if path.suffix in COMMENT_SUFFIXES]
     for path in sorted(paths, key=lambda p: (p.stem, COMMENT_SUFFIXES.index(p.suffix))):
-        try:
-            comment = parse_comment(
-                path.read_text(encoding="utf-8"), post_slug=slug, comment_id=path.stem
-            )
-        except (CommentError, UnicodeDecodeError) as error:
-            _report(settings, "%s: %s", path, error)
-            continue
+        comment = cache.get(path) if cache else None
+        if comment is None:
+            try:
+                comment = parse_comment(
+                    path.read_text(encoding="utf-8"), post_slug=slug, comment_id=path.stem
+                )
+            except (CommentError, UnicodeDecodeError) as error:
+                _report(settings, "%s: %s", path, error)
+                continue
+            if cache:
+                cache.put(path, comment)
         if comment.id in comments:
             _report(settings, "%s: duplicate comment id %r", path, comment.id)
             continue
@@ -75,16 +85,20 @@ def attach_comments(generator: Any) -> None:
     root = Path(settings["PATH"]) / setting(settings, "COMMENTS_PATH")
     articles = {article.slug: article for article in [*generator.articles, *generator.drafts]}
     max_depth = setting(settings, "COMMENTS_MAX_DEPTH")
+    cache = CommentCache(settings)
     by_article = {
-        slug: read_post_comments(root / slug, slug, settings) if (root / slug).is_dir() else []
+        slug: read_post_comments(root / slug, slug, settings, cache)
+        if (root / slug).is_dir()
+        else []
         for slug in articles
     }
-    everyone = [comment for comments in by_article.values() for comment in comments]
+    unrendered = [c for comments in by_article.values() for c in comments if not c.html]
     bodies = parallel_map(
-        render_body, [comment.body for comment in everyone], build_workers(settings)
+        render_body, [comment.body for comment in unrendered], build_workers(settings)
     )
-    for comment, html in zip(everyone, bodies, strict=True):
+    for comment, html in zip(unrendered, bodies, strict=True):
         comment.html = html
+    cache.save()
     total = 0
     for slug, article in articles.items():
         comments = by_article[slug]
