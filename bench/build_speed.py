@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from pelican.settings import DEFAULT_CONFIG
@@ -259,10 +260,12 @@ def main() -> None:
             f"{row['b_over_a']:>5.2f} {row['c_over_a']:>6.3f} {row['vanilla_peak_mb']:>5}/"
             f"{row['ours_peak_mb']}/{row['preview_peak_mb']}"
         )
-    if len(rows) > 1:
-        first, last = rows[0], rows[-1]
-        growth = (last["ours_s"] / first["ours_s"]) / (last["posts"] / first["posts"])
-        print(f"growth of (b) per post, {last['posts']} vs {first['posts']}: {growth:.2f}x linear")
+    for smaller, larger in pairwise(rows):
+        print(
+            f"(b) at {larger['posts']} vs {smaller['posts']} posts: "
+            f"{larger['ours_s'] / smaller['ours_s']:.2f}x the time for "
+            f"{larger['posts'] / smaller['posts']:.0f}x the posts"
+        )
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     (RESULTS / f"build-speed-{stamp}.json").write_text(json.dumps(rows, indent=2))
