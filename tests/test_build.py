@@ -1,11 +1,12 @@
 """Building fixture sites: drafts, pagination, bad front matter and the all-or-nothing output."""
 
+import shutil
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from tests.sites import build, post, soup, text, write_post, write_settings
+from tests.sites import ROOT, build, post, soup, text, write_post, write_settings
 
 
 @pytest.fixture
@@ -117,3 +118,22 @@ def test_crash_in_a_template_leaves_the_previous_site(tmp_path, content):
 
     after = sorted(p.relative_to(tmp_path) for p in (tmp_path / "output").rglob("*"))
     assert after == before
+
+
+def test_an_error_while_pages_are_rendered_in_parallel_fails_the_build(tmp_path, content):
+    settings = write_settings(tmp_path, content, BUILD_WORKERS=2)
+    assert build(settings).returncode == 0
+    page = tmp_path / "output" / "posts" / "first-steps" / "index.html"
+    page_before = page.read_bytes()
+
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    article = theme / "templates" / "article.html"
+    failing = "{{ 1 // (article.title | length - article.title | length) }}"
+    article.write_text(failing + article.read_text(encoding="utf-8"), encoding="utf-8")
+    result = build(write_settings(tmp_path, content, BUILD_WORKERS=2, THEME=str(theme)))
+
+    assert result.returncode != 0
+    assert "ZeroDivisionError" in result.stderr
+    assert "previous site was left as it was" in " ".join(result.stderr.split())
+    assert page.read_bytes() == page_before
