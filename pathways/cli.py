@@ -35,6 +35,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from pathways.preview import serve
 
+    init_logging()
     settings_file = _settings_file(args)
     serve(load_settings(settings_file), settings_file, args.host, args.port)
     return 0

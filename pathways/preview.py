@@ -91,13 +91,15 @@ class Preview:
         ]
 
     def first_build(self) -> None:
-        """Build in this process and keep the posts generator for instant updates."""
+        """Build in this process and keep the posts generator for instant updates.
+
+        A post with an error is left out of a build that still runs to the end; the other
+        posts are then kept all the same, so saving them updates the preview at once."""
         with capture() as generators:
             try:
                 build_site(self.settings_file)
             except BuildError as error:
                 logger.error("%s; the preview shows the last good build.", error)
-                return
         self.posts_generator = generators[0] if generators else None
 
     async def reload_tabs(self) -> None:

@@ -94,3 +94,26 @@ def test_preview_serves_nothing_outside_the_built_site(preview):
         assert response.status == 404
         assert b"import sys" not in response.read()
         connection.close()
+
+
+def test_a_broken_post_at_start_does_not_slow_the_others(tmp_path):
+    content = tmp_path / "content"
+    good = write_post(content, "good.md", post("Good", body="plum"))
+    write_post(content, "broken.md", "Title: Broken\nDate: someday\n\nText.\n")
+    settings = write_settings(tmp_path, content)
+    port = free_port()
+    log = tmp_path / "preview.log"
+    command = [sys.executable, "-m", "pathways", "serve", "--settings", str(settings)]
+    with log.open("w") as stream:
+        server = subprocess.Popen(
+            [*command, "--port", str(port)], cwd=ROOT, stdout=stream, stderr=subprocess.STDOUT
+        )
+    try:
+        wait_for(lambda: "Preview on" in log.read_text())
+        assert "broken.md" in log.read_text()
+        good.write_text(post("Good", body="quince"), encoding="utf-8")
+        wait_for(lambda: "quince" in fetch(f"http://127.0.0.1:{port}/posts/good/"))
+        wait_for(lambda: "Updated posts/good/index.html" in log.read_text())
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
