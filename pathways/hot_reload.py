@@ -1,11 +1,11 @@
-"""Show an edited post in the preview at once, from the state of the last build in memory.
+"""Show an edited post or page in the preview at once, from the last build kept in memory.
 
 A full build of a large blog takes seconds; the preview should not wait for it to show an
-edit. The preview keeps the posts generator of a build done in its own process (`capture`).
-When the files saved are posts that build already has, `refresh_posts` reads each again,
-gives it what plugins attached to the old one after reading (comments, related posts,
-series, neighbours), lets plugins that change a post's text after reading redo it for this
-post (`post_refreshed`), and renders its page into the output folder. Listings, tag pages and
+edit. The preview keeps the posts and pages generators of a build done in its own process
+(`capture`). When the files saved are posts or pages that build already has, `refresh` reads
+each again, gives it what plugins attached to the old one after reading (comments, related
+posts, series, neighbours), lets plugins that change a post's text after reading redo it
+(`post_refreshed`), and renders its page into the output folder. Listings, tag pages and
 the search index catch up with the full build that follows.
 """
 
@@ -17,25 +17,29 @@ from typing import Any
 
 from blinker import signal
 from pelican import signals
-from pelican.contents import Article
-from pelican.generators import ArticlesGenerator
+from pelican.contents import Article, Page
+from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
 from pelican.writers import Writer
 
-from pathways.content_lists import ARTICLE_LISTS
+from pathways.content_lists import ARTICLE_LISTS, PAGE_LISTS
 
 # Sent with the posts generator as sender and `article=` the post just read again.
 post_refreshed = signal("pathways.post-refreshed")
 
-POST_LISTS = (*ARTICLE_LISTS, "dates")
+# Per kind of generator: the lists it keeps its content in, and the content's class.
+KINDS = {
+    ArticlesGenerator: ((*ARTICLE_LISTS, "dates"), Article),
+    PagesGenerator: (PAGE_LISTS, Page),
+}
 
 
 @contextmanager
-def capture() -> Iterator[list[ArticlesGenerator]]:
-    """Inside this block, the posts generator of a build is put in the list yielded."""
-    captured: list[ArticlesGenerator] = []
+def capture() -> Iterator[list[Generator]]:
+    """Inside this block, the posts and pages generators of a build are put in the list."""
+    captured: list[Generator] = []
 
     def keep(generators: list) -> None:
-        captured[:] = [g for g in generators if isinstance(g, ArticlesGenerator)]
+        captured[:] = [g for g in generators if type(g) in KINDS]
 
     signals.all_generators_finalized.connect(keep, weak=False)
     try:
@@ -44,27 +48,50 @@ def capture() -> Iterator[list[ArticlesGenerator]]:
         signals.all_generators_finalized.disconnect(keep)
 
 
-def _posts(generator: ArticlesGenerator) -> Iterator[Any]:
-    for name in POST_LISTS:
-        yield from getattr(generator, name, [])
+def _known(generators: list[Generator]) -> dict[str, tuple[Generator, Any]]:
+    """Every post and page of the build by its source file, with its generator."""
+    known = {}
+    for generator in generators:
+        for name in KINDS[type(generator)][0]:
+            for item in getattr(generator, name, []):
+                known[os.path.realpath(item.source_path)] = (generator, item)
+    return known
 
 
-def refresh_posts(generator: ArticlesGenerator, sources: list[Path], output: Path) -> list[str]:
-    """Read the posts at `sources` again and write their pages into `output`.
+def _write(writer: Writer, generator: Generator, item: Any) -> None:
+    """Write one post's or page's file as its generator does."""
+    if isinstance(generator, ArticlesGenerator):
+        fields = {"article": item, "category": getattr(item, "category", None), "blog": True}
+    else:
+        fields = {"page": item}
+    writer.write_file(
+        item.save_as,
+        generator.get_template(item.template),
+        generator.context,
+        override_output=hasattr(item, "override_save_as"),
+        url=item.url,
+        relative_urls=generator.settings["RELATIVE_URLS"],
+        **fields,
+    )
 
-    Returns the pages written, or an empty list when the change needs a full build (a file
-    that is not a known post, a changed address or status) — then nothing is written.
+
+def refresh(generators: list[Generator], sources: list[Path], output: Path) -> list[str]:
+    """Read the posts and pages at `sources` again and write their files into `output`.
+
+    Returns the files written, or an empty list when the change needs a full build (a file
+    that is not a known post or page, a changed address or status); then nothing is written.
     """
-    known = {os.path.realpath(post.source_path): post for post in _posts(generator)}
+    known = _known(generators)
     updated = []
     for source in sources:
-        old = known.get(os.path.realpath(source))
+        generator, old = known.get(os.path.realpath(source), (None, None))
         if old is None:
             return []
+        lists, content_class = KINDS[type(generator)]
         new = generator.readers.read_file(
             base_path=generator.path,
             path=os.path.relpath(source, generator.path),
-            content_class=Article,
+            content_class=content_class,
             context=generator.context,
         )
         if (new.save_as, new.url, new.status) != (old.save_as, old.url, old.status):
@@ -72,23 +99,13 @@ def refresh_posts(generator: ArticlesGenerator, sources: list[Path], output: Pat
         for name, value in vars(old).items():
             if name not in vars(new):
                 setattr(new, name, value)
-        post_refreshed.send(generator, article=new)
-        updated.append((old, new))
-    for old, new in updated:
-        for name in POST_LISTS:
-            posts = getattr(generator, name, [])
-            posts[:] = [new if post is old else post for post in posts]
-    writer = Writer(str(output), settings=generator.settings)
-    for _, post in updated:
-        writer.write_file(
-            post.save_as,
-            generator.get_template(post.template),
-            generator.context,
-            article=post,
-            category=getattr(post, "category", None),
-            override_output=hasattr(post, "override_save_as"),
-            url=post.url,
-            blog=True,
-            relative_urls=generator.settings["RELATIVE_URLS"],
-        )
-    return [post.save_as for _, post in updated]
+        if content_class is Article:
+            post_refreshed.send(generator, article=new)
+        updated.append((generator, lists, old, new))
+    writer = Writer(str(output), settings=generators[0].settings)
+    for generator, lists, old, new in updated:
+        for name in lists:
+            items = getattr(generator, name, [])
+            items[:] = [new if item is old else item for item in items]
+        _write(writer, generator, new)
+    return [new.save_as for _, _, _, new in updated]

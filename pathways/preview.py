@@ -1,8 +1,8 @@
 """Local preview: serve the built site on 127.0.0.1, rebuild on save, reload open tabs.
 
-The first build runs in this process, and its posts stay in memory: when the files saved are
-posts the site already has, their pages are rendered again at once (`hot_reload`) and open
-tabs reload. A full build follows every change, in a child process so that edits to plugins
+The first build runs in this process, and its posts and pages stay in memory: when the files
+saved are posts or pages the site already has, they are rendered again at once (`hot_reload`)
+and open tabs reload. A full build follows every change, in a child process so that edits to plugins
 and settings apply too, and tabs reload again when it is done. Served pages get a small
 script that waits for those reloads (server-sent events); nothing of it is in the built site.
 """
@@ -19,6 +19,7 @@ from types import FrameType
 
 import uvicorn
 import watchfiles
+from pelican.generators import Generator
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
@@ -27,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from pathways.build import BuildError, build_site
-from pathways.hot_reload import capture, refresh_posts
+from pathways.hot_reload import capture, refresh
 
 logger = logging.getLogger(__name__)
 
@@ -80,27 +81,28 @@ class Preview:
         self.settings = settings
         self.settings_file = settings_file
         self.output = Path(settings["OUTPUT_PATH"])
-        self.posts_generator = None
+        self.generators: list[Generator] = []
         self.version = 0
         self.changed = asyncio.Condition()
         self.pending = False
         self.closing = False
         self.building: asyncio.Task | None = None
-        self.post_paths = [
-            Path(settings["PATH"], path).resolve() for path in settings["ARTICLE_PATHS"]
+        self.content_paths = [
+            Path(settings["PATH"], path).resolve()
+            for path in [*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"]]
         ]
 
     def first_build(self) -> None:
-        """Build in this process and keep the posts generator for instant updates.
+        """Build in this process and keep its posts and pages for instant updates.
 
         A post with an error is left out of a build that still runs to the end; the other
-        posts are then kept all the same, so saving them updates the preview at once."""
+        posts are kept all the same, so saving them updates the preview at once."""
         with capture() as generators:
             try:
                 build_site(self.settings_file)
             except BuildError as error:
                 logger.error("%s; the preview shows the last good build.", error)
-        self.posts_generator = generators[0] if generators else None
+        self.generators = list(generators)
 
     async def reload_tabs(self) -> None:
         async with self.changed:
@@ -108,21 +110,21 @@ class Preview:
             self.changed.notify_all()
 
     async def on_change(self, paths: set[Path]) -> None:
-        posts = [
-            p for p in paths if p.suffix == ".md" and any(d in p.parents for d in self.post_paths)
+        sources = [
+            p
+            for p in paths
+            if p.suffix == ".md" and any(d in p.parents for d in self.content_paths)
         ]
-        if self.posts_generator is not None and posts and len(posts) == len(paths):
+        if self.generators and sources and len(sources) == len(paths):
             started = time.perf_counter()
             try:
-                pages = await asyncio.to_thread(
-                    refresh_posts, self.posts_generator, posts, self.output
-                )
-            except Exception:  # the full build below reports what is wrong with the post
-                pages = []
-            if pages:
+                written = await asyncio.to_thread(refresh, self.generators, sources, self.output)
+            except Exception:  # the full build below reports what is wrong with the file
+                written = []
+            if written:
                 await self.reload_tabs()
                 took = time.perf_counter() - started
-                print(f"Updated {', '.join(pages)} in {took:.2f} s", flush=True)
+                print(f"Updated {', '.join(written)} in {took:.2f} s", flush=True)
         self.pending = True
         if self.building is None or self.building.done():
             self.building = asyncio.create_task(self.build_until_current())

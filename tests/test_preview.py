@@ -5,6 +5,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,10 +34,9 @@ def wait_for(condition, timeout: float = 30.0):
         time.sleep(0.2)
 
 
-@pytest.fixture
-def preview(tmp_path: Path):
-    content = tmp_path / "content"
-    source = write_post(content, "notes.md", post("Notes", body="tangerine"))
+@contextmanager
+def serving(tmp_path: Path, content: Path) -> Iterator[tuple[str, Path]]:
+    """`pathways serve` on `content`: its address, and the file its messages go to."""
     settings = write_settings(tmp_path, content)
     port = free_port()
     command = [sys.executable, "-m", "pathways", "serve", "--settings", str(settings)]
@@ -45,10 +46,18 @@ def preview(tmp_path: Path):
             [*command, "--port", str(port)], cwd=ROOT, stdout=stream, stderr=subprocess.STDOUT
         )
     try:
-        yield source, f"http://127.0.0.1:{port}", log
+        yield f"http://127.0.0.1:{port}", log
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def preview(tmp_path: Path):
+    content = tmp_path / "content"
+    source = write_post(content, "notes.md", post("Notes", body="tangerine"))
+    with serving(tmp_path, content) as (base, log):
+        yield source, base, log
 
 
 def test_preview_serves_the_site_with_live_reload(preview):
@@ -100,20 +109,22 @@ def test_a_broken_post_at_start_does_not_slow_the_others(tmp_path):
     content = tmp_path / "content"
     good = write_post(content, "good.md", post("Good", body="plum"))
     write_post(content, "broken.md", "Title: Broken\nDate: someday\n\nText.\n")
-    settings = write_settings(tmp_path, content)
-    port = free_port()
-    log = tmp_path / "preview.log"
-    command = [sys.executable, "-m", "pathways", "serve", "--settings", str(settings)]
-    with log.open("w") as stream:
-        server = subprocess.Popen(
-            [*command, "--port", str(port)], cwd=ROOT, stdout=stream, stderr=subprocess.STDOUT
-        )
-    try:
+    with serving(tmp_path, content) as (base, log):
         wait_for(lambda: "Preview on" in log.read_text())
         assert "broken.md" in log.read_text()
         good.write_text(post("Good", body="quince"), encoding="utf-8")
-        wait_for(lambda: "quince" in fetch(f"http://127.0.0.1:{port}/posts/good/"))
+        wait_for(lambda: "quince" in fetch(f"{base}/posts/good/"))
         wait_for(lambda: "Updated posts/good/index.html" in log.read_text())
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+
+
+def test_a_saved_page_is_also_rendered_in_place(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "notes.md", post("Notes"))
+    about = content / "pages" / "about.md"
+    about.parent.mkdir(parents=True)
+    about.write_text("Title: About\n\nI write about fig trees.\n", encoding="utf-8")
+    with serving(tmp_path, content) as (base, log):
+        wait_for(lambda: "fig trees" in fetch(f"{base}/about/"))
+        about.write_text("Title: About\n\nI write about olive trees.\n", encoding="utf-8")
+        wait_for(lambda: "olive trees" in fetch(f"{base}/about/"))
+        wait_for(lambda: "Updated about/index.html" in log.read_text())
