@@ -14,13 +14,12 @@ process that wrote the file.
 
 import gc
 import logging
-import multiprocessing
 from typing import Any
 
 from pelican import signals
 from pelican.writers import Writer
 
-from pathways.speedups import build_workers
+from pathways.speedups import build_workers, parallel_map
 
 logger = logging.getLogger(__name__)
 
@@ -69,9 +68,7 @@ class ParallelWriter(Writer):
         _work = (self, shares)
         gc.freeze()  # keep the workers from copying every page of memory the collector visits
         try:
-            context = multiprocessing.get_context("fork")
-            with context.Pool(self.workers) as pool:
-                results = pool.map(_write_share, range(len(shares)), chunksize=1)
+            results = parallel_map(_write_share, range(len(shares)), self.workers)
         finally:
             _work = None
             gc.unfreeze()
