@@ -8,6 +8,7 @@ and render pages at once: 0, the default, means one per CPU core; 1 means no ext
 import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -29,6 +30,14 @@ def build_workers(settings: Mapping[str, Any]) -> int:
         return 1
     workers = int(settings.get("BUILD_WORKERS") or 0)
     return workers if workers > 0 else (os.cpu_count() or 1)
+
+
+def build_cache(settings: Mapping[str, Any]) -> Path | None:
+    """The folder of what builds keep for the next one (per set of settings, see the
+    markdown_reader plugin), or None when the speed-ups or Pelican's content cache are off."""
+    if not (fast_build(settings) and settings.get("CACHE_CONTENT")):
+        return None
+    return Path(settings["CACHE_PATH"])
 
 
 def parallel_map(function: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:

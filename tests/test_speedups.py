@@ -42,6 +42,14 @@ def three_builds(tmp_path_factory) -> list[Path]:
     shutil.copytree(FIXTURES / "comments", content / "comments", dirs_exist_ok=True)
     for number in range(40):
         write_post(content, f"day-{number}.md", extra_post(number))
+    # Another format, typogrified by its own reader when the speed-ups are on.
+    write_post(
+        content,
+        "letter.html",
+        '<html><head><title>A "letter" -- unsent</title>'
+        '<meta name="date" content="2023-05-01 09:00+00:00"></head>'
+        '<body><p>It\'s written... "not sent".</p></body></html>',
+    )
     outputs = []
     for name, fast in (("slow", False), ("cold", True), ("warm", True)):
         settings = write_settings(folder, content, publish=True, FAST_BUILD=fast, BUILD_WORKERS=2)

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from pathways.comments import Comment
-from pathways.speedups import fast_build
+from pathways.speedups import build_cache
 
 Stamp = tuple[int, int]
 
@@ -36,8 +36,8 @@ def _fields(comment: dict | Comment) -> dict:
 
 class CommentCache:
     def __init__(self, settings: dict) -> None:
-        enabled = fast_build(settings) and settings.get("CACHE_CONTENT")
-        self.file = Path(settings["CACHE_PATH"]) / "comments.pickle" if enabled else None
+        cache = build_cache(settings)
+        self.file = cache / "comments.pickle" if cache else None
         self._previous: dict[str, tuple[Stamp, dict]] = {}
         self._kept: dict[str, tuple[Stamp, dict | Comment]] = {}
         if self.file is not None and settings.get("LOAD_CONTENT_CACHE") and self.file.exists():

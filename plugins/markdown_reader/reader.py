@@ -10,7 +10,7 @@ from pelican.utils import pelican_open
 
 from pathways.speedups import fast_build
 
-from .typography import typographer, typographic_metadata
+from .typography import IN_READERS, typographer, typographic_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -104,9 +104,13 @@ def _typographic(reader_class: type[BaseReader]) -> type[BaseReader]:
     """Another format's reader, typogrifying what it reads (Pelican no longer does)."""
 
     class TypographicReader(reader_class):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._typography = typographer(self.settings)
+
         def read(self, source_path: str) -> tuple[str, dict]:
             content, metadata = super().read(source_path)
-            apply = typographer(self.settings)
+            apply = self._typography
             return apply(content) if content else content, typographic_metadata(metadata, apply)
 
     TypographicReader.__name__ = reader_class.__name__
@@ -117,5 +121,5 @@ def use_site_reader(readers: Readers) -> None:
     for extension, reader_class in list(readers.reader_classes.items()):
         if extension in MarkdownReader.file_extensions:
             readers.reader_classes[extension] = SiteMarkdownReader
-        elif reader_class and typographer(readers.settings):
+        elif reader_class and readers.settings.get(IN_READERS):
             readers.reader_classes[extension] = _typographic(reader_class)

@@ -24,7 +24,7 @@ import minify_html
 import rcssmin
 from pelican import signals
 
-from pathways.speedups import build_workers, fast_build, parallel_map
+from pathways.speedups import build_cache, build_workers, parallel_map
 
 TEXT_SUFFIXES = (".html", ".css", ".js", ".json")
 COMPRESSED_SUFFIXES = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt"}
@@ -144,9 +144,10 @@ def finish_assets(pelican: Any) -> None:
 
 def _kept_copies(settings: dict) -> Path | None:
     """The folder of compressed copies kept between builds (the cache is per settings)."""
-    if not (fast_build(settings) and settings.get("CACHE_CONTENT")):
+    cache = build_cache(settings)
+    if cache is None:
         return None
-    folder = Path(settings["CACHE_PATH"]) / "precompressed"
+    folder = cache / "precompressed"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
