@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from pathways.blogger_import import ImportOptions, import_blogger
+from pathways.blogger.importer import ImportOptions, import_blogger
 
 BLOG = "tag:blogger.com,1999:blog-1"
 KIND = "http://schemas.google.com/blogger/2008/kind#"

@@ -25,7 +25,7 @@ SITE = "http://site.example"
 def serve(db_path: str, site_dir: str, port: int) -> None:
     import uvicorn
 
-    from pathways.comment_service import ServiceConfig, create_app
+    from pathways.comments.service import ServiceConfig, create_app
 
     config = ServiceConfig(
         db_path=Path(db_path),
@@ -76,7 +76,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
 
-    from pathways.comment_store import CommentStore
+    from pathways.comments.store import CommentStore
 
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"

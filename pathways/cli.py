@@ -1,15 +1,19 @@
 """The `pathways` command line: build, preview, write, comments, views, import, check, publish."""
 
 import argparse
-import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-from pathways.build import BuildError, build_site, init_logging, load_settings
+from pathways import PROJECT_ROOT
+from pathways.blogger import cli as import_cli
+from pathways.comments import cli as comments_cli
+from pathways.site import check as check_cli
+from pathways.site import publish as publish_cli
+from pathways.site.build import BuildError, build_site, init_logging, load_settings
+from pathways.views import cli as views_cli
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PREVIEW_SETTINGS = PROJECT_ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = PROJECT_ROOT / "publishconf.py"
 
@@ -33,7 +37,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from pathways.preview import serve
+    from pathways.site.preview import serve
 
     init_logging()
     settings_file = _settings_file(args)
@@ -42,7 +46,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from pathways.newpost import create_post
+    from pathways.site.newpost import create_post
 
     settings = load_settings(_settings_file(args))
     try:
@@ -59,7 +63,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 # Subcommands with a module of their own: each has add_parser(commands) and
 # run(args, settings_file).
-SUBCOMMANDS = ("comments_cli", "views_cli", "import_cli", "check_cli", "publish_cli")
+SUBCOMMANDS = (comments_cli, views_cli, import_cli, check_cli, publish_cli)
 
 
 def _run_module(module: ModuleType) -> Callable[[argparse.Namespace], int]:
@@ -90,8 +94,7 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--settings", help="a Pelican settings file to use instead")
     new.set_defaults(run=cmd_new)
 
-    for name in SUBCOMMANDS:
-        module = importlib.import_module(f"pathways.{name}")
+    for module in SUBCOMMANDS:
         module.add_parser(commands).set_defaults(run=_run_module(module))
     return top
 

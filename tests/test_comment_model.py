@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from bs4 import BeautifulSoup
 
-from pathways.comments import (
+from pathways.comments.model import (
     CommentError,
     comment_path,
     format_comment,

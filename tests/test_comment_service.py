@@ -17,9 +17,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 
-from pathways.comment_service import JsonLogFormatter, ServiceConfig, create_app
-from pathways.comment_store import CommentStore
-from pathways.comments_cli import add_parser
+from pathways.comments.cli import add_parser
+from pathways.comments.service import JsonLogFormatter, ServiceConfig, create_app
+from pathways.comments.store import CommentStore
 from tests.servers import ServiceThread
 from tests.sites import build, free_port, post, write_post, write_settings
 

@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from pathways.comment_service import ServiceConfig, create_app
-from pathways.comment_store import CommentStore
+from pathways.comments.service import ServiceConfig, create_app
+from pathways.comments.store import CommentStore
 from tests.conftest import serve_folder
 from tests.servers import ServiceThread
 from tests.sites import ROOT, build, free_port, run_pathways, write_settings

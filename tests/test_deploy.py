@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from pathways.deploy import deploy_folder, deploy_git, deploy_rsync
+from pathways.site.deploy import deploy_folder, deploy_git, deploy_rsync
 from tests.sites import post, run_pathways, write_post, write_settings
 
 

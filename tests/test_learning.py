@@ -217,6 +217,6 @@ def test_new_pages_have_no_axe_violations(page, learning_url, path):
 
 
 def test_character_references_are_not_taken_for_words():
-    from plugins.related_posts import key_words
+    from plugins.pathways_related_posts import key_words
 
     assert key_words("<p>Rest&nbsp;well&#8217;s &amp; sleep</p>") == {"rest", "well", "sleep"}

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pathways.comment_store import CommentStore
-from pathways.comments import make_comment
+from pathways.comments.model import make_comment
+from pathways.comments.store import CommentStore
 from tests.sites import build, post, run_pathways, soup, text, write_post, write_settings
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pathways.comment_service import ServiceConfig, create_app
-from pathways.popularity import Candidate, rank
-from pathways.view_sources import read_sources
+from pathways.comments.service import ServiceConfig, create_app
+from pathways.views.ranking import Candidate, rank
+from pathways.views.sources import read_sources
 from tests.servers import ServiceThread
 from tests.sites import build, post, run_pathways, soup, text, write_post, write_settings
 

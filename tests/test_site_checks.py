@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pathways.build import load_settings
-from pathways.check_cli import VNU
-from pathways.site_checks import check_site
+from pathways.site.build import load_settings
+from pathways.site.check import VNU
+from pathways.site.checks import check_site
 from tests.conftest import FIXTURES
 from tests.sites import ROOT, run_pathways, write_settings
 

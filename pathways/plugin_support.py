@@ -1,0 +1,77 @@
+"""What the site's plugins share with the `pathways` package: the speed-up switches, the
+worker pool, the build cache, the lists Pelican keeps content in, and the preview's signal.
+
+`FAST_BUILD = False` turns every speed-up off (the output is the same either way; the tests
+build a site both ways and compare every file). `BUILD_WORKERS` is how many processes read
+and render pages at once: 0, the default, means one per CPU core; 1 means no extra process.
+"""
+
+import multiprocessing
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from blinker import signal
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Sent by the preview with the posts generator as sender and `article=` the post just read
+# again, so plugins that change a post's text after reading can redo it.
+post_refreshed = signal("pathways.post-refreshed")
+
+# The lists in which Pelican's generators keep posts and pages, by status and language.
+ARTICLE_LISTS = (
+    "articles",
+    "translations",
+    "hidden_articles",
+    "hidden_translations",
+    "drafts",
+    "drafts_translations",
+)
+PAGE_LISTS = (
+    "pages",
+    "translations",
+    "hidden_pages",
+    "hidden_translations",
+    "draft_pages",
+    "draft_translations",
+)
+
+
+def fast_build(settings: Mapping[str, Any]) -> bool:
+    return bool(settings["FAST_BUILD"])
+
+
+def typography_on(settings: Mapping[str, Any]) -> bool:
+    """Whether typogrify is applied (by Pelican, or by the readers that took it over)."""
+    return bool(settings.get("TYPOGRIFY") or settings.get("TYPOGRIFY_IN_READERS"))
+
+
+def build_workers(settings: Mapping[str, Any]) -> int:
+    """How many processes may share the build's work (1 when the speed-ups are off)."""
+    if not fast_build(settings):
+        return 1
+    workers = int(settings["BUILD_WORKERS"] or 0)
+    return workers if workers > 0 else (os.cpu_count() or 1)
+
+
+def build_cache(settings: Mapping[str, Any]) -> Path | None:
+    """The folder of what builds keep for the next one (per set of settings, see the
+    pathways_markdown_reader plugin), or None when the speed-ups or the content cache are off."""
+    if not (fast_build(settings) and settings.get("CACHE_CONTENT")):
+        return None
+    return Path(settings["CACHE_PATH"])
+
+
+def parallel_map(function: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """`[function(item) for item in items]`, shared between `workers` forked processes.
+
+    `function` must be a module-level function; results are sent back pickled.
+    """
+    if workers < 2 or len(items) < 2 * workers:
+        return [function(item) for item in items]
+    chunk = max(1, len(items) // (workers * 4))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(function, items, chunksize=chunk)

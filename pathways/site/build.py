@@ -1,0 +1,90 @@
+"""Build the site with Pelican into a staging folder, then swap it into place.
+
+The previous site in the output folder is replaced only when the whole build succeeded
+(no error logged, no exception), so a broken post or a crash mid-build never leaves a
+half-written site behind. Every error of a build is reported, not just the first.
+"""
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pelican import Pelican
+from pelican.log import init as init_pelican_logging
+from pelican.settings import read_settings
+
+from pathways.settings import apply_defaults
+
+logger = logging.getLogger(__name__)
+
+
+class BuildError(Exception):
+    """The site could not be built; the previous output is untouched."""
+
+
+def load_settings(settings_file: Path, overrides: dict[str, Any] | None = None) -> dict:
+    """Pelican settings from a settings file, with paths resolved next to it and every
+    declared setting the file left out at its default."""
+    return apply_defaults(read_settings(str(settings_file), override=overrides or {}))
+
+
+def init_logging(verbose: bool = False) -> None:
+    """Plain `LEVEL: message` lines on stderr, for Pelican's messages and ours."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    init_pelican_logging(level=logging.INFO if verbose else logging.WARNING, handler=handler)
+
+
+class _ErrorRecorder(logging.Handler):
+    """Remembers every error logged during a build, so all of them are reported before failing."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> Path:
+    """Build into a fresh staging folder and move it over the output folder on success."""
+    try:
+        settings = load_settings(settings_file, overrides)
+    except Exception as error:
+        raise BuildError(f"cannot read the settings in {settings_file}: {error}") from error
+    target = Path(settings["OUTPUT_PATH"])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    errors = _ErrorRecorder()
+    logging.getLogger().addHandler(errors)
+    try:
+        settings["OUTPUT_PATH"] = str(staging)
+        Pelican(settings).run()
+        if errors.messages:
+            count = len(errors.messages)
+            raise BuildError(f"{count} error{'s' if count > 1 else ''}, listed above")
+        staging.chmod(0o755)
+        _replace(target, staging)
+    except Exception as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, BuildError):
+            raise
+        raise BuildError(f"{type(error).__name__}: {error}") from error
+    finally:
+        logging.getLogger().removeHandler(errors)
+    return target
+
+
+def _replace(target: Path, staging: Path) -> None:
+    """Put `staging` where `target` is, keeping the old site until the new one is in place."""
+    previous = None
+    if target.exists():
+        previous = target.with_name(f".{target.name}-previous-{os.getpid()}")
+        target.rename(previous)
+    staging.rename(target)
+    if previous is not None:
+        shutil.rmtree(previous)

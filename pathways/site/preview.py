@@ -1,0 +1,221 @@
+"""Local preview: serve the built site on 127.0.0.1, rebuild on save, reload open tabs.
+
+The first build runs in this process, and its posts and pages stay in memory: when the files
+saved are posts or pages the site already has, they are rendered again at once (`hot_reload`)
+and open tabs reload. A full build follows every change, in a child process so that edits to plugins
+and settings apply too, and tabs reload again when it is done. Served pages get a small
+script that waits for those reloads (server-sent events); nothing of it is in the built site.
+"""
+
+import asyncio
+import logging
+import os
+import sys
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+import watchfiles
+from pelican.generators import Generator
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+from pathways.site.build import BuildError, build_site
+from pathways.site.hot_reload import capture, refresh
+
+logger = logging.getLogger(__name__)
+
+EVENTS_URL = "/__preview/events"
+SCRIPT_URL = "/__preview/reload.js"
+RELOAD_SCRIPT = f'new EventSource("{EVENTS_URL}").onmessage = () => location.reload();\n'
+SCRIPT_TAG = f'<script src="{SCRIPT_URL}" defer></script>'
+# Seconds between keep-alive comments on an idle event stream, and between checks that the
+# server is stopping.
+KEEP_ALIVE = 15
+POLL = 0.5
+
+
+def watched_paths(settings: dict, settings_file: Path) -> list[Path]:
+    """Everything whose change should rebuild the preview."""
+    root = settings_file.resolve().parent
+    paths = [Path(settings["PATH"]), Path(settings["THEME"]), settings_file.resolve()]
+    paths += [root / plugin_path for plugin_path in settings["PLUGIN_PATHS"]]
+    return [path for path in paths if path.exists()]
+
+
+def with_reload_script(html: str) -> str:
+    head, marker, tail = html.rpartition("</body>")
+    return f"{head}{SCRIPT_TAG}{marker}{tail}" if marker else html + SCRIPT_TAG
+
+
+class PreviewFiles(StaticFiles):
+    """The output folder, with the reload script in every page and nothing cached."""
+
+    def file_response(
+        self,
+        full_path: str | os.PathLike[str],
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        if str(full_path).endswith(".html"):
+            html = Path(full_path).read_text(encoding="utf-8")
+            headers = {"Cache-Control": "no-store"}
+            return HTMLResponse(with_reload_script(html), status_code=status_code, headers=headers)
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+class Preview:
+    """The site being previewed: its last build in memory, the builds to come, open tabs."""
+
+    def __init__(self, settings: dict, settings_file: Path) -> None:
+        self.settings = settings
+        self.settings_file = settings_file
+        self.output = Path(settings["OUTPUT_PATH"])
+        self.generators: list[Generator] = []
+        self.version = 0
+        self.changed = asyncio.Condition()
+        self.pending = False
+        self.closing = False
+        self.building: asyncio.Task | None = None
+        self.content_paths = [
+            Path(settings["PATH"], path).resolve()
+            for path in [*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"]]
+        ]
+
+    def first_build(self) -> None:
+        """Build in this process and keep its posts and pages for instant updates.
+
+        A post with an error is left out of a build that still runs to the end; the other
+        posts are kept all the same, so saving them updates the preview at once."""
+        with capture() as generators:
+            try:
+                build_site(self.settings_file)
+            except BuildError as error:
+                logger.error("%s; the preview shows the last good build.", error)
+        self.generators = list(generators)
+
+    async def reload_tabs(self) -> None:
+        async with self.changed:
+            self.version += 1
+            self.changed.notify_all()
+
+    async def on_change(self, paths: set[Path]) -> None:
+        sources = [
+            p
+            for p in paths
+            if p.suffix == ".md" and any(d in p.parents for d in self.content_paths)
+        ]
+        if self.generators and sources and len(sources) == len(paths):
+            started = time.perf_counter()
+            try:
+                written = await asyncio.to_thread(refresh, self.generators, sources, self.output)
+            except Exception:  # the full build below reports what is wrong with the file
+                written = []
+            if written:
+                await self.reload_tabs()
+                took = time.perf_counter() - started
+                print(f"Updated {', '.join(written)} in {took:.2f} s", flush=True)
+        self.pending = True
+        if self.building is None or self.building.done():
+            self.building = asyncio.create_task(self.build_until_current())
+
+    async def build_until_current(self) -> None:
+        """Full builds in a child process until one started after the last change."""
+        while self.pending:
+            self.pending = False
+            started = time.perf_counter()
+            command = [
+                sys.executable,
+                "-m",
+                "pathways",
+                "build",
+                "--settings",
+                str(self.settings_file),
+            ]
+            process = await asyncio.create_subprocess_exec(*command)
+            if await process.wait() != 0:
+                logger.error("Preview not fully rebuilt: fix the error above and save again.")
+            elif not self.pending:
+                print(f"Rebuilt the site in {time.perf_counter() - started:.1f} s", flush=True)
+                await self.reload_tabs()
+
+    async def watch(self) -> None:
+        roots = watched_paths(self.settings, self.settings_file)
+        async for changes in watchfiles.awatch(*roots, debounce=50, step=20):
+            await self.on_change({Path(path).resolve() for _, path in changes})
+
+    async def events(self, request: Request) -> StreamingResponse:
+        """A tab's stream of reload events, ended when the server stops."""
+
+        async def stream() -> AsyncIterator[str]:
+            seen = self.version
+            quiet = 0.0
+            yield ": connected\n\n"
+            while not self.closing:
+                async with self.changed:
+                    try:
+                        await asyncio.wait_for(
+                            self.changed.wait_for(lambda seen=seen: self.version != seen), POLL
+                        )
+                        changed = True
+                    except TimeoutError:
+                        changed = False
+                if changed:
+                    seen, quiet = self.version, 0.0
+                    yield "data: reload\n\n"
+                elif (quiet := quiet + POLL) >= KEEP_ALIVE:
+                    quiet = 0.0
+                    yield ": keep-alive\n\n"
+
+        return StreamingResponse(stream(), media_type="text/event-stream")
+
+    def app(self) -> Starlette:
+        async def script(request: Request) -> Response:
+            return Response(RELOAD_SCRIPT, media_type="text/javascript")
+
+        @asynccontextmanager
+        async def lifespan(app: Starlette) -> AsyncIterator[None]:
+            watcher = asyncio.create_task(self.watch())
+            yield
+            watcher.cancel()
+
+        self.output.mkdir(parents=True, exist_ok=True)
+        routes = [
+            Route(EVENTS_URL, self.events),
+            Route(SCRIPT_URL, script),
+            Mount("/", PreviewFiles(directory=self.output, html=True, check_dir=False)),
+        ]
+        return Starlette(routes=routes, lifespan=lifespan)
+
+
+class _Server(uvicorn.Server):
+    """Uvicorn, ending the tabs' event streams first when asked to stop."""
+
+    def __init__(self, config: uvicorn.Config, preview: Preview) -> None:
+        super().__init__(config)
+        self.preview = preview
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self.preview.closing = True
+        super().handle_exit(sig, frame)
+
+
+def serve(settings: dict, settings_file: Path, host: str, port: int) -> None:
+    """Build once, then serve `OUTPUT_PATH` and update it whenever a watched file changes."""
+    preview = Preview(settings, settings_file)
+    preview.first_build()
+    print(f"Preview on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
+    config = uvicorn.Config(
+        preview.app(), host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
+    )
+    _Server(config, preview).run()

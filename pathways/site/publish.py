@@ -1,0 +1,51 @@
+"""`pathways publish` (`make publish`): build for production, check, then deploy."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from pathways.site.build import BuildError, build_site, init_logging, load_settings
+from pathways.site.check import VNU
+from pathways.site.checks import check_site
+from pathways.site.deploy import DeployError, deploy
+
+NOT_VALIDATED = "HTML not validated"
+
+
+def run(args: argparse.Namespace, settings_file: Path) -> int:
+    init_logging()
+    try:
+        output = build_site(settings_file)
+    except BuildError as error:
+        print(f"Build failed: {error}\nNothing was published.", file=sys.stderr)
+        return 1
+    settings = load_settings(settings_file)
+    if settings["PUBLISH_CHECK"] and not args.no_check:
+        problems = check_site(output, settings, VNU)
+        for problem in problems:
+            if problem.message.startswith(NOT_VALIDATED):
+                print(f"Warning: {problem.message}", file=sys.stderr)
+        problems = [p for p in problems if not p.message.startswith(NOT_VALIDATED)]
+        if problems:
+            print(f"Not published: {len(problems)} problem(s) in {output}:", file=sys.stderr)
+            for problem in problems:
+                print(f"  {problem}", file=sys.stderr)
+            return 1
+    config = settings["DEPLOY"] or {}
+    if not config:
+        print(f"Built and checked {output}; no DEPLOY target is set in {settings_file.name}.")
+        return 0
+    try:
+        print(deploy(output, config))
+    except DeployError as error:
+        print(f"Deploy failed: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    publish = commands.add_parser("publish", help="build for production, check, deploy")
+    publish.add_argument("--settings", help="settings file (default: publishconf.py)")
+    publish.add_argument("--no-check", action="store_true", help="deploy without the checks")
+    publish.set_defaults(publish=True)
+    return publish

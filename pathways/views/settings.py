@@ -1,0 +1,86 @@
+"""Popular Posts' settings: the plugin, `pathways views` and the beacon read them here
+(see the README, "Popular Posts")."""
+
+from pathways.settings import Feature, Setting
+
+WINDOW_HELP = "use 7d, 30d, 365d, all or <n>d"
+RANKINGS = ("views", "comments", "views_per_day")
+FALLBACKS = ("discussed", "hide")
+
+
+def check_window(window: str) -> str:
+    """`window` if it is one Popular Posts knows, else ValueError saying what is accepted."""
+    if window == "all" or (window.endswith("d") and window[:-1].isdigit() and int(window[:-1]) > 0):
+        return window
+    raise ValueError(f"has an unknown window {window!r}: {WINDOW_HELP}")
+
+
+def _windows(value: list | tuple) -> list[str]:
+    if not value:
+        raise ValueError("is empty")
+    return [check_window(str(window)) for window in value]
+
+
+def _one_of(choices: tuple[str, ...]):
+    def check(value: str) -> str:
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    return check
+
+
+def _count(value: int) -> int:
+    if not 1 <= value <= 10:
+        raise ValueError(f"must be from 1 to 10, not {value!r}")
+    return value
+
+
+POPULAR_POSTS = Feature(
+    "popular posts",
+    (
+        Setting(
+            "POPULAR_POSTS_SOURCES",
+            [],
+            (list, tuple),
+            "Logs and CSV files (globs, relative to `content/` unless absolute).",
+        ),
+        Setting(
+            "POPULAR_POSTS_WINDOWS", ["30d"], (list, tuple), "Windows to show, in order.", _windows
+        ),
+        Setting("POPULAR_POSTS_COUNT", 5, int, "Posts per window (1 to 10).", _count),
+        Setting(
+            "POPULAR_POSTS_RANK_BY",
+            "views",
+            str,
+            'Or `"comments"` (in the window) or `"views_per_day"` (since publication).',
+            _one_of(RANKINGS),
+        ),
+        Setting(
+            "POPULAR_POSTS_TODAY",
+            None,
+            (str, type(None)),
+            "A fixed `YYYY-MM-DD` to count windows back from; `None` is the build day.",
+        ),
+        Setting(
+            "POPULAR_POSTS_REDIRECTS", {}, dict, "Old path → new path, for views of moved pages."
+        ),
+        Setting("POPULAR_POSTS_SNIPPET", False, bool, "Show the post's summary under its title."),
+        Setting(
+            "POPULAR_POSTS_THUMBNAIL",
+            False,
+            bool,
+            "Show the post's `Image:` (or its first image).",
+        ),
+        Setting(
+            "POPULAR_POSTS_FALLBACK",
+            "discussed",
+            str,
+            'Or `"hide"`: what to do without view data.',
+            _one_of(FALLBACKS),
+        ),
+        Setting(
+            "POPULAR_POSTS_BEACON", False, bool, "Send the view beacon to the comment service."
+        ),
+    ),
+)

@@ -1,0 +1,135 @@
+"""Read approved comments from `content/comments/<post-slug>/`, check them, attach threads.
+
+Each post gets `comments` (the reply tree), `comment_count` and `comments_open`; the
+template context gets `comment_total`. A comment file with a problem is reported with its
+path and left out; `COMMENTS_STRICT = True` (set for production) makes problems fail the
+build. The build also writes `COMMENTS_INDEX_SAVE_AS`, the posts that accept comments, for
+the comment service.
+"""
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from pelican import signals
+
+from pathways.comments.model import Comment, CommentError, parse_comment, render_body
+from pathways.plugin_support import build_workers, parallel_map
+
+from .cache import CommentCache
+from .threads import ancestry, build_threads, count
+
+logger = logging.getLogger(__name__)
+
+COMMENT_SUFFIXES = (".md", ".markdown")
+
+
+def _report(settings: dict, message: str, *args: object) -> None:
+    level = logging.ERROR if settings["COMMENTS_STRICT"] else logging.WARNING
+    logger.log(level, message + "; the comment is left out.", *args)
+
+
+def read_post_comments(
+    folder: Path, slug: str, settings: dict, cache: CommentCache | None = None
+) -> list[Comment]:
+    """Every valid comment file of one post; problems are reported, never fatal here.
+
+    Comments from `cache` come rendered; the others have no `html` yet (and are added to
+    the cache, which keeps them as they are when it is saved)."""
+    comments: dict[str, Comment] = {}
+    paths = [path for path in folder.iterdir() if path.suffix in COMMENT_SUFFIXES]
+    for path in sorted(paths, key=lambda p: (p.stem, COMMENT_SUFFIXES.index(p.suffix))):
+        comment = cache.get(path) if cache else None
+        if comment is None:
+            try:
+                comment = parse_comment(
+                    path.read_text(encoding="utf-8"), post_slug=slug, comment_id=path.stem
+                )
+            except (CommentError, UnicodeDecodeError) as error:
+                _report(settings, "%s: %s", path, error)
+                continue
+            if cache:
+                cache.put(path, comment)
+        if comment.id in comments:
+            _report(settings, "%s: duplicate comment id %r", path, comment.id)
+            continue
+        comments[comment.id] = comment
+    by_id = {comment.id: comment for comment in comments.values()}
+    broken = [comment for comment in by_id.values() if ancestry(comment, by_id) is None]
+    for comment in broken:
+        _report(
+            settings,
+            "%s: Reply-To %r is not a comment on this post (or its thread loops)",
+            folder / f"{comment.id}.md",
+            comment.parent,
+        )
+    return [comment for comment in by_id.values() if comment not in broken]
+
+
+def attach_comments(generator: Any) -> None:
+    settings = generator.settings
+    root = Path(settings["PATH"]) / settings["COMMENTS_PATH"]
+    articles = {article.slug: article for article in [*generator.articles, *generator.drafts]}
+    max_depth = settings["COMMENTS_MAX_DEPTH"]
+    cache = CommentCache(settings)
+    by_article = {
+        slug: read_post_comments(root / slug, slug, settings, cache)
+        if (root / slug).is_dir()
+        else []
+        for slug in articles
+    }
+    unrendered = [c for comments in by_article.values() for c in comments if not c.html]
+    bodies = parallel_map(
+        render_body, [comment.body for comment in unrendered], build_workers(settings)
+    )
+    for comment, html in zip(unrendered, bodies, strict=True):
+        comment.html = html
+    cache.save()
+    total = 0
+    for slug, article in articles.items():
+        comments = by_article[slug]
+        article.comments = build_threads(comments, max_depth)
+        article.comment_count = count(article.comments)
+        article.comments_open = str(article.metadata.get("comments", "open")).lower() != "closed"
+        if article.status != "draft":
+            total += article.comment_count
+    if root.is_dir():
+        for folder in sorted(root.iterdir()):
+            if folder.is_dir() and folder.name not in articles:
+                _report(settings, "%s: no post has the slug %r", folder, folder.name)
+    generator.context["comment_total"] = total
+
+
+def _ids(threads: list[Comment]) -> list[str]:
+    return [id_ for comment in threads for id_ in (comment.id, *_ids(comment.replies))]
+
+
+def write_comments_index(generator: Any, writer: Any = None) -> None:
+    """The posts that accept comments, for the service: slug, title, URL, open or closed;
+    and the stylesheet its own pages use."""
+    settings = generator.settings
+    save_as = settings["COMMENTS_INDEX_SAVE_AS"]
+    if not save_as:
+        return
+    posts = {
+        article.slug: {
+            "title": Markup(article.title).striptags(),
+            "url": article.url,
+            "open": article.comments_open,
+            "comments": sorted(_ids(article.comments)),
+        }
+        for article in generator.articles
+    }
+    path = Path(generator.output_path) / save_as
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # The service's own pages use the site's stylesheet; production renames it by content.
+    stylesheet = f"/{settings.get('THEME_STATIC_DIR', 'theme')}/css/style.css"
+    index = {"posts": posts, "stylesheet": stylesheet}
+    path.write_text(json.dumps(index, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def register() -> None:
+    signals.article_generator_finalized.connect(attach_comments)
+    signals.article_writer_finalized.connect(write_comments_index)

@@ -1,0 +1,53 @@
+"""Fail the build with a clear message when two posts or pages claim the same slug.
+
+Pelican lets two posts with the same slug overwrite each other's page; this check turns that
+into an error naming both files and saying what to do. (Front matter that cannot be read is
+reported, with the file and the field, by the markdown_reader plugin.)
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import chain
+from typing import Any
+
+from pelican import signals
+from pelican.contents import Content
+
+from pathways.plugin_support import ARTICLE_LISTS, PAGE_LISTS
+
+
+class SlugCollision(Exception):
+    """Two sources would be written to the same address."""
+
+
+def find_slug_collisions(items: Iterable[Content], kind: str) -> list[str]:
+    """One message per slug that more than one source file claims."""
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for item in items:
+        by_slug[item.slug].append(item.get_relative_source_path())
+    return [
+        f"{', '.join(sorted(paths))}: these {kind} share the slug '{slug}'; "
+        "give all but one a different 'Slug:' (or title)"
+        for slug, paths in sorted(by_slug.items())
+        if len(paths) > 1
+    ]
+
+
+def _check_slugs(generator: Any, lists: Iterable[str], kind: str) -> None:
+    items = chain.from_iterable(getattr(generator, name) for name in lists)
+    problems = find_slug_collisions(items, kind)
+    if problems:
+        raise SlugCollision("\n".join(problems))
+
+
+def check_article_slugs(generator: Any) -> None:
+    _check_slugs(generator, ARTICLE_LISTS, "posts")
+
+
+def check_page_slugs(generator: Any) -> None:
+    _check_slugs(generator, PAGE_LISTS, "pages")
+
+
+def register() -> None:
+    signals.article_generator_finalized.connect(check_article_slugs)
+    signals.page_generator_finalized.connect(check_page_slugs)

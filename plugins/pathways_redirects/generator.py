@@ -1,0 +1,112 @@
+"""Redirects from old addresses to their posts and pages.
+
+Every post or page may list its old addresses in `Old-URLs:` (the Blogger import writes
+them); with `REDIRECTS_BLOGGER_LABELS`, Blogger's label pages (`/search/label/<Label>`) lead
+to the tag pages. For each, the build writes a small page at the old path (a link, a
+canonical URL and an instant refresh, for any static host), a `_redirects` file (Netlify,
+Cloudflare Pages) and an nginx map, for hosts that can answer with a real 301.
+"""
+
+import logging
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.generators import Generator
+
+from pathways.views.sources import normalise_path
+
+logger = logging.getLogger(__name__)
+
+PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Moved</title>
+<meta name="robots" content="noindex">
+<link rel="canonical" href="{target}">
+<meta http-equiv="refresh" content="0; url={target}">
+</head>
+<body>
+<p>This page has moved to <a href="{target}">{target}</a>.</p>
+</body>
+</html>
+"""
+NGINX_HEADER = (
+    "# Old addresses and where they moved. In nginx's http block:\n"
+    "#   map $uri $pathways_redirect { include /path/to/nginx-redirects.map; }\n"
+    "# and in the server block:\n"
+    "#   if ($pathways_redirect) { return 301 $pathways_redirect; }\n"
+)
+
+
+def redirect_pairs(context: dict, settings: dict) -> dict[str, str]:
+    """Old path -> new URL, for every published post and page (and labels, if asked)."""
+    siteurl = settings.get("SITEURL", "")
+    pairs: dict[str, str] = {}
+    for item in [*context.get("articles", []), *context.get("pages", [])]:
+        for old in str(item.metadata.get("old-urls", "")).split(","):
+            if old.strip():
+                pairs[normalise_path(old.strip())] = f"{siteurl}/{item.url}"
+    if settings["REDIRECTS_BLOGGER_LABELS"]:
+        for tag, _ in context.get("tags", []):
+            pairs[f"/search/label/{tag.name}"] = f"{siteurl}/{tag.url}"
+    return pairs
+
+
+def page_file(output: Path, old_path: str) -> Path | None:
+    """Where the redirect page for an old path goes; None if it would leave the output."""
+    relative = old_path.lstrip("/")
+    if not relative:
+        return None
+    name = relative if Path(relative).suffix in (".html", ".htm") else f"{relative}/index.html"
+    path = (output / name).resolve()
+    return path if output.resolve() in path.parents else None
+
+
+class RedirectsGenerator(Generator):
+    """Writes the redirect files after the posts and pages, never over a real page."""
+
+    def generate_context(self) -> None:
+        pass
+
+    def generate_output(self, writer: Any) -> None:
+        pairs = redirect_pairs(self.context, self.settings)
+        if not pairs:
+            return
+        output = Path(self.output_path)
+        written = {}
+        for old, target in sorted(pairs.items()):
+            path = page_file(output, old)
+            if path is None:
+                logger.warning("Old URL %r cannot be redirected (outside the site)", old)
+                continue
+            if path.exists():
+                logger.warning("Old URL %s is also a page of the site; not redirected", old)
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(PAGE.format(target=escape(target, quote=True)), encoding="utf-8")
+            written[old] = target
+        lines = [f"{_netlify(old)} {target} 301" for old, target in written.items()]
+        (output / "_redirects").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        nginx = [f"{_nginx(old)} {_nginx(target)};" for old, target in written.items()]
+        (output / "nginx-redirects.map").write_text(
+            NGINX_HEADER + "\n".join(nginx) + "\n", encoding="utf-8"
+        )
+
+
+def _netlify(path: str) -> str:
+    return path.replace(" ", "%20")
+
+
+def _nginx(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def get_generators(pelican: Any) -> type[Generator]:
+    return RedirectsGenerator
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)

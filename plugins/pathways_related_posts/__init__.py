@@ -1,0 +1,85 @@
+"""Related posts under each article, from shared tags and shared words; deterministic.
+
+Score: 3 per shared tag plus the overlap of the two posts' most frequent distinctive words
+(Jaccard, times 10; words used by more than a tenth of all posts do not count); ties go to the
+newer post. Only posts sharing a word are scored one by one; among those sharing only tags,
+the best are found by counting shared tags, so a blog with a few big tags stays fast.
+"""
+
+import heapq
+import re
+from collections import Counter, defaultdict
+from html import unescape
+from itertools import chain, islice
+from typing import Any
+
+from pelican import signals
+
+WORD = re.compile(r"[a-z][a-z'-]{3,}")
+TAG = re.compile(r"<[^>]+>")
+# Common English words that say nothing about a post's subject.
+STOP_WORDS = frozenset({
+    "about", "after", "again", "also", "always", "because", "been", "before", "being",
+    "between", "both", "could", "does", "doing", "down", "during", "each", "even", "every",
+    "from", "have", "having", "here", "into", "just", "like", "made", "make", "more", "most",
+    "much", "only", "other", "over", "same", "should", "some", "such", "than", "that",
+    "their", "them", "then", "there", "these", "they", "this", "those", "through", "under",
+    "until", "very", "were", "what", "when", "where", "which", "while", "will", "with",
+    "would", "your", "yours", "myself", "itself", "really", "thing", "things", "still",
+    "know", "feel", "felt", "time",
+})  # fmt: skip
+TOP_WORDS = 25
+
+
+def key_words(html: str) -> set[str]:
+    plain = unescape(TAG.sub(" ", html)).lower()
+    words = Counter(word for word in WORD.findall(plain) if word not in STOP_WORDS)
+    return {word for word, _ in sorted(words.items(), key=lambda i: (-i[1], i[0]))[:TOP_WORDS]}
+
+
+def relate(articles: list, count: int) -> dict[str, list]:
+    # Posts by rank: newest first, then by slug, the order ties are broken in.
+    ranked = sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug))
+    tags = [{t.slug for t in getattr(a, "tags", [])} for a in ranked]
+    words = [key_words(a._content or "") for a in ranked]
+    # Words most posts use say little about any one of them, and would make every post a
+    # candidate for every other; keep the distinctive ones.
+    frequency = Counter(word for post_words in words for word in post_words)
+    limit = max(5, len(articles) // 10)
+    words = [{w for w in post_words if frequency[w] <= limit} for post_words in words]
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    by_word: dict[str, list[int]] = defaultdict(list)
+    for rank, (post_tags, post_words) in enumerate(zip(tags, words, strict=True)):
+        for tag in post_tags:
+            by_tag[tag].append(rank)
+        for word in post_words:
+            by_word[word].append(rank)
+    related = {}
+    for rank, article in enumerate(ranked):
+        own_tags, own_words = tags[rank], words[rank]
+        shared_tags = Counter(chain.from_iterable(by_tag[t] for t in own_tags))
+        sharing_words = set(chain.from_iterable(by_word[w] for w in own_words)) - {rank}
+        # Scored one by one: posts sharing words (3 per shared tag plus the word overlap).
+        scored = []
+        for other in sharing_words:
+            other_words = words[other]
+            overlap = len(own_words & other_words) / len(own_words | other_words)
+            scored.append((-(3 * shared_tags[other] + 10 * overlap), other))
+        # The others score 3 per shared tag: the best are those sharing the most tags, and
+        # newest among equals (sorting by rank, then stably by count, keeps that order).
+        by_count = sorted(sorted(shared_tags), key=shared_tags.__getitem__, reverse=True)
+        tag_only = (o for o in by_count if o != rank and o not in sharing_words)
+        scored += [(-3 * shared_tags[other], other) for other in islice(tag_only, count)]
+        related[article.slug] = [ranked[other] for _, other in heapq.nsmallest(count, scored)]
+    return related
+
+
+def add_related(generator: Any) -> None:
+    count = generator.settings["RELATED_POSTS_COUNT"]
+    related = relate(generator.articles, count)
+    for article in generator.articles:
+        article.related_posts = related[article.slug]
+
+
+def register() -> None:
+    signals.article_generator_finalized.connect(add_related)
