@@ -9,7 +9,7 @@ READY := $(VENV)/.requirements-installed
 CHECKERS := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: html devserver serve new publish check comments test bench lint format clean
+.PHONY: html devserver serve new publish check comments test test-fast bench lint format clean
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -46,6 +46,9 @@ comments: $(READY)  ## Run the comment service on 127.0.0.1:8081
 
 test: $(READY) $(CHECKERS)  ## Run the whole test suite
 	$(PY) -m pytest
+
+test-fast: $(READY)  ## The tests that build no site and start no server or browser (seconds)
+	PATHWAYS_FAST_TESTS=1 $(PY) -m pytest -m "not build and not server and not browser"
 
 bench: $(READY)  ## Benchmarks (printed figures; never part of the tests)
 	$(PY) bench/comment_service.py

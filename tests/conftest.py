@@ -44,6 +44,30 @@ def _build_fixture_site(folder: Path, *, publish: bool, learning: bool = False) 
     return folder / "output"
 
 
+# Fixtures that build a site, start a server or a browser: tests using them get the marker,
+# so `make test-fast` (`-m "not build and not server and not browser"`) leaves them out.
+MARKING_FIXTURES = {
+    "build": {"fixture_site", "production_site", "learning_site", "site_url", "learning_url"},
+    "server": {"site_url", "learning_url"},
+    "browser": {"browser"},
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for marker, fixtures in MARKING_FIXTURES.items():
+            if used & fixtures:
+                item.add_marker(marker)
+
+
+@pytest.fixture(autouse=True)
+def _unmarked_tests_build_nothing(request, monkeypatch) -> None:
+    """In a fast run, a test that builds a site without the `build` marker fails, saying so."""
+    if os.environ.get("PATHWAYS_FAST_TESTS") and not request.node.get_closest_marker("build"):
+        monkeypatch.setenv("PATHWAYS_FORBID_BUILD", request.node.nodeid)
+
+
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory) -> Path:
     return _build_fixture_site(tmp_path_factory.mktemp("fixture-site"), publish=False)

@@ -57,6 +57,9 @@ def post(title: str, date: str = "2024-01-02 10:00+00:00", body: str = "Hello.",
 
 
 def build(settings: Path) -> subprocess.CompletedProcess:
+    unmarked = os.environ.get("PATHWAYS_FORBID_BUILD")
+    if unmarked:
+        raise AssertionError(f"{unmarked} builds a site: mark it @pytest.mark.build")
     return run_pathways("build", "--settings", str(settings))
 
 

@@ -43,6 +43,7 @@ def front_matter(path: Path) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in header.splitlines())
 
 
+@pytest.mark.server
 def test_posts_pages_and_drafts_become_markdown_with_full_metadata(blog):
     _, content, _, _, fmt = blog
     result = import_(blog)
@@ -75,6 +76,7 @@ def test_posts_pages_and_drafts_become_markdown_with_full_metadata(blog):
         assert "1 soft_trashed posts" in out
 
 
+@pytest.mark.server
 def test_blogger_html_becomes_clean_safe_markdown(blog):
     _, content, _, _, _ = blog
     assert import_(blog).returncode == 0
@@ -89,6 +91,7 @@ def test_blogger_html_becomes_clean_safe_markdown(blog):
         assert leftover not in body
 
 
+@pytest.mark.server
 def test_images_are_downloaded_and_failures_listed(blog):
     _, content, _, host, _ = blog
     result = import_(blog)
@@ -103,6 +106,7 @@ def test_images_are_downloaded_and_failures_listed(blog):
     assert f"http://{host}/img/missing.png: HTTP Error 404" in result.stdout
 
 
+@pytest.mark.server
 def test_comments_keep_their_thread_and_lose_private_profiles(blog):
     _, content, _, _, _ = blog
     assert import_(blog).returncode == 0
@@ -121,6 +125,8 @@ def test_comments_keep_their_thread_and_lose_private_profiles(blog):
     assert "<script" not in hostile and "javascript:" not in hostile
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_the_imported_blog_builds_with_threads_and_working_redirects(blog):
     _, _, settings, _, _ = blog
     assert import_(blog).returncode == 0
@@ -143,6 +149,8 @@ def test_the_imported_blog_builds_with_threads_and_working_redirects(blog):
     assert '"/p/about-me.html" "/about-me/";' in (output / "nginx-redirects.map").read_text()
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_keeping_blogger_urls_publishes_posts_at_their_old_addresses(blog):
     _, content, settings, _, _ = blog
     assert import_(blog, "--keep-blogger-urls").returncode == 0
@@ -155,6 +163,7 @@ def test_keeping_blogger_urls_publishes_posts_at_their_old_addresses(blog):
     assert not page.select_one("meta[http-equiv=refresh]")
 
 
+@pytest.mark.server
 def test_running_twice_changes_nothing_and_edits_are_never_overwritten(blog):
     _, content, _, _, _ = blog
     assert import_(blog).returncode == 0
@@ -170,6 +179,7 @@ def test_running_twice_changes_nothing_and_edits_are_never_overwritten(blog):
     assert {path for path in content.rglob("*") if path.is_file()} == set(files)
 
 
+@pytest.mark.server
 def test_a_dry_run_writes_nothing(blog):
     _, content, _, _, _ = blog
     result = import_(blog, "--dry-run")

@@ -32,6 +32,7 @@ def built(tmp_path: Path, content: Path, *, publish: bool = False) -> Path:
     return tmp_path / "output"
 
 
+@pytest.mark.build
 def test_preview_lists_drafts_marked_as_drafts(tmp_path, content):
     output = built(tmp_path, content)
     drafts = soup(output / "index.html").select_one("section.drafts")
@@ -42,6 +43,7 @@ def test_preview_lists_drafts_marked_as_drafts(tmp_path, content):
     assert draft_page.select_one("meta[name=robots]")["content"] == "noindex"
 
 
+@pytest.mark.build
 def test_production_build_never_contains_drafts(tmp_path, content):
     output = built(tmp_path, content, publish=True)
     assert not (output / "drafts").exists()
@@ -55,6 +57,7 @@ def test_production_build_never_contains_drafts(tmp_path, content):
     ]
 
 
+@pytest.mark.build
 def test_sidebar_lists_recent_posts_without_view_data(tmp_path, content):
     output = built(tmp_path, content)
     widget = soup(output / "posts" / "first-steps" / "index.html").select_one(".popular-posts")
@@ -62,6 +65,7 @@ def test_sidebar_lists_recent_posts_without_view_data(tmp_path, content):
     assert [text(a) for a in widget.find_all("a")] == ["Second thoughts", "First steps"]
 
 
+@pytest.mark.build
 def test_index_paginates_with_newer_and_older_links(tmp_path):
     content = tmp_path / "content"
     for day in range(1, 13):
@@ -76,6 +80,7 @@ def test_index_paginates_with_newer_and_older_links(tmp_path):
     assert text(second.select_one(".pagination a[rel=prev]")) == "Newer posts"
 
 
+@pytest.mark.build
 @pytest.mark.parametrize(
     ("name", "text_of_post", "expected"),
     [
@@ -104,6 +109,7 @@ def test_broken_front_matter_fails_the_build_naming_file_and_problem(
     assert not list(tmp_path.glob(".output-*"))
 
 
+@pytest.mark.build
 def test_crash_in_a_template_leaves_the_previous_site(tmp_path, content):
     settings = write_settings(tmp_path, content)
     assert build(settings).returncode == 0
@@ -120,6 +126,7 @@ def test_crash_in_a_template_leaves_the_previous_site(tmp_path, content):
     assert after == before
 
 
+@pytest.mark.build
 def test_an_error_while_pages_are_rendered_in_parallel_fails_the_build(tmp_path, content):
     settings = write_settings(tmp_path, content, BUILD_WORKERS=2)
     assert build(settings).returncode == 0

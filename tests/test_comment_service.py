@@ -88,6 +88,8 @@ def stored(config: ServiceConfig, status: str | None = None) -> list:
     return CommentStore(config.db_path).list(status)
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_a_comment_is_stored_pending_and_the_reader_sent_back(service, config):
     status, headers, _ = submit(
         service.url, {"email": "ana@example.org", "website": "https://ana.example"}
@@ -99,6 +101,8 @@ def test_a_comment_is_stored_pending_and_the_reader_sent_back(service, config):
     assert item.email == "ana@example.org" and item.comment.website == "https://ana.example"
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_with_javascript_the_answer_is_json_for_the_page(service, config):
     status, headers, body = submit(service.url, Accept="application/json")
     assert status == 202
@@ -107,6 +111,8 @@ def test_with_javascript_the_answer_is_json_for_the_page(service, config):
     assert len(stored(config, "pending")) == 1
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_replies_to_published_and_pending_comments_are_accepted(service, config):
     assert submit(service.url, {"parent": "a"})[0] == 303
     [first] = stored(config)
@@ -114,6 +120,8 @@ def test_replies_to_published_and_pending_comments_are_accepted(service, config)
     assert [item.comment.parent for item in stored(config)] == ["a", first.comment.id]
 
 
+@pytest.mark.build
+@pytest.mark.server
 @pytest.mark.parametrize(
     ("fields", "status", "message"),
     [
@@ -139,6 +147,8 @@ def test_bad_submissions_are_refused_and_nothing_is_stored(
     assert stored(config, None) == []
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_a_refused_form_comes_back_filled_in_and_escaped(service, config):
     hostile = '<script>alert("x")</script>'
     code, _, body = submit(service.url, {"author": "", "body": hostile + " my words"})
@@ -148,6 +158,8 @@ def test_a_refused_form_comes_back_filled_in_and_escaped(service, config):
     assert not page.select("main script") and "<script>alert" not in body
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_hostile_fields_are_stored_as_text_and_never_as_markup(service, config):
     hostile = {
         "author": '<img src=x onerror=alert(1)>"',
@@ -160,12 +172,16 @@ def test_hostile_fields_are_stored_as_text_and_never_as_markup(service, config):
     assert item.comment.body == hostile["body"]
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_oversized_request_is_refused(service, config):
     code, _, _ = submit(service.url, {"body": "x" * 100_000})
     assert code == 413
     assert stored(config, None) == []
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_invalid_utf8_is_refused(service, config):
     code, _, body = submit(service.url, raw=b"post=talk&author=%FF%FE&body=hi")
     assert code == 400 and "UTF-8" in body
@@ -174,6 +190,8 @@ def test_invalid_utf8_is_refused(service, config):
     assert stored(config, None) == []
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_other_content_types_are_refused(service):
     request = urllib.request.Request(
         f"{service.url}/comments", data=b"{}", method="POST", headers={"Content-Type": "text/json"}
@@ -183,11 +201,15 @@ def test_other_content_types_are_refused(service):
     assert error.value.code == 415
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_forms_from_other_origins_are_refused(service, config):
     assert submit(service.url, Origin="https://evil.example")[0] == 403
     assert stored(config, None) == []
 
 
+@pytest.mark.build
+@pytest.mark.server
 @pytest.mark.parametrize(
     ("fields", "reason"),
     [
@@ -207,6 +229,8 @@ def test_obvious_spam_is_kept_aside_without_telling_the_bot(service, config, fie
     assert reason in item.spam_reason
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_a_flood_from_one_client_is_rate_limited(service, config):
     answers = [submit(service.url)[0] for _ in range(7)]
     assert answers == [303] * 5 + [429] * 2
@@ -216,6 +240,8 @@ def test_a_flood_from_one_client_is_rate_limited(service, config):
     assert len(stored(config, None)) == 5
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_a_locked_database_answers_503_and_loses_nothing(service, config):
     CommentStore(config.db_path)
     blocker = sqlite3.connect(config.db_path, isolation_level=None)
@@ -233,6 +259,8 @@ def test_a_locked_database_answers_503_and_loses_nothing(service, config):
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_acknowledged_comments_survive_a_restart(config):
     with ServiceThread(create_app(config)) as first:
         assert submit(first.url)[0] == 303
@@ -243,6 +271,8 @@ def test_acknowledged_comments_survive_a_restart(config):
         assert json.loads(response.read()) == {"status": "ok", "pending": 1}
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_reply_page_works_without_javascript(service):
     with urllib.request.urlopen(f"{service.url}/form?post=talk&parent=a", timeout=10) as response:
         page = BeautifulSoup(response.read(), "html.parser")
@@ -253,6 +283,8 @@ def test_reply_page_works_without_javascript(service):
     assert form.select_one("input[name=post]")["value"] == "talk"
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_the_writer_is_emailed_about_new_comments(site, tmp_path):
     received = []
 
@@ -283,6 +315,7 @@ def test_the_writer_is_emailed_about_new_comments(site, tmp_path):
     assert "pathways comments approve" in message and BODY in message
 
 
+@pytest.mark.build
 def test_log_lines_are_json_with_their_fields():
     record = logging.makeLogRecord(
         {"name": "svc", "levelname": "INFO", "msg": "comment stored", "event": "stored", "id": "x"}
@@ -301,6 +334,8 @@ def test_the_service_binds_to_localhost_by_default():
     assert args.host == "127.0.0.1"
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_service_pages_use_the_built_stylesheet_even_when_renamed(production_site, tmp_path):
     """Guards against the reply page linking `style.css` after production renamed it."""
     siteurl = "https://pathways.example.org"

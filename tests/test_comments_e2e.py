@@ -47,6 +47,8 @@ def approve_all(settings, config) -> None:
     assert build(settings).returncode == 0
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_reader_comments_writer_approves_and_the_thread_appears(browser, blog):
     site_url, settings, config = blog
     post_url = f"{site_url}/posts/ketamine/"

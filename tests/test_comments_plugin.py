@@ -64,6 +64,7 @@ def thread_shape(element) -> list:
     ]
 
 
+@pytest.mark.build
 def test_comments_show_as_threads_oldest_first_with_flattened_depth(tmp_path, content):
     page = soup(built(tmp_path, content, COMMENTS_MAX_DEPTH=2) / "posts" / "talk" / "index.html")
     thread = page.select_one("#comments > .comment-list")
@@ -77,6 +78,7 @@ def test_comments_show_as_threads_oldest_first_with_flattened_depth(tmp_path, co
     assert text(page.select_one("#comments-title")) == "Comments (6)"
 
 
+@pytest.mark.build
 def test_each_comment_has_anchor_author_link_date_and_body(tmp_path, content):
     page = soup(built(tmp_path, content) / "posts" / "talk" / "index.html")
     fay = page.select_one("li#comment-a0")
@@ -87,6 +89,7 @@ def test_each_comment_has_anchor_author_link_date_and_body(tmp_path, content):
     assert text(fay.select_one(".comment-body")) == "Earlier reply."
 
 
+@pytest.mark.build
 def test_reply_links_and_form_use_the_comment_service(tmp_path, content):
     endpoint = "https://comments.example.org"
     page = soup(
@@ -109,6 +112,7 @@ def test_reply_links_and_form_use_the_comment_service(tmp_path, content):
     assert page.select_one("script[src$='comments.js']")
 
 
+@pytest.mark.build
 def test_without_a_service_post_a_comment_is_a_mailto_link(tmp_path, content):
     output = built(tmp_path, content, COMMENTS_EMAIL="writer@example.org")
     area = soup(output / "posts" / "talk" / "index.html").select_one("#post-a-comment")
@@ -117,6 +121,7 @@ def test_without_a_service_post_a_comment_is_a_mailto_link(tmp_path, content):
     assert not area.select("form")
 
 
+@pytest.mark.build
 def test_closed_post_keeps_its_thread_but_has_no_form(tmp_path, content):
     output = built(tmp_path, content, COMMENTS_ENDPOINT="https://c.example")
     page = soup(output / "posts" / "quiet" / "index.html")
@@ -125,6 +130,7 @@ def test_closed_post_keeps_its_thread_but_has_no_form(tmp_path, content):
     assert not page.select("form.comment-form") and not page.select(".reply-link")
 
 
+@pytest.mark.build
 def test_counts_show_on_the_home_page(tmp_path, content):
     page = soup(built(tmp_path, content) / "index.html")
     counts = {text(a) for a in page.select(".comment-count a")}
@@ -132,6 +138,7 @@ def test_counts_show_on_the_home_page(tmp_path, content):
     assert "Readers have left 7 comments here." in text(page.select_one(".sidebar"))
 
 
+@pytest.mark.build
 def test_hostile_comment_files_render_inert(tmp_path, content):
     write_comment(
         content,
@@ -157,6 +164,7 @@ def test_hostile_comment_files_render_inert(tmp_path, content):
     assert scripts == ["/theme/js/theme.js"]
 
 
+@pytest.mark.build
 def test_problem_files_are_reported_and_left_out(tmp_path, content):
     write_comment(
         content, "talk", "orphan", comment("Ho", "2024-01-08T10:00:00+00:00", "?", "nope")
@@ -178,6 +186,7 @@ def test_problem_files_are_reported_and_left_out(tmp_path, content):
     assert text(page.select_one("#comments-title")) == "Comments (6)"
 
 
+@pytest.mark.build
 def test_strict_mode_fails_the_build_on_a_problem_file(tmp_path, content):
     write_comment(
         content, "talk", "orphan", comment("Ho", "2024-01-08T10:00:00+00:00", "?", "nope")
@@ -187,6 +196,7 @@ def test_strict_mode_fails_the_build_on_a_problem_file(tmp_path, content):
     assert "orphan.md" in " ".join(result.stderr.split())
 
 
+@pytest.mark.build
 def test_zero_configuration_and_no_comments_folder(tmp_path):
     content = tmp_path / "content"
     write_post(content, "alone.md", post("Alone"))

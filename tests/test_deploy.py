@@ -66,6 +66,7 @@ def test_rsync_deploy_switches_a_current_link_to_a_complete_release(tmp_path, si
     assert len(list((destination / "releases").iterdir())) == 2
 
 
+@pytest.mark.build
 def test_publish_builds_checks_and_deploys(tmp_path):
     content = tmp_path / "content"
     write_post(content, "hello.md", post("Hello", summary="A first post."))
@@ -79,6 +80,7 @@ def test_publish_builds_checks_and_deploys(tmp_path):
     assert (destination / "posts" / "hello" / "index.html").exists()
 
 
+@pytest.mark.build
 def test_publish_refuses_a_site_that_fails_its_checks(tmp_path):
     content = tmp_path / "content"
     write_post(content, "bare.md", post("Bare"))

@@ -39,6 +39,7 @@ def test_list_shows_pending_comments_with_post_author_and_text(site):
     assert "c2  [pending]  talk (reply to c1)" in result.stdout
 
 
+@pytest.mark.build
 def test_approve_writes_comment_files_and_the_rebuild_shows_the_thread(site):
     folder, content, settings, store = site
     result = moderate(site, "approve", "c1", "c2")

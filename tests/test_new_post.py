@@ -2,9 +2,12 @@
 
 import re
 
+import pytest
+
 from tests.sites import build, run_pathways, soup, text, write_settings
 
 
+@pytest.mark.build
 def test_new_post_has_complete_front_matter_and_builds_as_a_draft(tmp_path):
     content = tmp_path / "content"
     content.mkdir()

@@ -196,6 +196,7 @@ def widget(tmp_path: Path, content: Path, **settings):
     return soup(tmp_path / "output" / "posts" / "third" / "index.html").select_one(".popular-posts")
 
 
+@pytest.mark.build
 def test_widget_ranks_per_window_as_tabs_that_work_without_js(blog):
     tmp_path, content = blog
     box = widget(
@@ -215,6 +216,7 @@ def test_widget_ranks_per_window_as_tabs_that_work_without_js(blog):
     assert not box.select("img, .popular-snippet")
 
 
+@pytest.mark.build
 def test_widget_snippet_and_thumbnail_settings(blog):
     tmp_path, content = blog
     box = widget(
@@ -232,6 +234,7 @@ def test_widget_snippet_and_thumbnail_settings(blog):
     assert not items[0].img
 
 
+@pytest.mark.build
 def test_a_window_without_views_says_so(blog):
     tmp_path, content = blog
     box = widget(
@@ -244,6 +247,7 @@ def test_a_window_without_views_says_so(blog):
     assert "No views recorded in this period." in text(box)
 
 
+@pytest.mark.build
 def test_without_view_data_the_widget_falls_back_honestly(blog):
     tmp_path, content = blog
     box = widget(tmp_path, content)
@@ -261,11 +265,13 @@ def test_without_view_data_the_widget_falls_back_honestly(blog):
     )
 
 
+@pytest.mark.build
 def test_the_widget_can_hide_without_data(blog):
     tmp_path, content = blog
     assert widget(tmp_path, content, POPULAR_POSTS_FALLBACK="hide") is None
 
 
+@pytest.mark.build
 def test_a_missing_source_warns_and_the_build_goes_on(blog):
     tmp_path, content = blog
     result = build(write_settings(tmp_path, content, POPULAR_POSTS_SOURCES=["data/gone.log"]))
@@ -293,6 +299,8 @@ def test_report_prints_rankings_and_what_was_skipped(blog):
     assert "Read 8 lines or rows from 1 file(s): 8 views counted" in result.stdout
 
 
+@pytest.mark.build
+@pytest.mark.server
 def test_the_view_beacon_counts_privately_and_feeds_the_widget(blog):
     tmp_path, content = blog
     settings = write_settings(tmp_path, content)

@@ -60,6 +60,7 @@ def preview(tmp_path: Path):
         yield source, base, log
 
 
+@pytest.mark.server
 def test_preview_serves_the_site_with_live_reload(preview):
     _, base, _ = preview
     page = wait_for(lambda: fetch(f"{base}/posts/notes/"))
@@ -67,6 +68,7 @@ def test_preview_serves_the_site_with_live_reload(preview):
     assert "/__preview/reload.js" in page
 
 
+@pytest.mark.server
 def test_preview_rebuilds_when_a_post_is_saved(preview):
     source, base, _ = preview
     wait_for(lambda: "tangerine" in fetch(f"{base}/posts/notes/"))
@@ -74,6 +76,7 @@ def test_preview_rebuilds_when_a_post_is_saved(preview):
     wait_for(lambda: "pomegranate" in fetch(f"{base}/posts/notes/"))
 
 
+@pytest.mark.server
 def test_open_tabs_reload_with_the_saved_post_rendered_in_place(preview):
     source, base, log = preview
     wait_for(lambda: "tangerine" in fetch(f"{base}/posts/notes/"))
@@ -92,6 +95,7 @@ def test_open_tabs_reload_with_the_saved_post_rendered_in_place(preview):
     connection.close()
 
 
+@pytest.mark.server
 def test_preview_serves_nothing_outside_the_built_site(preview):
     _, base, _ = preview
     wait_for(lambda: fetch(f"{base}/posts/notes/"))
@@ -105,6 +109,7 @@ def test_preview_serves_nothing_outside_the_built_site(preview):
         connection.close()
 
 
+@pytest.mark.server
 def test_a_broken_post_at_start_does_not_slow_the_others(tmp_path):
     content = tmp_path / "content"
     good = write_post(content, "good.md", post("Good", body="plum"))
@@ -117,6 +122,7 @@ def test_a_broken_post_at_start_does_not_slow_the_others(tmp_path):
         wait_for(lambda: "Updated posts/good/index.html" in log.read_text())
 
 
+@pytest.mark.server
 def test_a_saved_page_is_also_rendered_in_place(tmp_path):
     content = tmp_path / "content"
     write_post(content, "notes.md", post("Notes"))

@@ -16,6 +16,7 @@ from tests.conftest import FIXTURES, _QuietHandler
 from tests.sites import ROOT, build, free_port, write_settings
 
 
+@pytest.mark.build
 def test_two_production_builds_are_byte_identical(tmp_path, production_site):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
@@ -92,6 +93,7 @@ def strict_site(tmp_path):
     server.server_close()
 
 
+@pytest.mark.build
 def test_the_theme_satisfies_its_content_security_policy(browser, strict_site):
     context = browser.new_context()
     page = context.new_page()

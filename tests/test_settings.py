@@ -34,6 +34,7 @@ def test_a_bad_value_is_replaced_by_the_default_with_a_warning_naming_it(caplog)
     assert "DEMO_COUNT must be int, not 'many'; using 3" in caplog.text
 
 
+@pytest.mark.build
 def test_templates_and_plugins_see_the_declared_defaults(tmp_path):
     """A settings file that leaves out the site's own settings still builds with their
     declared defaults (the comment form falls back, share links are the default three)."""
@@ -63,6 +64,7 @@ def test_templates_and_plugins_see_the_declared_defaults(tmp_path):
     assert len(shares) == 3
 
 
+@pytest.mark.build
 def test_a_mistyped_value_warns_and_the_build_goes_on(tmp_path):
     content = tmp_path / "content"
     write_post(content, "one.md", post("One"))

@@ -26,6 +26,7 @@ def production(tmp_path_factory) -> Path:
     return output
 
 
+@pytest.mark.build
 def test_ketamine_post_has_its_title_and_url(preview):
     page = soup(preview / "posts" / "ketamine" / "index.html")
     assert text(page.find("h1")) == "Ketamine"
@@ -33,6 +34,7 @@ def test_ketamine_post_has_its_title_and_url(preview):
     assert page.find("time")["datetime"].startswith("2023-")
 
 
+@pytest.mark.build
 def test_ketamine_post_opens_with_its_epigraph(preview):
     body = soup(preview / "posts" / "ketamine" / "index.html").select_one(".post-body")
     first = body.find(True)
@@ -41,6 +43,7 @@ def test_ketamine_post_opens_with_its_epigraph(preview):
     assert text(first.select_one(".attribution")) == "\u2014 everyone"
 
 
+@pytest.mark.build
 def test_ketamine_post_keeps_every_paragraph_with_curly_quotes(preview):
     body = soup(preview / "posts" / "ketamine" / "index.html").select_one(".post-body")
     for definition in body.select(".glossary-popover"):
@@ -54,12 +57,14 @@ def test_ketamine_post_keeps_every_paragraph_with_curly_quotes(preview):
     assert '"' not in words and "'" not in words
 
 
+@pytest.mark.build
 def test_blogger_page_chrome_is_not_part_of_the_post(preview):
     body = soup(preview / "posts" / "ketamine" / "index.html").select_one(".post-body")
     for chrome in ("Post a Comment", "Popular Posts", "Comments"):
         assert chrome not in body.get_text()
 
 
+@pytest.mark.build
 def test_article_page_has_comments_section_without_fake_comments(preview):
     page = soup(preview / "posts" / "ketamine" / "index.html")
     comments = page.select_one("section#comments")
@@ -67,6 +72,7 @@ def test_article_page_has_comments_section_without_fake_comments(preview):
     assert comments.select(".comment") == []
 
 
+@pytest.mark.build
 def test_index_lists_the_ketamine_post_with_its_summary(preview):
     page = soup(preview / "index.html")
     link = page.select_one(".post-summary-title a")
@@ -75,6 +81,7 @@ def test_index_lists_the_ketamine_post_with_its_summary(preview):
     assert "ketamine infusions" in page.select_one(".post-summary .summary").get_text()
 
 
+@pytest.mark.build
 def test_pages_are_in_the_navigation(preview):
     nav = soup(preview / "index.html").select_one("nav.site-nav")
     labels = [text(a) for a in nav.find_all("a")]
@@ -90,6 +97,7 @@ def test_pages_are_in_the_navigation(preview):
     assert (preview / "about" / "index.html").exists()
 
 
+@pytest.mark.build
 def test_writing_guide_shows_every_supported_feature(preview):
     body = soup(preview / "writing-guide" / "index.html").select_one(".post-body")
     assert body.find("h2") and body.find("h3")
@@ -104,6 +112,7 @@ def test_writing_guide_shows_every_supported_feature(preview):
     assert body.select("a[href='/posts/ketamine/']")
 
 
+@pytest.mark.build
 def test_semantic_page_structure_with_skip_link(preview):
     page = soup(preview / "posts" / "ketamine" / "index.html")
     for tag in ("header", "nav", "main", "article", "footer"):
@@ -112,12 +121,14 @@ def test_semantic_page_structure_with_skip_link(preview):
     assert skip["href"] == "#main" and page.find(id="main").name == "main"
 
 
+@pytest.mark.build
 def test_not_found_page_offers_a_way_on(preview):
     page = soup(preview / "404.html")
     assert text(page.find("h1")) == "Page not found"
     assert page.select_one("a[href='/archives/']")
 
 
+@pytest.mark.build
 def test_production_urls_are_absolute_from_siteurl(production):
     page = soup(production / "posts" / "ketamine" / "index.html")
     for element in page.find_all(["a", "link", "script", "img"]):
@@ -126,6 +137,7 @@ def test_production_urls_are_absolute_from_siteurl(production):
             assert url.startswith(SITEURL), url
 
 
+@pytest.mark.build
 def test_production_feeds_parse_and_carry_the_full_post(production):
     for name in ("all.atom.xml", "all.rss.xml"):
         feed = feedparser.parse((production / "feeds" / name).read_bytes())
@@ -137,6 +149,7 @@ def test_production_feeds_parse_and_carry_the_full_post(production):
         assert "rabbit hole" in content
 
 
+@pytest.mark.build
 def test_preview_has_no_feeds_pointing_at_the_live_site(preview):
     assert not (preview / "feeds").exists()
     assert SITEURL not in (preview / "index.html").read_text(encoding="utf-8")

@@ -152,6 +152,7 @@ def test_the_command_fails_with_a_short_report(site):
     assert "'/nowhere/' points to a missing file" in result.stderr
 
 
+@pytest.mark.server
 def test_external_links_are_checked_only_when_asked(site, tmp_path):
     from tests.conftest import serve_folder
 

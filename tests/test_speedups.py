@@ -68,6 +68,7 @@ def files(folder: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.build
 def test_the_site_is_the_same_with_and_without_the_speed_ups(three_builds):
     slow, cold, warm = (files(folder) for folder in three_builds)
     assert len(slow) > 200
@@ -76,6 +77,7 @@ def test_the_site_is_the_same_with_and_without_the_speed_ups(three_builds):
     assert [name for name in slow if warm[name] != slow[name]] == []
 
 
+@pytest.mark.build
 def test_typography_and_the_glossary_survive_the_speed_ups(three_builds):
     cold = three_builds[1]
     page = soup(next(cold.glob("posts/day-1-*/index.html")))
@@ -86,6 +88,7 @@ def test_typography_and_the_glossary_survive_the_speed_ups(three_builds):
     assert explained
 
 
+@pytest.mark.build
 def test_a_warm_cache_is_not_used_after_the_settings_change(tmp_path):
     content = tmp_path / "content"
     write_post(
@@ -98,6 +101,7 @@ def test_a_warm_cache_is_not_used_after_the_settings_change(tmp_path):
     assert '"Rest," I said.' in built.read_text() or "&quot;Rest,&quot;" in built.read_text()
 
 
+@pytest.mark.build
 def test_comments_edited_or_removed_since_the_last_build_are_shown_as_they_are_now(tmp_path):
     content = tmp_path / "content"
     write_post(content, "walk.md", "Title: Walk\nDate: 2024-01-02 10:00+00:00\n\nA walk.\n")

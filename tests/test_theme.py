@@ -115,6 +115,7 @@ def test_article_head_has_description_canonical_social_and_json_ld(production_si
     assert len(page.select("meta[name=theme-color]")) == 2
 
 
+@pytest.mark.build
 def test_quotes_in_summaries_do_not_break_attributes(tmp_path):
     content = tmp_path / "content"
     write_post(content, "q.md", post('Say "hi"', summary='She said "stop" & <left>'))
@@ -189,6 +190,7 @@ def test_not_found_page_offers_recent_posts_and_ways_on(fixture_site):
     assert page.select_one("meta[name=robots]")["content"] == "noindex"
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("site", ["fixture_site", "production_site"])
 def test_every_page_passes_the_nu_html_checker(request, site):
     if not (VNU.exists() and shutil.which("java")):
