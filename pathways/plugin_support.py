@@ -44,11 +44,6 @@ def fast_build(settings: Mapping[str, Any]) -> bool:
     return bool(settings["FAST_BUILD"])
 
 
-def typography_on(settings: Mapping[str, Any]) -> bool:
-    """Whether typogrify is applied (by Pelican, or by the readers that took it over)."""
-    return bool(settings.get("TYPOGRIFY") or settings.get("TYPOGRIFY_IN_READERS"))
-
-
 def build_workers(settings: Mapping[str, Any]) -> int:
     """How many processes may share the build's work (1 when the speed-ups are off)."""
     if not fast_build(settings):

@@ -17,7 +17,7 @@ from pelican import signals
 from pelican.utils import slugify
 from smartypants import smartypants
 
-from pathways.plugin_support import post_refreshed, typography_on
+from pathways.plugin_support import post_refreshed
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def read_glossary(folder: Path, settings: dict) -> list[dict]:
         words = sorted({name, *aliases}, key=len, reverse=True)
         pattern = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
         inline = re.sub(r"</?p>", " ", html).strip()
-        if typography_on(settings):
+        if settings["TYPOGRIFY"]:
             inline = smartypants(inline)
         terms.append({"term": name, "slug": slug, "definition": inline, "pattern": pattern,
                       "posts": []})  # fmt: skip

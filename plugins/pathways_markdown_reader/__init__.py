@@ -16,11 +16,13 @@ from pelican import signals
 from .prefetch import finish_prefetch, prefetch_sources
 from .reader import use_site_reader
 from .settings import prepare_settings
+from .typography import hide_typography_from_pelican
 
 
 def register() -> None:
     signals.initialized.connect(prepare_settings)
     signals.readers_init.connect(use_site_reader)
+    signals.generator_init.connect(hide_typography_from_pelican)
     signals.article_generator_preread.connect(prefetch_sources)
     signals.page_generator_preread.connect(prefetch_sources)
     signals.article_generator_finalized.connect(finish_prefetch)

@@ -10,7 +10,7 @@ from pelican.utils import pelican_open
 
 from pathways.plugin_support import fast_build
 
-from .typography import IN_READERS, typographer, typographic_metadata
+from .typography import readers_typogrify, typographer, typographic_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -121,5 +121,5 @@ def use_site_reader(readers: Readers) -> None:
     for extension, reader_class in list(readers.reader_classes.items()):
         if extension in MarkdownReader.file_extensions:
             readers.reader_classes[extension] = SiteMarkdownReader
-        elif reader_class and readers.settings.get(IN_READERS):
+        elif reader_class and readers_typogrify(readers.settings):
             readers.reader_classes[extension] = _typographic(reader_class)

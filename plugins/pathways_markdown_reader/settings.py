@@ -1,4 +1,4 @@
-"""Settings the reader adjusts at start-up: typography and Pelican's content cache.
+"""Pelican's content cache, kept apart per set of settings.
 
 Pelican keys its content cache by source file and modification time only, so after a change
 of Markdown extensions, typography or URL settings it would hand back content read the old
@@ -17,8 +17,6 @@ from typing import Any
 
 from pathways.plugin_support import fast_build
 
-from .typography import take_over_typography
-
 UNUSED_CACHE_DAYS = 7
 READING_PACKAGES = ("pelican", "markdown", "pygments", "typogrify", "smartypants")
 # Where the build writes (a new staging folder each time) does not change what is read.
@@ -31,7 +29,6 @@ def prepare_settings(pelican: Any) -> None:
         settings["CACHE_CONTENT"] = False
         settings["LOAD_CONTENT_CACHE"] = False
         return
-    take_over_typography(settings)
     if settings.get("CACHE_CONTENT"):
         settings["CACHE_PATH"] = str(cache_folder(settings))
 

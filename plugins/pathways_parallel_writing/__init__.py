@@ -8,12 +8,17 @@ Pelican's own writer code, so the output is the same; feeds and every page writt
 the posts generator (pages, redirects) are written at once, as usual.
 
 Pages with the same output name go to the same process in the order they were asked for,
-so Pelican's rules for overriding a file still hold. `content_written` is sent in the
-process that wrote the file.
+so Pelican's rules for overriding a file still hold. `content_written` is sent where
+plugins expect it, in the build's own process: once the workers are done, each page's call
+is replayed there without rendering or writing, in the order Pelican would have written
+them, so the signal carries the same path and template context as in a serial build.
 """
 
 import gc
+import io
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pelican import signals
@@ -44,6 +49,7 @@ class ParallelWriter(Writer):
         self.workers = build_workers(self.settings)
         self._collecting = self.workers > 1
         self._pending: list[tuple[tuple, dict]] = []
+        self._replaying = False
 
     def write_file(self, *args: Any, **kwargs: Any) -> None:
         if self._collecting:
@@ -79,6 +85,39 @@ class ParallelWriter(Writer):
             errors += share_errors
         if errors:
             logger.error("%d error(s) while writing pages, listed above", errors)
+        self._announce(pending)
+
+    def _announce(self, pending: list[tuple[tuple, dict]]) -> None:
+        """Send `content_written` for every page the workers wrote, as Pelican would have."""
+        self._replaying = True
+        try:
+            for args, kwargs in pending:
+                args, kwargs = _without_template(args, kwargs)
+                Writer.write_file(self, *args, **kwargs)
+        finally:
+            self._replaying = False
+
+    @contextmanager
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Iterator[Any]:
+        if self._replaying:
+            yield io.StringIO()
+        else:
+            with super()._open_w(filename, encoding, override) as file:
+                yield file
+
+
+class _Unrendered:
+    """A template that renders nothing: the page was rendered and written by a worker."""
+
+    @staticmethod
+    def render(context: dict) -> str:
+        return ""
+
+
+def _without_template(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    if len(args) > 1:
+        return (args[0], _Unrendered, *args[2:]), kwargs
+    return args, {**kwargs, "template": _Unrendered}
 
 
 def _shares(pending: list[tuple[tuple, dict]], count: int) -> list[list[tuple[tuple, dict]]]:
@@ -105,8 +144,9 @@ def _write_share(index: int) -> tuple[set, set, int]:
     errors = _ErrorCounter()
     logging.getLogger().addHandler(errors)
     try:
-        for args, kwargs in shares[index]:
-            Writer.write_file(writer, *args, **kwargs)
+        with signals.content_written.muted():
+            for args, kwargs in shares[index]:
+                Writer.write_file(writer, *args, **kwargs)
     finally:
         logging.getLogger().removeHandler(errors)
     return (

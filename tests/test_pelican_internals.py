@@ -1,0 +1,222 @@
+"""What the build's speed-ups rely on in Pelican beyond its documented API, one test each.
+
+Each test states one fact about Pelican's internals that a plugin of this site depends on
+(the README's "Build speed" lists them); after a Pelican upgrade, a failure here names the
+plugin to adapt before the site's output silently changes.
+"""
+
+import io
+import os
+import textwrap
+from contextlib import contextmanager
+
+import pytest
+from pelican import signals
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.readers import MarkdownReader, Readers
+from pelican.settings import DEFAULT_CONFIG
+from pelican.writers import Writer
+
+from pathways.plugin_support import ARTICLE_LISTS, PAGE_LISTS
+from pathways.settings import apply_defaults
+from plugins.pathways_markdown_reader.reader import SiteMarkdownReader
+from tests.sites import ROOT, build, post, write_post, write_settings
+
+POST = textwrap.dedent(
+    """\
+    Title: "Quotes" -- and dashes
+    Date: 2024-03-01 09:30+01:00
+    Tags: one, two
+    Tags: three
+    Summary: A *short* summary.
+    Slug: quotes
+
+    She said "hello" -- twice.
+    """
+)
+
+
+def settings(tmp_path, **extra) -> dict:
+    values = apply_defaults({**DEFAULT_CONFIG, "PATH": str(tmp_path), **extra})
+    values["MARKDOWN"] = {**values["MARKDOWN"], "extension_configs": {}}
+    return values
+
+
+@pytest.fixture
+def source(tmp_path):
+    path = tmp_path / "quotes.md"
+    path.write_text(POST, encoding="utf-8")
+    return path
+
+
+def test_readers_typogrify_by_the_settings_they_hold(tmp_path, source):
+    """pathways_markdown_reader: `Readers.read_file` applies typogrify when its own
+    `settings["TYPOGRIFY"]` is true, so a copy with it off leaves the text as read."""
+    on = Readers(settings(tmp_path, TYPOGRIFY=True))
+    off = Readers({**on.settings, "TYPOGRIFY": False})
+    typographic = on.read_file(str(tmp_path), source.name)
+    plain = off.read_file(str(tmp_path), source.name)
+    assert "&#8220;hello&#8221;" in typographic.content and "&#8220;" not in plain.content
+    assert '"hello"' in plain.content
+
+
+def test_readers_init_comes_before_the_readers_are_made(tmp_path):
+    """pathways_markdown_reader: classes swapped in `reader_classes` on `readers_init` are
+    the ones instantiated."""
+
+    def swap(readers):
+        readers.reader_classes["md"] = SiteMarkdownReader
+
+    signals.readers_init.connect(swap)
+    try:
+        readers = Readers(settings(tmp_path))
+    finally:
+        signals.readers_init.disconnect(swap)
+    assert isinstance(readers.readers["md"], SiteMarkdownReader)
+
+
+def test_generator_init_is_sent_with_the_readers_made(tmp_path):
+    """pathways_markdown_reader: on `generator_init` the generator already has `readers`."""
+    seen = []
+
+    def look(generator):
+        seen.append(isinstance(generator.readers, Readers))
+
+    signals.generator_init.connect(look)
+    try:
+        ArticlesGenerator(
+            context={},
+            settings=settings(tmp_path),
+            path=str(tmp_path),
+            theme=str(ROOT / "theme"),
+            output_path=str(tmp_path / "out"),
+        )
+    finally:
+        signals.generator_init.disconnect(look)
+    assert seen == [True]
+
+
+def test_the_site_reader_reads_front_matter_as_pelicans(tmp_path, source):
+    """pathways_markdown_reader: the site's reader repeats `MarkdownReader._parse_metadata`
+    (duplicates, lists, formatted fields) with reused Markdown instances."""
+    values = settings(tmp_path, TYPOGRIFY=False)
+    theirs = MarkdownReader(values).read(str(source))
+    ours = SiteMarkdownReader(values).read(str(source))
+    assert ours == theirs
+
+
+def test_the_writer_renders_opens_and_signals_in_that_order(tmp_path):
+    """pathways_parallel_writing: `Writer.write_file` renders with `template.render`,
+    writes through `self._open_w(path, encoding, override)`, sends `content_written` with
+    the path and the template context, and tracks `_written_files`."""
+    rendered, sent = [], []
+
+    class Template:
+        @staticmethod
+        def render(context):
+            rendered.append(context["output_file"])
+            return "page"
+
+    class QuietWriter(Writer):
+        @contextmanager
+        def _open_w(self, filename, encoding, override=False):
+            yield io.StringIO()
+
+    def listen(path, context):
+        sent.append((path, context["answer"]))
+
+    writer = QuietWriter(str(tmp_path), settings=settings(tmp_path))
+    assert isinstance(writer._written_files, set)
+    assert isinstance(writer._overridden_files, set)
+    signals.content_written.connect(listen)
+    try:
+        writer.write_file("a/index.html", Template, {"localsiteurl": ""}, answer=42)
+    finally:
+        signals.content_written.disconnect(listen)
+    assert rendered == ["a/index.html"]
+    assert sent == [(str(tmp_path / "a" / "index.html"), 42)]
+    assert not (tmp_path / "a" / "index.html").exists()
+
+
+def test_generators_list_their_sources_and_cache_lookups(tmp_path, source):
+    """pathways_markdown_reader (prefetch): `get_files` gives source names relative to the
+    generator's path, and `Readers.get_cached_data(path, default)` answers the default for
+    a source not in the cache."""
+    generator = ArticlesGenerator(
+        context={},
+        settings=settings(tmp_path, ARTICLE_PATHS=[""]),
+        path=str(tmp_path),
+        theme=str(ROOT / "theme"),
+        output_path=str(tmp_path / "out"),
+    )
+    assert {os.path.normpath(name) for name in generator.get_files([""])} == {source.name}
+    assert generator.readers.get_cached_data(str(source), None) is None
+
+
+def test_generators_keep_content_in_the_lists_the_preview_refreshes(tmp_path, source):
+    """pathways.site.hot_reload: the posts and pages generators keep their content in the
+    lists named in `plugin_support.ARTICLE_LISTS` and `PAGE_LISTS`."""
+    common = {
+        "context": {**settings(tmp_path), "generated_content": {}, "static_links": set()},
+        "path": str(tmp_path),
+        "theme": str(ROOT / "theme"),
+        "output_path": str(tmp_path / "out"),
+    }
+    articles = ArticlesGenerator(settings=settings(tmp_path, ARTICLE_PATHS=[""]), **common)
+    pages = PagesGenerator(settings=settings(tmp_path, PAGE_PATHS=[]), **common)
+    articles.generate_context()
+    pages.generate_context()
+    assert all(isinstance(getattr(articles, name), list) for name in ARTICLE_LISTS)
+    assert all(isinstance(getattr(pages, name), list) for name in PAGE_LISTS)
+    assert [a.slug for a in articles.articles] == ["quotes"]
+
+
+RECORDER = '''
+"""Records every content_written path, as sitemap-like plugins do."""
+import os
+from pelican import signals
+
+written = []
+
+
+def remember(path, context):
+    written.append(os.path.relpath(path, context["OUTPUT_PATH"]))
+
+
+def save(pelican):
+    with open(os.environ["WRITTEN_LIST"], "w") as out:
+        out.write(f"TYPOGRIFY={pelican.settings['TYPOGRIFY']}\\n")
+        out.write("\\n".join(sorted(written)))
+
+
+def register():
+    signals.content_written.connect(remember)
+    signals.finalized.connect(save)
+'''
+
+
+@pytest.mark.build
+def test_plugins_hear_of_every_page_written_by_the_workers(tmp_path, monkeypatch):
+    """A plugin gathering state on `content_written` in the build's process sees every page
+    the parallel writer's workers wrote, and the settings as the writer wrote them."""
+    content = tmp_path / "content"
+    for number in range(40):
+        write_post(content, f"p{number}.md", post(f"Post {number}", tags=f"t{number % 5}"))
+    (tmp_path / "extra_plugins" / "recorder").mkdir(parents=True)
+    (tmp_path / "extra_plugins" / "recorder" / "__init__.py").write_text(RECORDER)
+    listing = tmp_path / "written.txt"
+    monkeypatch.setenv("WRITTEN_LIST", str(listing))
+    settings_file = write_settings(tmp_path, content, BUILD_WORKERS=2, CACHE_CONTENT=False)
+    with settings_file.open("a") as extra:
+        extra.write(f"PLUGIN_PATHS = [*PLUGIN_PATHS, {str(tmp_path / 'extra_plugins')!r}]\n")
+        extra.write('PLUGINS = [*PLUGINS, "recorder"]\n')
+    result = build(settings_file)
+    assert result.returncode == 0, result.stderr
+    typography, *names = listing.read_text().split("\n")
+    assert typography == "TYPOGRIFY=True"
+    heard = set(names)
+    output = tmp_path / "output"
+    posts = {f"posts/post-{number}/index.html" for number in range(40)}
+    assert posts <= heard
+    assert {"tags/t0/index.html", "index.html", "page/2/index.html"} <= heard
+    assert all((output / name).is_file() for name in heard)
