@@ -1,16 +1,13 @@
 """Shared fixtures: a built fixture site, a local HTTP server for it, and headless Chromium."""
 
-import functools
 import os
-import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from tests.sites import ROOT, build, write_settings
+from tests.servers import serve_folder
+from tests.sites import build_fixture_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -22,26 +19,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-FIXTURES = Path(__file__).parent / "fixtures"
-# Where the fixture site's comment form posts; nothing listens there in page tests.
-COMMENTS_URL = "http://127.0.0.1:9"
-
-
-def _build_fixture_site(folder: Path, *, publish: bool, learning: bool = False) -> Path:
-    """The shipped content plus a post that uses every feature (and has comments); with
-    `learning`, also a series, a hub page and posts for related posts and the glossary."""
-    content = folder / "content"
-    shutil.copytree(ROOT / "content", content)
-    shutil.copy(FIXTURES / "everything.md", content / "posts" / "everything.md")
-    if learning:
-        for post in (FIXTURES / "learning").glob("*.md"):
-            kind = "pages" if post.name == "start-here.md" else "posts"
-            shutil.copy(post, content / kind / post.name)
-    shutil.copytree(FIXTURES / "comments", content / "comments", dirs_exist_ok=True)
-    settings = write_settings(folder, content, publish=publish, COMMENTS_ENDPOINT=COMMENTS_URL)
-    result = build(settings)
-    assert result.returncode == 0, result.stderr
-    return folder / "output"
 
 
 # Fixtures that build a site, start a server or a browser: tests using them get the marker,
@@ -70,32 +47,19 @@ def _unmarked_tests_build_nothing(request, monkeypatch) -> None:
 
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory) -> Path:
-    return _build_fixture_site(tmp_path_factory.mktemp("fixture-site"), publish=False)
+    return build_fixture_site(tmp_path_factory.mktemp("fixture-site"), publish=False)
 
 
 @pytest.fixture(scope="session")
 def production_site(tmp_path_factory) -> Path:
-    return _build_fixture_site(tmp_path_factory.mktemp("production-site"), publish=True)
+    return build_fixture_site(tmp_path_factory.mktemp("production-site"), publish=True)
 
 
 @pytest.fixture(scope="session")
 def learning_site(tmp_path_factory) -> Path:
-    return _build_fixture_site(
+    return build_fixture_site(
         tmp_path_factory.mktemp("learning-site"), publish=False, learning=True
     )
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def serve_folder(folder: Path) -> tuple[str, ThreadingHTTPServer]:
-    """A folder served over HTTP on 127.0.0.1, as a static host would."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}", server
 
 
 def _served(folder: Path) -> Iterator[str]:

@@ -1,7 +1,10 @@
-"""Run an ASGI app with uvicorn on 127.0.0.1 in a background thread, for service tests."""
+"""Real servers on 127.0.0.1 for tests: an ASGI app under uvicorn, a folder over HTTP."""
 
+import functools
 import threading
 import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import uvicorn
 
@@ -32,3 +35,16 @@ class ServiceThread:
     def __exit__(self, *exc_info) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve_folder(folder: Path) -> tuple[str, ThreadingHTTPServer]:
+    """A folder served over HTTP on 127.0.0.1, as a static host would."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server

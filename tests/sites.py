@@ -1,6 +1,7 @@
 """Helpers that build real sites with the project's settings, theme and plugins."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -10,6 +11,31 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+# Where fixture sites' comment forms post; nothing listens there in page tests.
+COMMENTS_URL = "http://127.0.0.1:9"
+
+
+def fixture_content(folder: Path, *, learning: bool = False) -> Path:
+    """The shipped content plus a post that uses every feature (and has comments); with
+    `learning`, also a series, a hub page and posts for related posts and the glossary."""
+    content = folder / "content"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copy(FIXTURES / "everything.md", content / "posts" / "everything.md")
+    if learning:
+        for post in (FIXTURES / "learning").glob("*.md"):
+            kind = "pages" if post.name == "start-here.md" else "posts"
+            shutil.copy(post, content / kind / post.name)
+    shutil.copytree(FIXTURES / "comments", content / "comments", dirs_exist_ok=True)
+    return content
+
+
+def build_fixture_site(folder: Path, *, publish: bool, learning: bool = False) -> Path:
+    """The fixture content built into `folder/output` with the preview or production settings."""
+    content = fixture_content(folder, learning=learning)
+    result = build(write_settings(folder, content, publish=publish, COMMENTS_ENDPOINT=COMMENTS_URL))
+    assert result.returncode == 0, result.stderr
+    return folder / "output"
 
 
 def run_pathways(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

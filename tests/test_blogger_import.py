@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests import blogger_exports
-from tests.conftest import serve_folder
+from tests.servers import serve_folder
 from tests.sites import build, run_pathways, soup, text, write_settings
 
 ARM = b"\xff\xd8\xff\xe0 a small jpeg"

@@ -7,8 +7,7 @@ import pytest
 
 from pathways.comments.service import ServiceConfig, create_app
 from pathways.comments.store import CommentStore
-from tests.conftest import serve_folder
-from tests.servers import ServiceThread
+from tests.servers import ServiceThread, serve_folder
 from tests.sites import ROOT, build, free_port, run_pathways, write_settings
 
 

@@ -12,19 +12,14 @@ from pathlib import Path
 import brotli
 import pytest
 
-from tests.conftest import FIXTURES, _QuietHandler
-from tests.sites import ROOT, build, free_port, write_settings
+from tests.servers import QuietHandler
+from tests.sites import COMMENTS_URL, ROOT, build, fixture_content, free_port, write_settings
 
 
 @pytest.mark.build
 def test_two_production_builds_are_byte_identical(tmp_path, production_site):
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    shutil.copy(FIXTURES / "everything.md", content / "posts" / "everything.md")
-    shutil.copytree(FIXTURES / "comments", content / "comments", dirs_exist_ok=True)
-    settings = write_settings(
-        tmp_path, content, publish=True, COMMENTS_ENDPOINT="http://127.0.0.1:9"
-    )
+    content = fixture_content(tmp_path)
+    settings = write_settings(tmp_path, content, publish=True, COMMENTS_ENDPOINT=COMMENTS_URL)
     assert build(settings).returncode == 0
     again = tmp_path / "output"
     first = {
@@ -78,7 +73,7 @@ def strict_site(tmp_path):
     output = tmp_path / "output"
     sent = headers_for(output)
 
-    class WithHeaders(_QuietHandler):
+    class WithHeaders(QuietHandler):
         def end_headers(self):
             for name, value in sent.items():
                 self.send_header(name, value)

@@ -10,8 +10,7 @@ import pytest
 from pathways.site.build import load_settings
 from pathways.site.check import VNU
 from pathways.site.checks import check_site
-from tests.conftest import FIXTURES
-from tests.sites import ROOT, run_pathways, write_settings
+from tests.sites import FIXTURES, ROOT, run_pathways, write_settings
 
 needs_vnu = pytest.mark.skipif(
     not (VNU.exists() and shutil.which("java")) and not os.environ.get("CI"),
@@ -154,7 +153,7 @@ def test_the_command_fails_with_a_short_report(site):
 
 @pytest.mark.server
 def test_external_links_are_checked_only_when_asked(site, tmp_path):
-    from tests.conftest import serve_folder
+    from tests.servers import serve_folder
 
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "ok.html").write_text("fine")

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
-from tests.sites import ROOT, build, soup, write_post, write_settings
+from tests.sites import build, fixture_content, soup, write_post, write_settings
 
 QUOTES = ['"Rest first," she said.', "It's the body's call -- not mine...", "CFS and POTS"]
 
@@ -33,13 +32,7 @@ def extra_post(number: int) -> str:
 @pytest.fixture(scope="module")
 def three_builds(tmp_path_factory) -> list[Path]:
     folder = tmp_path_factory.mktemp("speedups")
-    content = folder / "content"
-    shutil.copytree(ROOT / "content", content)
-    shutil.copy(FIXTURES / "everything.md", content / "posts" / "everything.md")
-    for learning_post in (FIXTURES / "learning").glob("*.md"):
-        kind = "pages" if learning_post.name == "start-here.md" else "posts"
-        shutil.copy(learning_post, content / kind / learning_post.name)
-    shutil.copytree(FIXTURES / "comments", content / "comments", dirs_exist_ok=True)
+    content = fixture_content(folder, learning=True)
     for number in range(40):
         write_post(content, f"day-{number}.md", extra_post(number))
     # Another format, typogrified by its own reader when the speed-ups are on.
