@@ -302,3 +302,17 @@ def test_the_service_rate_limits_by_the_address_nginx_passes_when_told_to_trust_
         # Without trusting nginx's header, every reader is nginx itself: one shared limit.
         assert [send_comment(url, "127.0.0.2") for _ in range(2)] == [202, 202]
         assert send_comment(url, "127.0.0.3") == 429
+
+
+@pytest.mark.build
+@pytest.mark.server
+def test_nginx_starts_on_a_site_with_no_old_addresses(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "hello.md", post("Hello", summary="A first post."))
+    settings = write_settings(tmp_path, content, publish=True, REDIRECTS_BLOGGER_LABELS=False)
+    assert build(settings).returncode == 0
+    port = free_port()
+    site = nginx_site(tmp_path / "output", port, free_port())
+    with nginx(tmp_path / "nginx", site, port) as url:
+        response, _ = fetch(url, "/posts/hello/")
+        assert response.status == 200
