@@ -105,6 +105,10 @@ def test_publish_refuses_a_site_that_fails_its_checks(tmp_path):
             "DEPLOY port must be a number from 1 to 65535, not '2222'",
         ),
         (
+            {"target": "rsync", "destination": "me@host:/srv/blog", "identity": None},
+            "DEPLOY identity must be text (in quotes)",
+        ),
+        (
             {"target": "folder", "path": "/srv/blog", "identity": "~/.ssh/id"},
             "DEPLOY (target 'folder') has unknown key(s) identity",
         ),

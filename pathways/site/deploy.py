@@ -110,6 +110,11 @@ def check_deploy(config: dict) -> dict:
     unknown = sorted(config.keys() - required - optional - {"target"})
     if unknown:
         raise ValueError(f"(target {target!r}) has unknown key(s) {', '.join(unknown)}")
+    texts = sorted(
+        k for k, v in config.items() if k not in ("port", "keep") and not isinstance(v, str)
+    )
+    if texts:
+        raise ValueError(f"{', '.join(texts)} must be text (in quotes)")
     port = config.get("port", 22)
     if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
         raise ValueError(f"port must be a number from 1 to 65535, not {port!r}")
@@ -131,8 +136,9 @@ def ssh_command(port: int = 22, identity: str = "", known_hosts: str = "") -> li
     return command
 
 
-def _stat(stats: str, name: str) -> int:
-    match = re.search(rf"^{name}: ([\d,]+)", stats, re.MULTILINE)
+def _count(stats: str, pattern: str) -> int:
+    """A number from rsync's `--stats`, such as `Number of files: 1,234 (reg: 1,200, …)`."""
+    match = re.search(rf"^{pattern}([\d,]+)", stats, re.MULTILINE)
     return int(match.group(1).replace(",", "")) if match else 0
 
 
@@ -178,9 +184,8 @@ def deploy_rsync(
         f"cd {quoted} && ln -sfn releases/{release} current.new && mv -Tf current.new current"
         f" && ls -1d releases/* | head -n -{keep} | xargs -r rm -rf"
     )
-    sent = _stat(result.stdout, "Number of regular files transferred")
-    files = re.search(r"^Number of files: .*reg: ([\d,]+)", result.stdout, re.MULTILINE)
-    total = int(files.group(1).replace(",", "")) if files else sent
+    sent = _count(result.stdout, "Number of regular files transferred: ")
+    total = _count(result.stdout, r"Number of files: .*reg: ")
     return (
         f"deployed release {release} to {destination}/current: {sent} of {total} files sent,"
         " the others unchanged"
