@@ -182,6 +182,7 @@ def fetch(
     return response, body
 
 
+@pytest.mark.build
 @pytest.mark.server
 def test_pages_and_assets_are_served_with_the_security_headers(server):
     url, site = server["url"], server["site"]
@@ -206,26 +207,27 @@ def test_pages_and_assets_are_served_with_the_security_headers(server):
     assert response.getheader("Cache-Control") == "public, max-age=31536000, immutable"
 
 
+@pytest.mark.build
 @pytest.mark.server
 def test_precompressed_copies_go_to_clients_that_ask_for_them(server):
     url, site = server["url"], server["site"]
-    page = site / "posts/my-first-year-with-long-covid/index.html"
-    plain = page.read_bytes()
-    for path in ("/posts/my-first-year-with-long-covid/", next(site.glob("theme/css/*.css"))):
-        path = path if isinstance(path, str) else f"/{path.relative_to(site)}"
-        original = plain if path.endswith("/") else (site / path.lstrip("/")).read_bytes()
-        response, body = fetch(url, path, {"Accept-Encoding": "gzip"})
+    page = "posts/my-first-year-with-long-covid/"
+    stylesheet = next(site.glob("theme/css/*.css")).relative_to(site)
+    for path, file in ((page, site / page / "index.html"), (stylesheet, site / stylesheet)):
+        original = file.read_bytes()
+        response, body = fetch(url, f"/{path}", {"Accept-Encoding": "gzip"})
         assert response.getheader("Content-Encoding") == "gzip", path
         assert response.getheader("Vary") == "Accept-Encoding"
         assert gzip.decompress(body) == original
-        response, body = fetch(url, path, {"Accept-Encoding": "br"})
+        response, body = fetch(url, f"/{path}", {"Accept-Encoding": "br"})
         assert response.getheader("Content-Encoding") == "br", path
         assert brotli.decompress(body) == original
         assert len(body) < len(original) / 2
-    response, body = fetch(url, "/posts/my-first-year-with-long-covid/")
-    assert response.getheader("Content-Encoding") is None and body == plain
+        response, body = fetch(url, f"/{path}")
+        assert response.getheader("Content-Encoding") is None and body == original
 
 
+@pytest.mark.build
 @pytest.mark.server
 def test_old_blogger_addresses_are_answered_with_a_301(server):
     url = server["url"]
@@ -236,6 +238,7 @@ def test_old_blogger_addresses_are_answered_with_a_301(server):
     assert (response.status, response.getheader("Location")) == (301, f"{url}/tags/pacing/")
 
 
+@pytest.mark.build
 @pytest.mark.server
 def test_a_missing_page_gets_the_404_page_with_status_404(server):
     response, body = fetch(server["url"], "/posts/no-such-post/")
@@ -244,6 +247,7 @@ def test_a_missing_page_gets_the_404_page_with_status_404(server):
     assert "default-src 'self'" in response.getheader("Content-Security-Policy")
 
 
+@pytest.mark.build
 @pytest.mark.server
 def test_a_reader_comments_through_nginx_to_the_service(server, browser):
     url = server["url"]
@@ -290,6 +294,7 @@ def send_comment(url: str, source: str, headers: dict | None = None) -> int:
     return response.status
 
 
+@pytest.mark.build
 @pytest.mark.server
 def test_the_service_rate_limits_by_the_address_nginx_passes_when_told_to_trust_it(server):
     url = server["url"]
