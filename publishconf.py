@@ -45,6 +45,7 @@ POPULAR_POSTS_TODAY = None
 #   {"target": "folder", "path": "/srv/blog"}
 #   {"target": "git", "repository": "git@github.com:me/me.github.io.git", "branch": "gh-pages",
 #    "cname": "blog.example.org"}
-#   {"target": "rsync", "destination": "me@host:/srv/blog"}   (then serve /srv/blog/current)
+#   {"target": "rsync", "destination": "me@host:/srv/blog"}   (then serve /srv/blog/current;
+#    optional: "port": 22, "identity": "~/.ssh/id_ed25519", "known_hosts": "…", "keep": 3)
 DEPLOY = {}
 PUBLISH_CHECK = True

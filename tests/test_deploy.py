@@ -1,14 +1,18 @@
-"""Deploying: to a folder, to a git branch (a local bare repository), with rsync; and
-`pathways publish`, which deploys only a site that built and passed its checks."""
+"""Deploying: to a folder, to a git branch (a local bare repository), with rsync to a local
+folder and over SSH to a real sshd; and `pathways publish`, which deploys only a site that
+built and passed its checks."""
 
 import os
+import re
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
-from pathways.site.deploy import deploy_folder, deploy_git, deploy_rsync
+from pathways.site.deploy import DeployError, deploy, deploy_folder, deploy_git, deploy_rsync
+from tests.daemons import need, sshd
 from tests.sites import post, run_pathways, write_post, write_settings
 
 
@@ -49,17 +53,14 @@ def test_git_deploy_makes_one_commit_per_publish_with_nojekyll_and_cname(tmp_pat
     assert len(git("log", "--oneline", "gh-pages", cwd=remote).splitlines()) == 2
 
 
-@pytest.mark.skipif(
-    shutil.which("rsync") is None and not os.environ.get("CI"), reason="needs rsync"
-)
 def test_rsync_deploy_switches_a_current_link_to_a_complete_release(tmp_path, site):
+    need("rsync", "rsync")
     destination = tmp_path / "srv"
     deploy_rsync(site, str(destination))
     current = destination / "current"
     assert current.is_symlink() and (current / "index.html").exists()
     first = os.readlink(current)
     (site / "index.html").write_text((site / "index.html").read_text() + "<!-- v2 -->")
-    time.sleep(1.1)  # release folders are named by the second
     deploy_rsync(site, str(destination))
     assert os.readlink(current) != first
     assert (current / "index.html").read_text().endswith("<!-- v2 -->")
@@ -92,3 +93,101 @@ def test_publish_refuses_a_site_that_fails_its_checks(tmp_path):
     assert result.returncode == 1
     assert "Not published" in result.stderr and "no Summary" in result.stderr
     assert not destination.exists()
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"target": "ftp"}, "DEPLOY needs a target of 'folder', 'git' or 'rsync', not 'ftp'"),
+        ({"target": "rsync"}, "DEPLOY (target 'rsync') needs destination"),
+        (
+            {"target": "rsync", "destination": "me@host:/srv/blog", "port": "2222"},
+            "DEPLOY port must be a number from 1 to 65535, not '2222'",
+        ),
+        (
+            {"target": "rsync", "destination": "me@host:/srv/blog", "identity": None},
+            "DEPLOY identity must be text (in quotes)",
+        ),
+        (
+            {"target": "folder", "path": "/srv/blog", "identity": "~/.ssh/id"},
+            "DEPLOY (target 'folder') has unknown key(s) identity",
+        ),
+    ],
+)
+def test_a_deploy_setting_with_a_mistake_is_refused_in_one_line(tmp_path, config, message):
+    with pytest.raises(DeployError) as refused:
+        deploy(tmp_path, config)
+    assert str(refused.value) == message
+
+
+def regular_files(folder: Path) -> dict[str, Path]:
+    return {str(p.relative_to(folder)): p for p in folder.rglob("*") if p.is_file()}
+
+
+def timed_publish(settings: Path) -> tuple[str, float]:
+    started = time.perf_counter()
+    result = run_pathways("publish", "--settings", str(settings), "--no-check")
+    assert result.returncode == 0, result.stderr
+    return result.stdout, time.perf_counter() - started
+
+
+@pytest.mark.build
+@pytest.mark.server
+def test_publish_over_ssh_sends_only_what_changed_and_keeps_three_releases(tmp_path):
+    need("rsync", "rsync")
+    content = tmp_path / "content"
+    for number in range(6):
+        body = f"Paragraph {number} of a long post about pacing.\n\n" * 20
+        write_post(
+            content,
+            f"day-{number}.md",
+            post(f"Day {number}", f"2024-01-0{number + 1} 10:00+00:00", body, summary="A day."),
+        )
+    root = tmp_path / "server" / "srv" / "blog"
+    with sshd(tmp_path / "ssh") as server:
+        config = {
+            "target": "rsync",
+            "destination": f"{server.user}@127.0.0.1:{root}",
+            "port": server.port,
+            "identity": str(server.identity),
+            "known_hosts": str(server.known_hosts),
+        }
+        settings = write_settings(tmp_path, content, publish=True, DEPLOY=config)
+        first_output, first_time = timed_publish(settings)
+        first = (root / "current").resolve()
+        assert (first / "posts" / "day-3" / "index.html").exists()
+        total = len(regular_files(first))
+        assert f"{total} of {total} files sent" in first_output
+
+        changed_post = content / "posts" / "day-3.md"
+        changed_post.write_text(changed_post.read_text() + "\nRevisited.\n")
+        second_output, second_time = timed_publish(settings)
+        second = (root / "current").resolve()
+        assert second != first and second.parent == first.parent == root / "releases"
+        assert os.readlink(root / "current") == f"releases/{second.name}"
+        assert "Revisited." in (root / "current/posts/day-3/index.html").read_text()
+
+        before, after = regular_files(first), regular_files(second)
+        linked, copied = [], []
+        for name, path in after.items():
+            same = name in before and before[name].read_bytes() == path.read_bytes()
+            if same:
+                assert path.stat().st_ino == before[name].stat().st_ino, name
+            (linked if same else copied).append(name)
+        sent, listed = map(int, re.search(r"(\d+) of (\d+) files sent", second_output).groups())
+        assert (sent, listed) == (len(copied), len(after))
+        assert "posts/day-3/index.html" in copied and "posts/day-4/index.html" in linked
+        assert sent < len(after) / 2
+        print(
+            f"\nfirst publish: {total} files sent, {first_time:.1f} s; second publish (one post"
+            f" changed): {sent} of {listed} files sent, {len(linked)} hard-linked,"
+            f" {second_time:.1f} s"
+        )
+
+        output = tmp_path / "output"
+        ssh = {key: config[key] for key in ("port", "identity", "known_hosts")}
+        assert f"0 of {listed} files sent" in deploy_rsync(output, config["destination"], **ssh)
+        deploy_rsync(output, config["destination"], **ssh)
+        releases = sorted(p.name for p in (root / "releases").iterdir())
+        assert len(releases) == 3 and first.name not in releases and second.name in releases
+        assert os.readlink(root / "current") == f"releases/{releases[-1]}"

@@ -7,6 +7,7 @@ branch moves with one commit, rsync fills a new release folder and then switches
 """
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -87,19 +88,84 @@ def deploy_git(output: Path, repository: str, branch: str = "gh-pages", cname: s
     return f"pushed {commit[:12]} to {repository} {branch}"
 
 
-def deploy_rsync(output: Path, destination: str, keep: int = 3) -> str:
+TARGET_KEYS = {
+    "folder": ({"path"}, set()),
+    "git": ({"repository"}, {"branch", "cname"}),
+    "rsync": ({"destination"}, {"keep", "port", "identity", "known_hosts"}),
+}
+
+
+def check_deploy(config: dict) -> dict:
+    """`config` (the `DEPLOY` setting) if it names a target with the keys it needs; otherwise
+    ValueError saying what to change."""
+    if not config:
+        return config
+    target = config.get("target")
+    if target not in TARGET_KEYS:
+        raise ValueError(f"needs a target of 'folder', 'git' or 'rsync', not {target!r}")
+    required, optional = TARGET_KEYS[target]
+    missing = sorted(required - config.keys())
+    if missing:
+        raise ValueError(f"(target {target!r}) needs {', '.join(missing)}")
+    unknown = sorted(config.keys() - required - optional - {"target"})
+    if unknown:
+        raise ValueError(f"(target {target!r}) has unknown key(s) {', '.join(unknown)}")
+    texts = sorted(
+        k for k, v in config.items() if k not in ("port", "keep") and not isinstance(v, str)
+    )
+    if texts:
+        raise ValueError(f"{', '.join(texts)} must be text (in quotes)")
+    port = config.get("port", 22)
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise ValueError(f"port must be a number from 1 to 65535, not {port!r}")
+    keep = config.get("keep", 3)
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+        raise ValueError(f"keep must be 1 or more releases, not {keep!r}")
+    return config
+
+
+def ssh_command(port: int = 22, identity: str = "", known_hosts: str = "") -> list[str]:
+    """The ssh command line for the deploy: the server's port, the key to log in with and,
+    when given, the only host keys to accept (for a CI job with no `~/.ssh`)."""
+    command = ["ssh", "-p", str(port)]
+    if identity:
+        command += ["-i", str(Path(identity).expanduser()), "-o", "IdentitiesOnly=yes"]
+    if known_hosts:
+        path = Path(known_hosts).expanduser()
+        command += ["-o", f"UserKnownHostsFile={path}", "-o", "StrictHostKeyChecking=yes"]
+    return command
+
+
+def _count(stats: str, pattern: str) -> int:
+    """A number from rsync's `--stats`, such as `Number of files: 1,234 (reg: 1,200, …)`."""
+    match = re.search(rf"^{pattern}([\d,]+)", stats, re.MULTILINE)
+    return int(match.group(1).replace(",", "")) if match else 0
+
+
+def deploy_rsync(
+    output: Path,
+    destination: str,
+    keep: int = 3,
+    *,
+    port: int = 22,
+    identity: str = "",
+    known_hosts: str = "",
+) -> str:
     """rsync into `destination/releases/<time>/`, then point `destination/current` at it.
 
     `destination` is `user@host:/srv/blog` (over SSH) or a local path. Serve `current/`.
-    Unchanged files are hard-linked from the previous release, so only changes travel.
+    Every build writes fresh files, so files are compared by content (`--checksum`), not by
+    time: a file whose content did not change is not sent but hard-linked to the previous
+    release, keeping its time (and so its `Last-Modified` and `ETag` in the web server).
     """
     if shutil.which("rsync") is None:
         raise DeployError("rsync is not installed")
     host, _, root = destination.rpartition(":") if ":" in destination else ("", "", destination)
-    release = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    release = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    ssh = ssh_command(port, identity, known_hosts)
 
     def remote(command: str) -> None:
-        args = ["ssh", host, command] if host else ["sh", "-c", command]
+        args = [*ssh, host, command] if host else ["sh", "-c", command]
         result = subprocess.run(args, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise DeployError(f"{command!r} failed: {result.stderr.strip()}")
@@ -108,7 +174,8 @@ def deploy_rsync(output: Path, destination: str, keep: int = 3) -> str:
     remote(f"mkdir -p {quoted}/releases")
     target = f"{host + ':' if host else ''}{root}/releases/{release}/"
     result = subprocess.run(
-        ["rsync", "-a", "--delete", "--link-dest", "../../current/", f"{output}/", target],
+        ["rsync", "--archive", "--no-times", "--checksum", "--delete", "--stats",
+         "--rsh", shlex.join(ssh), "--link-dest", "../../current/", f"{output}/", target],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     if result.returncode != 0:
@@ -117,17 +184,27 @@ def deploy_rsync(output: Path, destination: str, keep: int = 3) -> str:
         f"cd {quoted} && ln -sfn releases/{release} current.new && mv -Tf current.new current"
         f" && ls -1d releases/* | head -n -{keep} | xargs -r rm -rf"
     )
-    return f"deployed release {release} to {destination}/current"
+    sent = _count(result.stdout, "Number of regular files transferred: ")
+    total = _count(result.stdout, r"Number of files: .*reg: ")
+    return (
+        f"deployed release {release} to {destination}/current: {sent} of {total} files sent,"
+        " the others unchanged"
+    )
 
 
 def deploy(output: Path, config: dict) -> str:
     """Deploy `output` as `config` (the `DEPLOY` setting) says; returns what was done."""
+    if not config:
+        raise DeployError("set DEPLOY in publishconf.py: a target of 'folder', 'git' or 'rsync'")
+    try:
+        check_deploy(config)
+    except ValueError as error:
+        raise DeployError(f"DEPLOY {error}") from None
     target = config.get("target")
     if target == "folder":
         return deploy_folder(output, Path(config["path"]))
     if target == "git":
         branch, cname = config.get("branch", "gh-pages"), config.get("cname", "")
         return deploy_git(output, config["repository"], branch, cname)
-    if target == "rsync":
-        return deploy_rsync(output, config["destination"], int(config.get("keep", 3)))
-    raise DeployError("set DEPLOY in publishconf.py: a target of 'folder', 'git' or 'rsync'")
+    options = {key: config[key] for key in ("port", "identity", "known_hosts") if key in config}
+    return deploy_rsync(output, config["destination"], config.get("keep", 3), **options)

@@ -3,6 +3,7 @@ features, the production build, the build's speed-ups and publishing (see the RE
 "Settings" and "Publishing"). Pelican's own settings are Pelican's to declare."""
 
 from pathways.settings import Feature, Setting
+from pathways.site.deploy import check_deploy
 
 
 def _positive(value: int) -> int:
@@ -144,6 +145,7 @@ SITE = Feature(
             {},
             dict,
             'Where `make publish` deploys (see "Publishing"); empty builds and checks only.',
+            check_deploy,
         ),
         Setting(
             "PUBLISH_CHECK",

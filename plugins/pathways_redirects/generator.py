@@ -72,9 +72,8 @@ class RedirectsGenerator(Generator):
         pass
 
     def generate_output(self, writer: Any) -> None:
+        # Written even when empty: the shipped nginx config includes the map.
         pairs = redirect_pairs(self.context, self.settings)
-        if not pairs:
-            return
         output = Path(self.output_path)
         written = {}
         for old, target in sorted(pairs.items()):

@@ -41,7 +41,7 @@
   form.addEventListener("submit", function (event) {
     form.elements.elapsed.value = String(Date.now() - loadedAt);
     event.preventDefault();
-    var button = form.querySelector("button[type=submit]");
+    var button = form.querySelector("button:not([type=button])");
     button.disabled = true;
     status.textContent = "Sending…";
     fetch(form.action, {
