@@ -151,5 +151,27 @@ SITE = Feature(
             bool,
             "`make publish` checks the site before deploying.",
         ),
+        # What the theme says and what the check accepts, for a writer making the site hers.
+        Setting(
+            "FOOTER_TEXT",
+            "Written from personal experience; not medical advice.",
+            str,
+            "The line under every page, after the copyright (plain text).",
+        ),
+        Setting(
+            "CHECK_LIVE_ADDRESSES",
+            True,
+            bool,
+            "The production check fails when `SITEURL` or `COMMENTS_ENDPOINT` is a loopback "
+            "or placeholder address; `False` only for test sites that publish to loopback on "
+            "purpose.",
+        ),
+        Setting(
+            "CHECK_DECORATIVE_IMAGE_CLASSES",
+            ["popular-thumb"],
+            (list, tuple),
+            'Images with one of these classes and `alt=""` are decorative (the theme\'s '
+            "Popular Posts thumbnails); every other image needs alt text.",
+        ),
     ),
 )
