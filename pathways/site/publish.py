@@ -8,10 +8,22 @@ from pathways.site.build import BuildError, build_site, init_logging, load_setti
 from pathways.site.check import VNU, report
 from pathways.site.checks import check_site
 from pathways.site.deploy import DeployError, deploy
+from pathways.site.deploy_config import deploy_problems
 
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     init_logging()
+    try:
+        config = load_settings(settings_file)["DEPLOY"]
+    except Exception as error:
+        print(f"Cannot read the settings in {settings_file}: {error}", file=sys.stderr)
+        return 1
+    problems = deploy_problems(config)
+    if problems:
+        for problem in problems:
+            print(f"{settings_file.name}: {problem}", file=sys.stderr)
+        print("Nothing was built or published.", file=sys.stderr)
+        return 1
     try:
         output = build_site(settings_file)
     except BuildError as error:
@@ -23,13 +35,12 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
         if report(problems, output):
             print("Not published: fix the problems above and publish again.", file=sys.stderr)
             return 1
-    config = settings["DEPLOY"] or {}
     if not config:
         print(f"Built and checked {output}; no DEPLOY target is set in {settings_file.name}.")
         return 0
     try:
         print(deploy(output, config))
-    except DeployError as error:
+    except (DeployError, OSError) as error:
         print(f"Deploy failed: {error}", file=sys.stderr)
         return 1
     return 0
