@@ -18,6 +18,7 @@ from pelican.log import init as init_pelican_logging
 from pelican.settings import read_settings
 
 from pathways.settings import apply_defaults
+from pathways.site.setting_typos import likely_typos
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,13 @@ def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> 
         settings = load_settings(settings_file, overrides)
     except Exception as error:
         raise BuildError(f"cannot read the settings in {settings_file}: {error}") from error
+    for name, likely in likely_typos(settings).items():
+        logger.warning(
+            "%s in %s is not a setting this site knows: did you mean %s?",
+            name,
+            settings_file.name,
+            likely,
+        )
     target = Path(settings["OUTPUT_PATH"])
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
