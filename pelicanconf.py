@@ -39,6 +39,7 @@ PLUGINS = [
     "pathways_markdown_reader",
     "pathways_content_checks",
     "pathways_reading_time",
+    "pathways_scheduling",
     "pathways_neighbors",
     "pathways_comments",
     "pathways_popular_posts",
