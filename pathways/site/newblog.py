@@ -1,0 +1,185 @@
+"""`pathways new-blog` (`make new-blog`): make a clone of this project someone's own blog.
+
+It takes the site's name, author, subtitle, address and time zone; removes everything in
+`content/` that belongs to the sample blog (posts, pages, glossary, images, the sample log,
+comments) and the settings that name it; writes the two pages every site needs; and installs
+what publishes on a schedule (`publishing/` and a GitHub Actions workflow). The result builds
+and passes `make check`. A writer moving from Blogger runs it before the import.
+"""
+
+import argparse
+import ast
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pathways.site.checks import placeholder_or_loopback
+
+AUTOMATION = Path(__file__).parent / "automation"
+# Folders of `content/` that hold the sample blog.
+SAMPLE_FOLDERS = ("posts", "pages", "glossary", "images", "data", "comments", "extra")
+
+NOT_FOUND_PAGE = """\
+Title: Page not found
+Slug: not-found
+Status: hidden
+Template: 404
+Save_as: 404.html
+URL: 404.html
+Summary: The page you were looking for is not here.
+
+Sorry, there is nothing at this address. It may have moved, or the link may have a typo.
+"""
+
+
+class NewBlogError(Exception):
+    """What the writer gave cannot make a blog; the message says what to change."""
+
+
+def checked(name: str, author: str, subtitle: str, siteurl: str, timezone: str) -> dict:
+    """The settings the answers give, or NewBlogError naming the answer to change."""
+    name, author, subtitle = (" ".join(v.split()) for v in (name, author, subtitle))
+    if not name:
+        raise NewBlogError("the site needs a name (--name)")
+    if not author:
+        raise NewBlogError("the site needs an author (--author)")
+    siteurl = siteurl.strip().rstrip("/")
+    if not siteurl.startswith(("https://", "http://")) or "//" not in siteurl[:8]:
+        raise NewBlogError(f"--siteurl {siteurl!r}: give the full address, https://…")
+    wrong = placeholder_or_loopback(siteurl)
+    if wrong:
+        raise NewBlogError(f"--siteurl {siteurl} is {wrong} address: give the blog's own")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise NewBlogError(
+            f"--timezone {timezone!r} is not a time zone: use a name like Europe/Berlin"
+        ) from None
+    return {
+        "preview": {
+            "SITENAME": name,
+            "AUTHOR": author,
+            "SITESUBTITLE": subtitle,
+            "TIMEZONE": timezone,
+            "PROFILE_TEXT": "",
+            "FOOTER_TEXT": "",
+            "DISCLAIMER_TAGS": [],
+            "DISCLAIMER_CATEGORIES": [],
+            "POPULAR_POSTS_SOURCES": [],
+            "POPULAR_POSTS_TODAY": None,
+        },
+        "publish": {"SITEURL": siteurl},
+    }
+
+
+def set_settings(path: Path, values: dict[str, Any]) -> None:
+    """Rewrite the top-level assignments of `values`' names in a settings file (appending
+    those it lacks), leaving everything else as it was."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    spans = {}
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id in values:
+                spans[target.id] = (node.lineno - 1, node.end_lineno)
+    for name, (start, end) in sorted(spans.items(), key=lambda item: -item[1][0]):
+        lines[start:end] = [f"{name} = {values[name]!r}\n"]
+    missing = [f"{name} = {value!r}\n" for name, value in values.items() if name not in spans]
+    path.write_text("".join(lines + missing), encoding="utf-8")
+
+
+def sample_files(root: Path) -> list[Path]:
+    content = root / "content"
+    return [content / folder for folder in SAMPLE_FOLDERS if (content / folder).exists()]
+
+
+def make_blog(root: Path, settings: dict) -> list[str]:
+    """Turn the project at `root` into a new, empty blog; returns what was done."""
+    done = []
+    for folder in sample_files(root):
+        shutil.rmtree(folder)
+        done.append(f"removed {folder.relative_to(root)}/")
+    pages = root / "content" / "pages"
+    pages.mkdir(parents=True)
+    (root / "content" / "posts").mkdir()
+    (pages / "404.md").write_text(NOT_FOUND_PAGE, encoding="utf-8")
+    set_settings(root / "pelicanconf.py", settings["preview"])
+    set_settings(root / "publishconf.py", settings["publish"])
+    done.append("wrote pelicanconf.py and publishconf.py (name, author, address, time zone)")
+    publishing = root / "publishing"
+    publishing.mkdir(exist_ok=True)
+    for template in ("pathways-publish.service", "pathways-publish.timer", "crontab.txt"):
+        text = (AUTOMATION / template).read_text(encoding="utf-8")
+        (publishing / template).write_text(text.replace("{project}", str(root)), encoding="utf-8")
+    workflow = root / ".github" / "workflows" / "publish.yml"
+    workflow.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(AUTOMATION / "github-publish.yml", workflow)
+    done.append("installed publishing/ (systemd timer, cron line), .github/workflows/publish.yml")
+    return done
+
+
+NEXT_STEPS = """
+Your blog is ready. Next:
+  make new TITLE="My first post"   write a post (a draft until you remove Status: draft)
+  make devserver                   preview it on http://127.0.0.1:8000/
+  make check                       build for production and check it
+Set DEPLOY in publishconf.py, then `make publish`. To publish on a schedule, see publishing/.
+"""
+
+
+def _ask(args: argparse.Namespace, option: str, question: str, default: str = "") -> str:
+    """The option's value, or the answer to `question` on a terminal."""
+    given = getattr(args, option)
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        if default:
+            return default
+        raise NewBlogError(f"give --{option} ({question})")
+    shown = f" [{default}]" if default else ""
+    return input(f"{question}{shown}: ").strip() or default
+
+
+def run(args: argparse.Namespace, settings_file: Path) -> int:
+    root = settings_file.resolve().parent
+    try:
+        settings = checked(
+            _ask(args, "name", "The site's name"),
+            _ask(args, "author", "Your name as the author"),
+            _ask(args, "subtitle", "A line under the name (may be empty)", " "),
+            _ask(args, "siteurl", "The blog's address, https://…"),
+            _ask(args, "timezone", "Your time zone", "UTC"),
+        )
+    except NewBlogError as error:
+        print(f"new-blog: {error}", file=sys.stderr)
+        return 2
+    removed = sample_files(root)
+    if removed and not args.yes:
+        listing = ", ".join(f"{path.relative_to(root)}/" for path in removed)
+        if not sys.stdin.isatty():
+            print(f"new-blog would remove {listing}: add --yes to go ahead.", file=sys.stderr)
+            return 2
+        if input(f"This removes {listing}. Type yes to go ahead: ").strip() != "yes":
+            print("Nothing was changed.", file=sys.stderr)
+            return 1
+    for line in make_blog(root, settings):
+        print(line)
+    print(NEXT_STEPS)
+    return 0
+
+
+def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    new_blog = commands.add_parser(
+        "new-blog", help="make this project your own, empty blog (removes the sample content)"
+    )
+    new_blog.add_argument("--name", help="the site's name (SITENAME)")
+    new_blog.add_argument("--author", help="your name as the author (AUTHOR)")
+    new_blog.add_argument("--subtitle", help="a line under the name (SITESUBTITLE)")
+    new_blog.add_argument("--siteurl", help="the live address, https://… (SITEURL)")
+    new_blog.add_argument("--timezone", help="your time zone, e.g. Europe/Berlin (TIMEZONE)")
+    new_blog.add_argument("--yes", action="store_true", help="remove the sample without asking")
+    new_blog.add_argument("--settings", help="the preview settings (default: pelicanconf.py)")
+    return new_blog

@@ -1,0 +1,115 @@
+"""`pathways new-blog` on a fresh clone: the sample blog is gone, the settings are hers, the
+publishing schedule is installed, and the site builds and passes `make check` (the steps of
+the GitHub workflow it installs, run here)."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.sites import ROOT
+
+ANSWERS = [
+    "--name", "Slow Days",
+    "--author", "Mira Okafor",
+    "--subtitle", "Notes on pacing",
+    "--siteurl", "https://slowdays.blog/",
+    "--timezone", "Europe/Berlin",
+]  # fmt: skip
+
+
+def fresh_clone(folder: Path) -> Path:
+    """The project's files as a clone has them (tracked and new files, none ignored),
+    sharing this checkout's installed virtualenv and HTML checker."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout.decode().split("\0")  # fmt: skip
+    clone = folder / "blog"
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, clone / name)
+    for shared in (".venv", "node_modules"):
+        if (ROOT / shared).exists():
+            (clone / shared).symlink_to(ROOT / shared)
+    return clone
+
+
+def new_blog(clone: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pathways", "new-blog", *args],
+        cwd=clone, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False,
+    )  # fmt: skip
+
+
+def test_bad_answers_are_refused_before_anything_changes(tmp_path):
+    clone = fresh_clone(tmp_path)
+    for option, value, message in [
+        ("--siteurl", "https://pathways.example.org", "a placeholder address"),
+        ("--siteurl", "http://127.0.0.1:8000", "loopback address"),
+        ("--timezone", "Europe/Berln", "is not a time zone: use a name like Europe/Berlin"),
+    ]:
+        answers = list(ANSWERS)
+        answers[answers.index(option) + 1] = value
+        result = new_blog(clone, *answers, "--yes")
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+    result = new_blog(clone, *ANSWERS)
+    assert result.returncode == 2 and "add --yes to go ahead" in result.stderr
+    assert (clone / "content" / "posts" / "ketamine.md").exists()
+
+
+@pytest.mark.build
+def test_a_new_blog_on_a_fresh_clone_passes_make_check(tmp_path):
+    clone = fresh_clone(tmp_path)
+    result = new_blog(clone, *ANSWERS, "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "make new TITLE=" in result.stdout
+
+    content = clone / "content"
+    assert sorted(p.relative_to(content).as_posix() for p in content.rglob("*.md")) == [
+        "pages/404.md"
+    ]
+    settings = (clone / "pelicanconf.py").read_text()
+    for line in (
+        "SITENAME = 'Slow Days'",
+        "AUTHOR = 'Mira Okafor'",
+        "SITESUBTITLE = 'Notes on pacing'",
+        "TIMEZONE = 'Europe/Berlin'",
+        "DISCLAIMER_TAGS = []",
+        "POPULAR_POSTS_TODAY = None",
+    ):
+        assert line in settings.splitlines()
+    assert "SITEURL = 'https://slowdays.blog'" in (clone / "publishconf.py").read_text()
+    service = (clone / "publishing" / "pathways-publish.service").read_text()
+    assert f"WorkingDirectory={clone}" in service
+    assert f"cd {clone} && make publish" in (clone / "publishing" / "crontab.txt").read_text()
+
+    workflow = yaml.safe_load((clone / ".github" / "workflows" / "publish.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as True
+    assert "push" in triggers and triggers["schedule"][0]["cron"] == "0 * * * *"
+    steps = workflow["jobs"]["publish"]["steps"]
+    commands = [step["run"] for step in steps if "run" in step]
+    assert commands == ["make check"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PATHWAYS_")}
+    for command in commands:
+        result = subprocess.run(
+            command, shell=True, cwd=clone, capture_output=True, text=True, env=env, check=False
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "All checks passed" in result.stdout
+
+    output = clone / "output"
+    home = (output / "index.html").read_text()
+    assert "Slow Days" in home and "Mira Okafor" in home
+    everything = " ".join(
+        path.read_text(errors="replace")
+        for path in output.rglob("*")
+        if path.suffix in (".html", ".xml", ".txt", ".json")
+    ).lower()
+    for trace in ("ketamine", "pathways.example.org", "not medical advice"):
+        assert trace not in everything
