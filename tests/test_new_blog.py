@@ -113,3 +113,20 @@ def test_a_new_blog_on_a_fresh_clone_passes_make_check(tmp_path):
     ).lower()
     for trace in ("ketamine", "pathways.example.org", "not medical advice"):
         assert trace not in everything
+
+
+@pytest.mark.build
+def test_the_footer_says_what_the_settings_say_and_an_empty_preview_says_how_to_start(
+    tmp_path,
+):
+    from tests.sites import build, soup, text, write_settings
+
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    settings = write_settings(tmp_path, content, FOOTER_TEXT="Words and photos are mine.")
+    assert build(settings).returncode == 0
+    home = soup(tmp_path / "output" / "index.html")
+    footer = text(home.select_one(".site-footer p"))
+    assert footer.endswith("Words and photos are mine.")
+    assert "medical advice" not in footer
+    assert 'make new TITLE="My first post"' in text(home.select_one("main"))
