@@ -96,3 +96,26 @@ def test_publish_refuses_a_site_that_fails_its_checks(tmp_path):
     assert result.returncode == 1
     assert "Not published" in result.stderr and "no Summary" in result.stderr
     assert not destination.exists()
+
+
+@pytest.mark.build
+def test_publish_refuses_a_preview_comment_service_address(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "hello.md", post("Hello", summary="A first post."))
+    destination = tmp_path / "www"
+    settings = write_settings(
+        tmp_path,
+        content,
+        publish=True,
+        SITEURL="https://my-own-blog.net",
+        COMMENTS_ENDPOINT="http://127.0.0.1:8081",
+        DEPLOY={"target": "folder", "path": str(destination)},
+    )
+    result = run_pathways("publish", "--settings", str(settings))
+    assert result.returncode == 1
+    assert (
+        "site_publish.py: COMMENTS_ENDPOINT is http://127.0.0.1:8081, a loopback address: "
+        "set COMMENTS_ENDPOINT to its public address"
+    ) in result.stderr
+    assert "Not published" in result.stderr
+    assert not destination.exists()

@@ -51,7 +51,7 @@ def test_bad_answers_are_refused_before_anything_changes(tmp_path):
     clone = fresh_clone(tmp_path)
     for option, value, message in [
         ("--siteurl", "https://pathways.example.org", "a placeholder address"),
-        ("--siteurl", "http://127.0.0.1:8000", "loopback address"),
+        ("--siteurl", "http://127.0.0.1:8000", "is a loopback address"),
         ("--timezone", "Europe/Berln", "is not a time zone: use a name like Europe/Berlin"),
     ]:
         answers = list(ANSWERS)

@@ -235,7 +235,7 @@ def test_loopback_and_placeholder_addresses_fail_the_production_check(site, tmp_
         "set SITEURL to its public address in the production settings"
     ) in result.stderr
     assert (
-        "site_publish.py: COMMENTS_ENDPOINT is http://127.0.0.1:8081, loopback address: "
+        "site_publish.py: COMMENTS_ENDPOINT is http://127.0.0.1:8081, a loopback address: "
         "set COMMENTS_ENDPOINT to its public address in the production settings"
     ) in result.stderr
 

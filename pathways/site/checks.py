@@ -39,16 +39,16 @@ LIVE_ADDRESSES = ("SITEURL", "COMMENTS_ENDPOINT")
 
 
 def placeholder_or_loopback(url: str) -> str | None:
-    """What is wrong with `url` as a live address ("loopback", "a placeholder"), or None."""
+    """What `url` is instead of a live address ("a loopback", "a placeholder"), or None."""
     host = (urlsplit(url).hostname or "").lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
-        return "loopback"
+        return "a loopback"
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         address = None
     if address is not None and (address.is_loopback or address.is_unspecified):
-        return "loopback"
+        return "a loopback"
     if host in PLACEHOLDER_DOMAINS or host.endswith(
         tuple(f".{d}" for d in PLACEHOLDER_DOMAINS) + PLACEHOLDER_SUFFIXES
     ):
