@@ -177,3 +177,23 @@ def test_a_site_that_never_built_shows_the_error_instead_of_not_found(tmp_path):
 
         page = wait_for(error_page)
         assert "The last save did not build." in page and "broken.md" in page
+
+
+@pytest.mark.server
+def test_an_open_tab_shows_a_broken_save_then_the_fixed_page(tmp_path, browser):
+    content = tmp_path / "content"
+    source = write_post(content, "notes.md", post("Notes", body="tangerine"))
+    with serving(tmp_path, content) as (base, _):
+        wait_for(lambda: "tangerine" in fetch(f"{base}/posts/notes/"))
+        tab = browser.new_page()
+        try:
+            tab.goto(f"{base}/posts/notes/")
+            tab.wait_for_function("window.EventSource && document.readyState === 'complete'")
+            source.write_text("Title: Notes\nDate: someday\n\nbroken\n", encoding="utf-8")
+            banner = tab.wait_for_selector("#preview-build-error", timeout=30_000)
+            assert "someday" in banner.inner_text()
+            source.write_text(post("Notes", body="persimmon"), encoding="utf-8")
+            tab.wait_for_selector("#preview-build-error", state="detached", timeout=30_000)
+            tab.wait_for_selector("text=persimmon", timeout=30_000)
+        finally:
+            tab.close()
