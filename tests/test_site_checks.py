@@ -294,3 +294,26 @@ def test_problems_in_a_post_or_comment_name_its_markdown_file(tmp_path):
         f"{source}:7: href='/posts/nowhere/' points to a missing file (in posts/broken/index.html)",
         f"{comment}:4: href='/gone/' points to a missing file (in posts/broken/index.html)",
     ]
+
+
+@needs_vnu
+@pytest.mark.build
+def test_invalid_html_in_a_post_names_its_markdown_line(tmp_path):
+    content = tmp_path / "content"
+    source = write_post(
+        content,
+        "nested.md",
+        post("Nested", summary="A post.", body="First.\n\n<ul><p>wrong</p></ul>\n\nLast."),
+    )
+    settings_file = write_settings(
+        tmp_path, content, publish=True, CHECK_LIVE_ADDRESSES=False, SEARCH_INDEX=False
+    )
+    assert build(settings_file).returncode == 0
+    found = [
+        str(p)
+        for p in check_site(tmp_path / "output", load_settings(settings_file), VNU)
+        if p.kind is Kind.INVALID_HTML
+    ]
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{source}:7: invalid HTML: Element “p” not allowed")
+    assert found[0].endswith("(in posts/nested/index.html)")

@@ -32,6 +32,11 @@ from pathways.site.sources import COMMENT_ANCHOR, Sources, front_matter, line_of
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:")
 ALT_HINT = "describe it in the Markdown's [brackets]"
+# The Nu checker's --format gnu lines: "file:/path":line.column-line.column: error: message
+VNU_ERROR = re.compile(
+    r'"?file:(?P<path>[^"]+)"?:(?P<line>\d+)(?:\.(?P<start>\d+))?'
+    r"(?:-(?P<end_line>\d+)\.(?P<end>\d+))?: error: (?P<message>.*)"
+)
 # Host names kept for documentation and tests (RFC 2606 and 6761): never a live site.
 PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net")
 PLACEHOLDER_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".local")
@@ -378,14 +383,28 @@ class SiteChecker:
             check=False,
         )
         for line in (result.stderr + result.stdout).splitlines():
-            match = re.match(
-                r'"?file:(?P<path>[^"]+)"?:(?P<line>\d+)[.\d-]*: error: (?P<message>.*)', line
-            )
+            match = VNU_ERROR.match(line)
             if match:
-                message = f"invalid HTML: {match['message']}"
-                self.report(Path(match["path"]), int(match["line"]), message, Kind.INVALID_HTML)
+                self.report_invalid_html(match)
             elif line.strip():
                 self.report("(site)", None, f"HTML checker: {line.strip()}", Kind.INVALID_HTML)
+
+    def report_invalid_html(self, match: re.Match) -> None:
+        """An error of the Nu checker: named by the post or page whose Markdown holds the
+        markup it points at (minified pages are one long line), else by the built page."""
+        page, line = Path(match["path"]), int(match["line"])
+        message = f"invalid HTML: {match['message']}"
+        built = page.relative_to(self.output).as_posix()
+        source = self.sources.source(built, [])
+        markup = ""
+        if source and match["start"] and match["end"] and match["line"] == match["end_line"]:
+            lines = page.read_text(encoding="utf-8", errors="replace").splitlines()
+            markup = lines[line - 1][int(match["start"]) - 1 : int(match["end"])].strip()
+        found = line_of(source, markup) if source and markup else None
+        if found is None:
+            self.report(page, line, message, Kind.INVALID_HTML)
+            return
+        self.problems.append(Problem(str(source), found, message, Kind.INVALID_HTML, page=built))
 
     def check_external_links(self) -> None:
         """Links to other sites answer (only when asked: it needs the network)."""
