@@ -60,6 +60,8 @@ def test_bad_answers_are_refused_before_anything_changes(tmp_path):
         assert result.returncode == 2 and message in result.stderr, result.stderr
     result = new_blog(clone, *ANSWERS)
     assert result.returncode == 2 and "add --yes to go ahead" in result.stderr
+    result = new_blog(clone, "--name", "Slow Days", "--yes")
+    assert result.returncode == 2 and "give --author" in result.stderr
     assert (clone / "content" / "posts" / "ketamine.md").exists()
 
 

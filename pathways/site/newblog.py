@@ -130,17 +130,17 @@ Set DEPLOY in publishconf.py, then `make publish`. To publish on a schedule, see
 """
 
 
-def _ask(args: argparse.Namespace, option: str, question: str, default: str = "") -> str:
-    """The option's value, or the answer to `question` on a terminal."""
+def _ask(args: argparse.Namespace, option: str, question: str, default: str | None = None) -> str:
+    """The option's value, or the answer to `question` on a terminal (or the default)."""
     given = getattr(args, option)
     if given is not None:
         return given
     if not sys.stdin.isatty():
-        if default:
+        if default is not None:
             return default
         raise NewBlogError(f"give --{option} ({question})")
     shown = f" [{default}]" if default else ""
-    return input(f"{question}{shown}: ").strip() or default
+    return input(f"{question}{shown}: ").strip() or default or ""
 
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
@@ -149,20 +149,27 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
         settings = checked(
             _ask(args, "name", "The site's name"),
             _ask(args, "author", "Your name as the author"),
-            _ask(args, "subtitle", "A line under the name (may be empty)", " "),
+            _ask(args, "subtitle", "A line under the name (may be empty)", ""),
             _ask(args, "siteurl", "The blog's address, https://…"),
             _ask(args, "timezone", "Your time zone", "UTC"),
         )
     except NewBlogError as error:
         print(f"new-blog: {error}", file=sys.stderr)
         return 2
+    except (EOFError, KeyboardInterrupt):
+        print("\nNothing was changed.", file=sys.stderr)
+        return 1
     removed = sample_files(root)
     if removed and not args.yes:
         listing = ", ".join(f"{path.relative_to(root)}/" for path in removed)
         if not sys.stdin.isatty():
             print(f"new-blog would remove {listing}: add --yes to go ahead.", file=sys.stderr)
             return 2
-        if input(f"This removes {listing}. Type yes to go ahead: ").strip() != "yes":
+        try:
+            answer = input(f"This removes {listing}. Type yes to go ahead: ").strip()
+        except (EOFError, KeyboardInterrupt):
+            answer = ""
+        if answer != "yes":
             print("Nothing was changed.", file=sys.stderr)
             return 1
     for line in make_blog(root, settings):
