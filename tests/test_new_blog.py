@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pathways.site.newblog import NewBlogError, checked
 from tests.sites import ROOT
 
 ANSWERS = [
@@ -20,6 +21,8 @@ ANSWERS = [
     "--siteurl", "https://slowdays.blog/",
     "--timezone", "Europe/Berlin",
 ]  # fmt: skip
+
+FIELDS = ("name", "author", "subtitle", "siteurl", "timezone")
 
 
 def fresh_clone(folder: Path) -> Path:
@@ -47,17 +50,30 @@ def new_blog(clone: Path, *args: str) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
-def test_bad_answers_are_refused_before_anything_changes(tmp_path):
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("siteurl", "https://pathways.example.org", "is a placeholder address"),
+        ("siteurl", "http://127.0.0.1:8000", "is a loopback address"),
+        ("siteurl", "slowdays.blog", "give the full address, https://…"),
+        ("timezone", "Europe/Berln", "is not a time zone: use a name like Europe/Berlin"),
+        ("name", "  ", "the site needs a name"),
+    ],
+)
+def test_bad_answers_are_refused(option, value, message):
+    answers = dict(zip(ANSWERS[::2], ANSWERS[1::2], strict=True))
+    answers[f"--{option}"] = value
+    with pytest.raises(NewBlogError, match=message):
+        checked(
+            *(
+                answers[f"--{name}"]
+                for name in ("name", "author", "subtitle", "siteurl", "timezone")
+            )
+        )
+
+
+def test_nothing_changes_without_yes_or_an_answer(tmp_path):
     clone = fresh_clone(tmp_path)
-    for option, value, message in [
-        ("--siteurl", "https://pathways.example.org", "a placeholder address"),
-        ("--siteurl", "http://127.0.0.1:8000", "is a loopback address"),
-        ("--timezone", "Europe/Berln", "is not a time zone: use a name like Europe/Berlin"),
-    ]:
-        answers = list(ANSWERS)
-        answers[answers.index(option) + 1] = value
-        result = new_blog(clone, *answers, "--yes")
-        assert result.returncode == 2 and message in result.stderr, result.stderr
     result = new_blog(clone, *ANSWERS)
     assert result.returncode == 2 and "add --yes to go ahead" in result.stderr
     result = new_blog(clone, "--name", "Slow Days", "--yes")
