@@ -57,7 +57,7 @@ def new_blog(clone: Path, *args: str) -> subprocess.CompletedProcess:
         ("siteurl", "http://127.0.0.1:8000", "is a loopback address"),
         ("siteurl", "slowdays.blog", "give the full address, https://…"),
         ("timezone", "Europe/Berln", "is not a time zone: use a name like Europe/Berlin"),
-        ("name", "  ", "the site needs a name"),
+        ("name", "  ", "--name: this cannot be empty"),
     ],
 )
 def test_bad_answers_are_refused(option, value, message):
@@ -94,15 +94,15 @@ def test_a_new_blog_on_a_fresh_clone_passes_make_check(tmp_path):
     ]
     settings = (clone / "pelicanconf.py").read_text()
     for line in (
-        "SITENAME = 'Slow Days'",
-        "AUTHOR = 'Mira Okafor'",
-        "SITESUBTITLE = 'Notes on pacing'",
-        "TIMEZONE = 'Europe/Berlin'",
+        'SITENAME = "Slow Days"',
+        'AUTHOR = "Mira Okafor"',
+        'SITESUBTITLE = "Notes on pacing"',
+        'TIMEZONE = "Europe/Berlin"',
         "DISCLAIMER_TAGS = []",
         "POPULAR_POSTS_TODAY = None",
     ):
         assert line in settings.splitlines()
-    assert "SITEURL = 'https://slowdays.blog'" in (clone / "publishconf.py").read_text()
+    assert 'SITEURL = "https://slowdays.blog"' in (clone / "publishconf.py").read_text()
     service = (clone / "publishing" / "pathways-publish.service").read_text()
     assert f"WorkingDirectory={clone}" in service
     assert f"cd {clone} && make publish" in (clone / "publishing" / "crontab.txt").read_text()

@@ -9,8 +9,10 @@ and passes `make check`. A writer moving from Blogger runs it before the import.
 
 import argparse
 import ast
+import json
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,25 +40,49 @@ class NewBlogError(Exception):
     """What the writer gave cannot make a blog; the message says what to change."""
 
 
-def checked(name: str, author: str, subtitle: str, siteurl: str, timezone: str) -> dict:
-    """The settings the answers give, or NewBlogError naming the answer to change."""
-    name, author, subtitle = (" ".join(v.split()) for v in (name, author, subtitle))
-    if not name:
-        raise NewBlogError("the site needs a name (--name)")
-    if not author:
-        raise NewBlogError("the site needs an author (--author)")
-    siteurl = siteurl.strip().rstrip("/")
+def _text(option: str, value: str, required: bool = True) -> str:
+    value = " ".join(value.split())
+    if required and not value:
+        raise NewBlogError(f"--{option}: this cannot be empty")
+    return value
+
+
+def _siteurl(value: str) -> str:
+    siteurl = value.strip().rstrip("/")
     if not siteurl.startswith(("https://", "http://")) or "//" not in siteurl[:8]:
         raise NewBlogError(f"--siteurl {siteurl!r}: give the full address, https://…")
     wrong = placeholder_or_loopback(siteurl)
     if wrong:
         raise NewBlogError(f"--siteurl {siteurl} is {wrong} address: give the blog's own")
+    return siteurl
+
+
+def _timezone(value: str) -> str:
     try:
-        ZoneInfo(timezone)
+        ZoneInfo(value.strip())
     except (ZoneInfoNotFoundError, ValueError):
         raise NewBlogError(
-            f"--timezone {timezone!r} is not a time zone: use a name like Europe/Berlin"
+            f"--timezone {value!r} is not a time zone: use a name like Europe/Berlin"
         ) from None
+    return value.strip()
+
+
+# Each answer: its option, the question, its default (None: required) and its check.
+QUESTIONS: tuple[tuple[str, str, str | None, Callable[[str], str]], ...] = (
+    ("name", "The site's name", None, lambda v: _text("name", v)),
+    ("author", "Your name as the author", None, lambda v: _text("author", v)),
+    ("subtitle", "A line under the name (may be empty)", "", lambda v: _text("subtitle", v, False)),
+    ("siteurl", "The blog's address, https://…", None, _siteurl),
+    ("timezone", "Your time zone", "UTC", _timezone),
+)
+
+
+def checked(name: str, author: str, subtitle: str, siteurl: str, timezone: str) -> dict:
+    """The settings the answers give, or NewBlogError naming the answer to change."""
+    answers = (name, author, subtitle, siteurl, timezone)
+    name, author, subtitle, siteurl, timezone = (
+        check(answer) for (_, _, _, check), answer in zip(QUESTIONS, answers, strict=True)
+    )
     return {
         "preview": {
             "SITENAME": name,
@@ -74,6 +100,11 @@ def checked(name: str, author: str, subtitle: str, siteurl: str, timezone: str) 
     }
 
 
+def _python(value: Any) -> str:
+    """`value` as Python source, strings in double quotes as in the settings files."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
+
+
 def set_settings(path: Path, values: dict[str, Any]) -> None:
     """Rewrite the top-level assignments of `values`' names in a settings file (appending
     those it lacks), leaving everything else as it was."""
@@ -86,8 +117,10 @@ def set_settings(path: Path, values: dict[str, Any]) -> None:
             if isinstance(target, ast.Name) and target.id in values:
                 spans[target.id] = (node.lineno - 1, node.end_lineno)
     for name, (start, end) in sorted(spans.items(), key=lambda item: -item[1][0]):
-        lines[start:end] = [f"{name} = {values[name]!r}\n"]
-    missing = [f"{name} = {value!r}\n" for name, value in values.items() if name not in spans]
+        lines[start:end] = [f"{name} = {_python(values[name])}\n"]
+    missing = [
+        f"{name} = {_python(value)}\n" for name, value in values.items() if name not in spans
+    ]
     path.write_text("".join(lines + missing), encoding="utf-8")
 
 
@@ -130,29 +163,30 @@ Set DEPLOY in publishconf.py, then `make publish`. To publish on a schedule, see
 """
 
 
-def _ask(args: argparse.Namespace, option: str, question: str, default: str | None = None) -> str:
-    """The option's value, or the answer to `question` on a terminal (or the default)."""
+def _answer(
+    args: argparse.Namespace, option: str, question: str, default: str | None, check
+) -> str:
+    """The option's value, checked; without it, the answer to `question` on a terminal, asked
+    again until it passes its check (or the default, when there is no terminal)."""
     given = getattr(args, option)
     if given is not None:
-        return given
+        return check(given)
     if not sys.stdin.isatty():
-        if default is not None:
-            return default
-        raise NewBlogError(f"give --{option} ({question})")
+        if default is None:
+            raise NewBlogError(f"give --{option} ({question})")
+        return check(default)
     shown = f" [{default}]" if default else ""
-    return input(f"{question}{shown}: ").strip() or default or ""
+    while True:
+        try:
+            return check(input(f"{question}{shown}: ").strip() or default or "")
+        except NewBlogError as error:
+            print(f"  {error}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     root = settings_file.resolve().parent
     try:
-        settings = checked(
-            _ask(args, "name", "The site's name"),
-            _ask(args, "author", "Your name as the author"),
-            _ask(args, "subtitle", "A line under the name (may be empty)", ""),
-            _ask(args, "siteurl", "The blog's address, https://…"),
-            _ask(args, "timezone", "Your time zone", "UTC"),
-        )
+        settings = checked(*(_answer(args, *question) for question in QUESTIONS))
     except NewBlogError as error:
         print(f"new-blog: {error}", file=sys.stderr)
         return 2
