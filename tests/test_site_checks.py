@@ -317,3 +317,25 @@ def test_invalid_html_in_a_post_names_its_markdown_line(tmp_path):
     assert len(found) == 1, found
     assert found[0].startswith(f"{source}:7: invalid HTML: Element “p” not allowed")
     assert found[0].endswith("(in posts/nested/index.html)")
+
+
+@pytest.mark.build
+def test_a_link_to_a_removed_post_names_the_file_and_line_that_link_it(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "posts" / "ketamine.md").unlink()
+    settings_file = write_settings(
+        tmp_path, content, publish=True, CHECK_LIVE_ADDRESSES=False, SEARCH_INDEX=False
+    )
+    assert build(settings_file).returncode == 0
+    guide = content / "pages" / "writing-guide.md"
+    line = guide.read_text().splitlines().index("[my ketamine post]({filename}/posts/ketamine.md).")
+    found = [
+        str(p)
+        for p in check_site(tmp_path / "output", load_settings(settings_file))
+        if p.kind is Kind.MISSING_FILE
+    ]
+    assert found == [
+        f"{guide}:{line + 1}: href='{{filename}}/posts/ketamine.md' points to a missing file "
+        "(in writing-guide/index.html)"
+    ]

@@ -9,6 +9,7 @@ import markdown
 from pelican.utils import get_date, slugify
 
 COMMENT_ANCHOR = re.compile(r"comment-(?P<id>[\w-]+)$")
+CODE_SPAN = re.compile(r"(`+).*?\1")
 
 
 def front_matter(text: str) -> dict[str, str]:
@@ -21,11 +22,18 @@ def front_matter(text: str) -> dict[str, str]:
 
 
 def line_of(path: Path, needle: str) -> int | None:
-    """The first line of `path` that contains `needle`, or None."""
+    """The first line of `path` that contains `needle` outside code (a code span or a fenced
+    block shows markup rather than using it), else the first that contains it at all."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
+    fenced = False
+    for number, line in enumerate(lines, 1):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and needle in CODE_SPAN.sub("", line):
+            return number
     return next((number for number, line in enumerate(lines, 1) if needle in line), None)
 
 
