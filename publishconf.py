@@ -31,7 +31,9 @@ FINGERPRINT_ASSETS = True
 PRECOMPRESS = True
 PRECOMPRESS_BROTLI_QUALITY = 6
 
-# Drafts are never written in production.
+# Drafts are never written in production, nor posts dated in the future (until the first
+# build after their date: see README, "Writing").
+WITH_FUTURE_DATES = False
 SHOW_DRAFTS = False
 DRAFT_SAVE_AS = ""
 DRAFT_LANG_SAVE_AS = ""

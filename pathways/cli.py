@@ -10,6 +10,7 @@ from pathways import PROJECT_ROOT
 from pathways.blogger import cli as import_cli
 from pathways.comments import cli as comments_cli
 from pathways.site import check as check_cli
+from pathways.site import newblog as new_blog_cli
 from pathways.site import publish as publish_cli
 from pathways.site.build import BuildError, build_site, init_logging, load_settings
 from pathways.views import cli as views_cli
@@ -63,7 +64,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 # Subcommands with a module of their own: each has add_parser(commands) and
 # run(args, settings_file).
-SUBCOMMANDS = (comments_cli, views_cli, import_cli, check_cli, publish_cli)
+SUBCOMMANDS = (comments_cli, views_cli, import_cli, check_cli, publish_cli, new_blog_cli)
 
 
 def _run_module(module: ModuleType) -> Callable[[argparse.Namespace], int]:

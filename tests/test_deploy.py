@@ -73,7 +73,11 @@ def test_publish_builds_checks_and_deploys(tmp_path):
     write_post(content, "hello.md", post("Hello", summary="A first post."))
     destination = tmp_path / "www"
     settings = write_settings(
-        tmp_path, content, publish=True, DEPLOY={"target": "folder", "path": str(destination)}
+        tmp_path,
+        content,
+        publish=True,
+        DEPLOY={"target": "folder", "path": str(destination)},
+        CHECK_LIVE_ADDRESSES=False,
     )
     result = run_pathways("publish", "--settings", str(settings))
     assert result.returncode == 0, result.stderr
@@ -98,19 +102,19 @@ def test_publish_refuses_a_site_that_fails_its_checks(tmp_path):
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ({"target": "ftp"}, "DEPLOY needs a target of 'folder', 'git' or 'rsync', not 'ftp'"),
-        ({"target": "rsync"}, "DEPLOY (target 'rsync') needs destination"),
+        ({"target": "ftp"}, "DEPLOY target 'ftp' is not one of 'folder', 'git', 'rsync'"),
+        ({"target": "rsync"}, "DEPLOY needs 'destination' for target 'rsync'"),
         (
             {"target": "rsync", "destination": "me@host:/srv/blog", "port": "2222"},
-            "DEPLOY port must be a number from 1 to 65535, not '2222'",
+            "DEPLOY 'port' must be a number from 1 to 65535, not '2222'",
         ),
         (
-            {"target": "rsync", "destination": "me@host:/srv/blog", "identity": None},
-            "DEPLOY identity must be text (in quotes)",
+            {"target": "rsync", "destination": "me@host:/srv/blog", "identity": 42},
+            "DEPLOY 'identity' must be text, not 42",
         ),
         (
-            {"target": "folder", "path": "/srv/blog", "identity": "~/.ssh/id"},
-            "DEPLOY (target 'folder') has unknown key(s) identity",
+            {"target": "folder", "path": "/tmp/blog", "identity": "~/.ssh/id"},
+            "DEPLOY has an unknown key 'identity' for target 'folder'",
         ),
     ],
 )
@@ -191,3 +195,26 @@ def test_publish_over_ssh_sends_only_what_changed_and_keeps_three_releases(tmp_p
         releases = sorted(p.name for p in (root / "releases").iterdir())
         assert len(releases) == 3 and first.name not in releases and second.name in releases
         assert os.readlink(root / "current") == f"releases/{releases[-1]}"
+
+
+@pytest.mark.build
+def test_publish_refuses_a_preview_comment_service_address(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "hello.md", post("Hello", summary="A first post."))
+    destination = tmp_path / "www"
+    settings = write_settings(
+        tmp_path,
+        content,
+        publish=True,
+        SITEURL="https://my-own-blog.net",
+        COMMENTS_ENDPOINT="http://127.0.0.1:8081",
+        DEPLOY={"target": "folder", "path": str(destination)},
+    )
+    result = run_pathways("publish", "--settings", str(settings))
+    assert result.returncode == 1
+    assert (
+        "site_publish.py: COMMENTS_ENDPOINT is http://127.0.0.1:8081, a loopback address: "
+        "set COMMENTS_ENDPOINT to its public address"
+    ) in result.stderr
+    assert "Not published" in result.stderr
+    assert not destination.exists()

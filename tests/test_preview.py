@@ -4,6 +4,7 @@ import http.client
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -134,3 +135,65 @@ def test_a_saved_page_is_also_rendered_in_place(tmp_path):
         about.write_text("Title: About\n\nI write about olive trees.\n", encoding="utf-8")
         wait_for(lambda: "olive trees" in fetch(f"{base}/about/"))
         wait_for(lambda: "Updated about/index.html" in log.read_text())
+
+
+@pytest.mark.server
+def test_a_broken_save_shows_its_error_in_open_tabs_until_fixed(preview):
+    source, base, _ = preview
+    wait_for(lambda: "tangerine" in fetch(f"{base}/posts/notes/"))
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    connection.request("GET", "/__preview/events")
+    events = connection.getresponse()
+    assert events.readline().startswith(b": connected")
+    source.write_text("Title: Notes\nDate: someday\n\nbroken\n", encoding="utf-8")
+    while not events.readline().startswith(b"data: reload"):
+        pass
+    page = wait_for(
+        lambda: (p := fetch(f"{base}/posts/notes/")) and "preview-build-error" in p and p
+    )
+    banner = page.split('id="preview-build-error"', 1)[1].split("</div>", 1)[0]
+    assert "The last save did not build." in banner
+    assert "notes.md" in banner and "someday" in banner
+    assert page.index("preview-build-error") < page.index("<main") < page.index("tangerine<")
+    source.write_text(post("Notes", body="persimmon"), encoding="utf-8")
+    wait_for(lambda: "persimmon" in fetch(f"{base}/posts/notes/"))
+    wait_for(lambda: "preview-build-error" not in fetch(f"{base}/posts/notes/"))
+    connection.close()
+
+
+@pytest.mark.server
+def test_a_site_that_never_built_shows_the_error_instead_of_not_found(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "broken.md", "Title: Broken\nDate: someday\n\nText.\n")
+    with serving(tmp_path, content) as (base, _):
+
+        def error_page() -> str | None:
+            try:
+                fetch(f"{base}/posts/broken/")
+            except urllib.error.HTTPError as error:
+                return error.read().decode() if error.code == 500 else None
+            return None
+
+        page = wait_for(error_page)
+        assert "The last save did not build." in page and "broken.md" in page
+
+
+@pytest.mark.server
+def test_an_open_tab_shows_a_broken_save_then_the_fixed_page(tmp_path, browser):
+    content = tmp_path / "content"
+    source = write_post(content, "notes.md", post("Notes", body="tangerine"))
+    with serving(tmp_path, content) as (base, _):
+        wait_for(lambda: "tangerine" in fetch(f"{base}/posts/notes/"))
+        tab = browser.new_page()
+        try:
+            tab.goto(f"{base}/posts/notes/")
+            tab.wait_for_function("window.EventSource && document.readyState === 'complete'")
+            source.write_text("Title: Notes\nDate: someday\n\nbroken\n", encoding="utf-8")
+            banner = tab.wait_for_selector("#preview-build-error", timeout=30_000)
+            assert "someday" in banner.inner_text()
+            source.write_text(post("Notes", body="persimmon"), encoding="utf-8")
+            tab.wait_for_selector("#preview-build-error", state="detached", timeout=30_000)
+            tab.wait_for_selector("text=persimmon", timeout=30_000)
+        finally:
+            tab.close()

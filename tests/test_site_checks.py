@@ -10,7 +10,8 @@ import pytest
 from pathways.site.build import load_settings
 from pathways.site.check import VNU
 from pathways.site.checks import check_site
-from tests.sites import FIXTURES, ROOT, run_pathways, write_settings
+from pathways.site.problems import Kind, Severity
+from tests.sites import FIXTURES, ROOT, build, post, run_pathways, write_post, write_settings
 
 needs_vnu = pytest.mark.skipif(
     not (VNU.exists() and shutil.which("java")) and not os.environ.get("CI"),
@@ -26,8 +27,8 @@ def site(tmp_path, production_site):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     shutil.copy(FIXTURES / "everything.md", content / "posts" / "everything.md")
-    settings = load_settings(write_settings(tmp_path, content, publish=True))
-    return output, settings
+    settings_file = write_settings(tmp_path, content, publish=True, CHECK_LIVE_ADDRESSES=False)
+    return output, load_settings(settings_file)
 
 
 def problems(site, vnu=None) -> list[str]:
@@ -147,7 +148,7 @@ def test_the_command_fails_with_a_short_report(site):
     insert(output / "index.html", '<a href="/nowhere/">x</a>')
     result = run_pathways("check", "--output", str(output), "--skip-html")
     assert result.returncode == 1
-    assert "problem in" in result.stderr and "index.html:" in result.stderr
+    assert "problems in" in result.stderr and "index.html:" in result.stderr
     assert "'/nowhere/' points to a missing file" in result.stderr
 
 
@@ -168,3 +169,172 @@ def test_external_links_are_checked_only_when_asked(site, tmp_path):
     finally:
         server.shutdown()
     assert len(found) == 1 and found[0].endswith(f"link to {url}/gone.html answers 404")
+
+
+def test_problems_carry_a_kind_and_a_severity(site):
+    output, settings = site
+    insert(output / "index.html", '<a href="/posts/nope/">gone</a>')
+    found = {(p.kind, p.severity) for p in check_site(output, settings)}
+    assert found == {
+        (Kind.MISSING_FILE, Severity.ERROR),
+        (Kind.NOT_VALIDATED, Severity.WARNING),
+    }
+
+
+def test_where_drafts_go_comes_from_the_settings(tmp_path, production_site):
+    output = tmp_path / "output"
+    shutil.copytree(production_site, output)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    settings = load_settings(
+        write_settings(
+            tmp_path,
+            content,
+            publish=True,
+            CHECK_LIVE_ADDRESSES=False,
+            DRAFT_URL="unpublished/{slug}/",
+            CHECK_DECORATIVE_IMAGE_CLASSES=["ornament"],
+        )
+    )
+    (output / "unpublished" / "secret").mkdir(parents=True)
+    (output / "unpublished" / "secret" / "index.html").write_text(
+        "<!doctype html><title>x</title><main></main>"
+    )
+    insert(
+        output / "about" / "index.html",
+        '<img class="ornament" src="/images/guide/pathway.svg" alt="">',
+    )
+    found = [str(p) for p in check_site(output, settings) if p.severity is Severity.ERROR]
+    assert found == [
+        "unpublished/secret/index.html: a draft was published; remove the file or set Status"
+    ]
+
+
+def test_front_matter_is_read_as_pelican_reads_it(site):
+    _, settings = site
+    posts = Path(settings["PATH"]) / "posts"
+    (posts / "later.md").write_text("Title: Later\nDate: 2024-01-01\nStatus:   Draft\n\nText.\n")
+    (posts / "wrapped.md").write_text(
+        "Title: Wrapped\nDate: 2024-01-01\nSummary:\n    On the next line.\n\nText.\n"
+    )
+    assert not [p for p in problems(site) if "no Summary" in p]
+
+
+def test_loopback_and_placeholder_addresses_fail_the_production_check(site, tmp_path):
+    output, _ = site
+    settings_file = write_settings(
+        tmp_path, tmp_path / "content", publish=True, COMMENTS_ENDPOINT="http://127.0.0.1:8081"
+    )
+    result = run_pathways(
+        "check", "--output", str(output), "--skip-html", "--settings", str(settings_file)
+    )
+    assert result.returncode == 1
+    assert (
+        "site_publish.py: SITEURL is https://pathways.example.org, a placeholder address: "
+        "set SITEURL to its public address in the production settings"
+    ) in result.stderr
+    assert (
+        "site_publish.py: COMMENTS_ENDPOINT is http://127.0.0.1:8081, a loopback address: "
+        "set COMMENTS_ENDPOINT to its public address in the production settings"
+    ) in result.stderr
+
+
+def test_a_real_address_passes(site, tmp_path):
+    output, _ = site
+    live = write_settings(
+        tmp_path,
+        tmp_path / "content",
+        publish=True,
+        SITEURL="https://pathways.example.org",
+        COMMENTS_ENDPOINT="https://comments.my-own-blog.net",
+    )
+    settings = load_settings(live)
+    settings["SITEURL"] = "https://pathways.example.org"
+    assert [p.kind for p in check_site(output, settings, settings_file=live)] == [
+        Kind.ADDRESS,
+        Kind.NOT_VALIDATED,
+    ]
+    settings["CHECK_LIVE_ADDRESSES"] = False
+    assert [p.kind for p in check_site(output, settings)] == [Kind.NOT_VALIDATED]
+
+
+def test_checking_a_preview_build_says_so(fixture_site, tmp_path):
+    settings_file = write_settings(tmp_path, ROOT / "content", publish=True)
+    result = run_pathways(
+        "check", "--output", str(fixture_site), "--skip-html", "--settings", str(settings_file)
+    )
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.startswith("  ")]
+    assert len(lines) == 1 and "this is a preview build" in lines[0], result.stderr
+    assert "run make check" in lines[0]
+
+
+@pytest.mark.build
+def test_problems_in_a_post_or_comment_name_its_markdown_file(tmp_path):
+    content = tmp_path / "content"
+    source = write_post(
+        content,
+        "broken.md",
+        post("Broken", summary="A post.", body="First.\n\nSee [this](/posts/nowhere/)."),
+    )
+    comment = content / "comments" / "broken" / "20240211T100000-aaaaaa.md"
+    comment.parent.mkdir(parents=True)
+    comment.write_text("Author: Ana\nDate: 2024-02-11T10:00:00+00:00\n\nLook [here](/gone/).\n")
+    settings_file = write_settings(
+        tmp_path, content, publish=True, CHECK_LIVE_ADDRESSES=False, SEARCH_INDEX=False
+    )
+    assert build(settings_file).returncode == 0
+    found = [
+        str(p)
+        for p in check_site(tmp_path / "output", load_settings(settings_file))
+        if p.kind is Kind.MISSING_FILE
+    ]
+    assert found == [
+        f"{source}:7: href='/posts/nowhere/' points to a missing file (in posts/broken/index.html)",
+        f"{comment}:4: href='/gone/' points to a missing file (in posts/broken/index.html)",
+    ]
+
+
+@needs_vnu
+@pytest.mark.build
+def test_invalid_html_in_a_post_names_its_markdown_line(tmp_path):
+    content = tmp_path / "content"
+    source = write_post(
+        content,
+        "nested.md",
+        post("Nested", summary="A post.", body="First.\n\n<ul><p>wrong</p></ul>\n\nLast."),
+    )
+    settings_file = write_settings(
+        tmp_path, content, publish=True, CHECK_LIVE_ADDRESSES=False, SEARCH_INDEX=False
+    )
+    assert build(settings_file).returncode == 0
+    found = [
+        str(p)
+        for p in check_site(tmp_path / "output", load_settings(settings_file), VNU)
+        if p.kind is Kind.INVALID_HTML
+    ]
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{source}:7: invalid HTML: Element “p” not allowed")
+    assert found[0].endswith("(in posts/nested/index.html)")
+
+
+@pytest.mark.build
+def test_a_link_to_a_removed_post_names_the_file_and_line_that_link_it(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "posts" / "ketamine.md").unlink()
+    settings_file = write_settings(
+        tmp_path, content, publish=True, CHECK_LIVE_ADDRESSES=False, SEARCH_INDEX=False
+    )
+    assert build(settings_file).returncode == 0
+    guide = content / "pages" / "writing-guide.md"
+    line = guide.read_text().splitlines().index("[my ketamine post]({filename}/posts/ketamine.md).")
+    found = [
+        str(p)
+        for p in check_site(tmp_path / "output", load_settings(settings_file))
+        if p.kind is Kind.MISSING_FILE
+    ]
+    assert found == [
+        f"{guide}:{line + 1}: href='{{filename}}/posts/ketamine.md' points to a missing file "
+        "(in writing-guide/index.html)"
+    ]

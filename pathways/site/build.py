@@ -18,12 +18,18 @@ from pelican.log import init as init_pelican_logging
 from pelican.settings import read_settings
 
 from pathways.settings import apply_defaults
+from pathways.site.setting_typos import likely_typos
 
 logger = logging.getLogger(__name__)
 
 
 class BuildError(Exception):
-    """The site could not be built; the previous output is untouched."""
+    """The site could not be built; the previous output is untouched. `errors` are the
+    messages logged during the build, in order."""
+
+    def __init__(self, message: str, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.errors = list(errors or [])
 
 
 def load_settings(settings_file: Path, overrides: dict[str, Any] | None = None) -> dict:
@@ -56,6 +62,13 @@ def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> 
         settings = load_settings(settings_file, overrides)
     except Exception as error:
         raise BuildError(f"cannot read the settings in {settings_file}: {error}") from error
+    for name, likely in likely_typos(settings).items():
+        logger.warning(
+            "%s in %s is not a setting this site knows: did you mean %s?",
+            name,
+            settings_file.name,
+            likely,
+        )
     target = Path(settings["OUTPUT_PATH"])
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
@@ -66,14 +79,16 @@ def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> 
         Pelican(settings).run()
         if errors.messages:
             count = len(errors.messages)
-            raise BuildError(f"{count} error{'s' if count > 1 else ''}, listed above")
+            message = f"{count} error{'s' if count > 1 else ''}, listed above"
+            raise BuildError(message, errors.messages)
         staging.chmod(0o755)
         _replace(target, staging)
     except Exception as error:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, BuildError):
             raise
-        raise BuildError(f"{type(error).__name__}: {error}") from error
+        message = f"{type(error).__name__}: {error}"
+        raise BuildError(message, [*errors.messages, message]) from error
     finally:
         logging.getLogger().removeHandler(errors)
     return target

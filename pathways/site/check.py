@@ -7,6 +7,7 @@ from pathlib import Path
 from pathways import PROJECT_ROOT
 from pathways.site.build import load_settings
 from pathways.site.checks import check_site
+from pathways.site.problems import Kind, Problem, Severity
 
 VNU = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -19,19 +20,30 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
             f"Nothing to check in {output}: build the site first (make publish).", file=sys.stderr
         )
         return 1
-    problems = check_site(output, settings, None if args.skip_html else VNU, args.external)
+    problems = check_site(
+        output, settings, None if args.skip_html else VNU, args.external, settings_file
+    )
     if args.skip_html:
-        problems = [p for p in problems if not p.message.startswith("HTML not validated")]
+        problems = [p for p in problems if p.kind is not Kind.NOT_VALIDATED]
     pages = sum(1 for _ in output.rglob("*.html"))
-    if not problems:
+    if not report(problems, output):
         print(f"All checks passed ({pages} pages in {output}).")
         return 0
-    print(
-        f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in {output}:", file=sys.stderr
-    )
-    for problem in problems:
-        print(f"  {problem}", file=sys.stderr)
     return 1
+
+
+def report(problems: list[Problem], output: Path) -> int:
+    """Print the warnings, then the errors; return how many errors there are."""
+    errors = [problem for problem in problems if problem.severity is Severity.ERROR]
+    for problem in problems:
+        if problem.severity is Severity.WARNING:
+            print(f"Warning: {problem}", file=sys.stderr)
+    if errors:
+        count = len(errors)
+        print(f"{count} problem{'s' if count > 1 else ''} in {output}:", file=sys.stderr)
+        for problem in errors:
+            print(f"  {problem}", file=sys.stderr)
+    return len(errors)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:

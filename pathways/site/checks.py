@@ -6,55 +6,114 @@
 - `sitemap.xml` lists every published post and page and nothing else; `robots.txt` names it;
 - no page loads anything from another site;
 - images have alt text; posts have summaries; no draft leaked;
+- the live addresses in the settings are not loopback or placeholder ones;
 - with `external`, links to other sites answer (the only check that needs the network).
+
+A problem in what the writer wrote (a post's link, a comment's image) names the Markdown file
+and its line; one in the theme's markup names the built page.
 """
 
+import ipaddress
 import json
 import re
 import shutil
 import subprocess
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import feedparser
 from lxml import etree, html
 
+from pathways.site.problems import Kind, Problem, Severity
+from pathways.site.sources import COMMENT_ANCHOR, Sources, front_matter, line_of
+
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:")
 ALT_HINT = "describe it in the Markdown's [brackets]"
+# The Nu checker's --format gnu lines: "file:/path":line.column-line.column: error: message
+VNU_ERROR = re.compile(
+    r'"?file:(?P<path>[^"]+)"?:(?P<line>\d+)(?:\.(?P<start>\d+))?'
+    r"(?:-(?P<end_line>\d+)\.(?P<end>\d+))?: error: (?P<message>.*)"
+)
+# Host names kept for documentation and tests (RFC 2606 and 6761): never a live site.
+PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net")
+PLACEHOLDER_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".local")
+LIVE_ADDRESSES = ("SITEURL", "COMMENTS_ENDPOINT")
 
 
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int | None
-    message: str
+def placeholder_or_loopback(url: str) -> str | None:
+    """What `url` is instead of a live address ("a loopback", "a placeholder"), or None."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return "a loopback"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None and (address.is_loopback or address.is_unspecified):
+        return "a loopback"
+    if host in PLACEHOLDER_DOMAINS or host.endswith(
+        tuple(f".{d}" for d in PLACEHOLDER_DOMAINS) + PLACEHOLDER_SUFFIXES
+    ):
+        return "a placeholder"
+    return None
 
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+
+def draft_prefix(settings: dict) -> str | None:
+    """The folder drafts would be written to (from `DRAFT_URL`), when this build must not
+    write any (`DRAFT_SAVE_AS` is empty)."""
+    if settings["DRAFT_SAVE_AS"]:
+        return None
+    prefix = settings["DRAFT_URL"].split("{", 1)[0].strip("/")
+    return f"{prefix}/" if prefix else None
 
 
 class SiteChecker:
     def __init__(
-        self, output: Path, settings: dict, vnu: Path | None = None, external: bool = False
+        self,
+        output: Path,
+        settings: dict,
+        vnu: Path | None = None,
+        external: bool = False,
+        settings_file: Path | None = None,
     ) -> None:
         self.output = output.resolve()
         self.settings = settings
-        self.siteurl = settings.get("SITEURL", "").rstrip("/")
+        self.settings_name = settings_file.name if settings_file else "the settings"
+        self.siteurl = settings["SITEURL"].rstrip("/")
         self.vnu = vnu
         self.problems: list[Problem] = []
         self.external = external
-        self.external_links: dict[str, tuple[Path, int | None]] = {}
+        self.external_links: dict[str, tuple[Path, html.HtmlElement]] = {}
+        self.sources = Sources(settings)
+        self.drafts = draft_prefix(settings)
         self._ids: dict[Path, set[str]] = {}
         self._documents: dict[Path, html.HtmlElement] = {}
 
-    def report(self, path: Path | str, line: int | None, message: str) -> None:
+    def report(
+        self,
+        path: Path | str,
+        line: int | None,
+        message: str,
+        kind: Kind,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
         shown = path.relative_to(self.output) if isinstance(path, Path) else path
-        self.problems.append(Problem(str(shown), line, message))
+        self.problems.append(Problem(str(shown), line, message, kind, severity))
+
+    def report_at(self, page: Path, element, message: str, kind: Kind, needle: str) -> None:
+        """A problem found in `element` of a built page: named by the post, page or comment
+        file that holds `needle` when the writer wrote it there, else by the built page."""
+        built = page.relative_to(self.output).as_posix()
+        anchors = [a.get("id") for a in element.iterancestors() if a.get("id")]
+        source = self.sources.source(built, [a for a in anchors if COMMENT_ANCHOR.match(a)])
+        line = line_of(source, needle) if source and needle else None
+        if source is None or line is None:
+            self.report(page, element.sourceline, message, kind)
+            return
+        self.problems.append(Problem(str(source), line, message, kind, page=built))
 
     def pages(self) -> list[Path]:
         return sorted(self.output.rglob("*.html"))
@@ -64,7 +123,29 @@ class SiteChecker:
             self._documents[path] = html.parse(str(path)).getroot()
         return self._documents[path]
 
+    def built_for_production(self) -> bool:
+        """Whether the output was built with these (production) settings: its home page
+        links its own absolute address. A preview build links relative ones."""
+        if not self.siteurl.startswith(("http://", "https://")):
+            return True
+        home = self.document(self.output / "index.html")
+        return any(
+            (element.get("href") or "").startswith(f"{self.siteurl}/")
+            for element in home.iter("a", "link")
+        )
+
     def run(self) -> list[Problem]:
+        if not self.built_for_production():
+            self.report(
+                str(self.output),
+                None,
+                f"this is a preview build, not one made with {self.settings_name} (its pages do "
+                f"not use SITEURL {self.siteurl}): run make check, which builds for production "
+                "first",
+                Kind.PREVIEW_BUILD,
+            )
+            return self.problems
+        self.check_addresses()
         for page in self.pages():
             self.check_page(page)
         for css in sorted(self.output.rglob("*.css")):
@@ -117,24 +198,27 @@ class SiteChecker:
                     continue
                 self.check_reference(page, element, attribute, url)
             if element.tag == "img" and not (element.get("alt") or "").strip():
-                classes = element.get("class", "")
-                if not (element.get("alt") == "" and "popular-thumb" in classes):
-                    message = f"image {element.get('src')} has no alt text: {ALT_HINT}"
-                    self.report(page, element.sourceline, message)
+                classes = set(element.get("class", "").split())
+                decorative = set(self.settings["CHECK_DECORATIVE_IMAGE_CLASSES"])
+                if not (element.get("alt") == "" and classes & decorative):
+                    src = element.get("src") or ""
+                    message = f"image {src} has no alt text: {ALT_HINT}"
+                    self.report_at(page, element, message, Kind.NO_ALT, src)
             if element.tag in ("iframe", "embed", "object"):
-                self.report(
+                self.report_at(
                     page,
-                    element.sourceline,
+                    element,
                     f"<{element.tag}> embeds another site; link to it instead",
+                    Kind.EMBED,
+                    element.get("src") or element.get("data") or "",
                 )
             style = element.get("style") or (element.text if element.tag == "style" else "")
             for url in CSS_URL.findall(style or ""):
-                self.check_origin(page, element.sourceline, url)
-        if (
-            self.settings.get("DRAFT_SAVE_AS") == ""
-            and "/drafts/" in f"/{page.relative_to(self.output).as_posix()}"
-        ):
-            self.report(page, None, "a draft was published; remove the file or set Status")
+                self.check_origin(page, element, url)
+        if self.drafts and page.relative_to(self.output).as_posix().startswith(self.drafts):
+            self.report(
+                page, None, "a draft was published; remove the file or set Status", Kind.DRAFT
+            )
 
     def check_reference(self, page: Path, element, attribute: str, url: str) -> None:
         fetched = element.tag in ("img", "script", "source", "audio", "video") or (
@@ -142,39 +226,69 @@ class SiteChecker:
             and not {"alternate", "canonical"} & set((element.get("rel") or "").split())
         )
         if fetched:
-            self.check_origin(page, element.sourceline, url)
+            self.check_origin(page, element, url)
         if element.tag == "form":
             return
         target = self.local_target(page, url)
         if target is None:
             if element.tag == "a" and url.startswith(("http://", "https://")):
-                self.external_links.setdefault(url, (page, element.sourceline))
+                self.external_links.setdefault(url, (page, element))
             return
         path, fragment = target
         if not path.exists():
             if self.output not in path.parents and path != self.output:
                 return
-            self.report(page, element.sourceline, f"{attribute}={url!r} points to a missing file")
+            message = f"{attribute}={url!r} points to a missing file"
+            self.report_at(page, element, message, Kind.MISSING_FILE, url)
             return
         if fragment and path.suffix == ".html" and unquote(fragment) not in self.ids(path):
-            self.report(
-                page,
-                element.sourceline,
-                f"{attribute}={url!r}: no element with id {fragment!r} there",
-            )
+            message = f"{attribute}={url!r}: no element with id {fragment!r} there"
+            self.report_at(page, element, message, Kind.MISSING_ANCHOR, url)
 
-    def check_origin(self, page: Path, line: int | None, url: str) -> None:
+    def is_elsewhere(self, url: str) -> bool:
         parts = urlsplit(url)
         site = urlsplit(self.siteurl).netloc if self.siteurl else ""
-        if parts.netloc and parts.netloc != site:
-            self.report(page, line, f"loads {url} from another site; serve it from this site")
+        return bool(parts.netloc) and parts.netloc != site
+
+    def check_origin(self, page: Path, element, url: str) -> None:
+        if self.is_elsewhere(url):
+            message = f"loads {url} from another site; serve it from this site"
+            self.report_at(page, element, message, Kind.THIRD_PARTY, url)
 
     def check_stylesheet(self, css: Path) -> None:
         text = css.read_text(encoding="utf-8")
         for url in CSS_URL.findall(text):
-            self.check_origin(css, None, url)
+            if self.is_elsewhere(url):
+                message = f"loads {url} from another site; serve it from this site"
+                self.report(css, None, message, Kind.THIRD_PARTY)
         if "@font-face" in text:
-            self.report(css, None, "uses a web font; the theme uses the system's fonts")
+            message = "uses a web font; the theme uses the system's fonts"
+            self.report(css, None, message, Kind.WEB_FONT)
+
+    def check_addresses(self) -> None:
+        """The live site's addresses: a preview's loopback comment service or the sample's
+        placeholder address would be published as they are."""
+        if not self.settings["CHECK_LIVE_ADDRESSES"]:
+            return
+        if not self.siteurl.startswith(("http://", "https://")):
+            self.report(
+                self.settings_name,
+                None,
+                f"SITEURL is {self.siteurl!r}: set it to the site's public address "
+                "(https://…) in the production settings",
+                Kind.ADDRESS,
+            )
+        for name in LIVE_ADDRESSES:
+            value = self.settings[name]
+            wrong = placeholder_or_loopback(value) if value else None
+            if wrong:
+                self.report(
+                    self.settings_name,
+                    None,
+                    f"{name} is {value}, {wrong} address: set {name} to its public address "
+                    "in the production settings",
+                    Kind.ADDRESS,
+                )
 
     def check_feeds(self) -> None:
         for name in ("FEED_ALL_ATOM", "FEED_ALL_RSS"):
@@ -183,20 +297,21 @@ class SiteChecker:
                 continue
             path = self.output / feed_path
             if not path.exists():
-                self.report(str(feed_path), None, "the feed is missing from the build")
+                self.report(str(feed_path), None, "the feed is missing from the build", Kind.FEED)
                 continue
             feed = feedparser.parse(path.read_bytes())
             if feed.bozo:
-                self.report(path, None, f"the feed does not parse: {feed.bozo_exception}")
+                message = f"the feed does not parse: {feed.bozo_exception}"
+                self.report(path, None, message, Kind.FEED)
             for entry in feed.entries:
                 if not entry.get("link", "").startswith(("http://", "https://")):
-                    self.report(path, None, f"entry {entry.get('title')!r} has no absolute link")
+                    message = f"entry {entry.get('title')!r} has no absolute link"
+                    self.report(path, None, message, Kind.FEED)
                 body = entry.content[0].value if entry.get("content") else entry.get("summary", "")
                 for url in re.findall(r'(?:href|src)="([^"]+)"', body):
                     if url.startswith("/") or url.startswith("{"):
-                        self.report(
-                            path, None, f"entry {entry.get('title')!r} links {url!r}: not absolute"
-                        )
+                        message = f"entry {entry.get('title')!r} links {url!r}: not absolute"
+                        self.report(path, None, message, Kind.FEED)
 
     def published(self) -> list[dict]:
         index = self.output / self.settings["COMMENTS_INDEX_SAVE_AS"]
@@ -209,42 +324,47 @@ class SiteChecker:
             return
         sitemap = self.output / "sitemap.xml"
         if not sitemap.exists():
-            self.report("sitemap.xml", None, "missing: is the sitemap_robots plugin enabled?")
+            message = "missing: is the sitemap_robots plugin enabled?"
+            self.report("sitemap.xml", None, message, Kind.SITEMAP)
             return
         listed = {loc.text for loc in etree.parse(str(sitemap)).iter("{*}loc")}
         expected = {f"{self.siteurl}/"} | {
             f"{self.siteurl}/{post['url']}" for post in self.published()
         }
         for url in sorted(expected - listed):
-            self.report("sitemap.xml", None, f"does not list {url}")
+            self.report("sitemap.xml", None, f"does not list {url}", Kind.SITEMAP)
         for url in sorted(listed):
             target = self.local_target(self.output / "index.html", url)
             if target is None or not target[0].exists():
-                self.report("sitemap.xml", None, f"lists {url}, which is not in the build")
-            elif (
-                "/drafts/" in url
-                or self.document(target[0]).find(".//meta[@name='robots']") is not None
-            ):
-                self.report("sitemap.xml", None, f"lists {url}, which is not meant to be indexed")
+                message = f"lists {url}, which is not in the build"
+                self.report("sitemap.xml", None, message, Kind.SITEMAP)
+            elif (self.drafts and url.startswith(f"{self.siteurl}/{self.drafts}")) or self.document(
+                target[0]
+            ).find(".//meta[@name='robots']") is not None:
+                message = f"lists {url}, which is not meant to be indexed"
+                self.report("sitemap.xml", None, message, Kind.SITEMAP)
         robots = self.output / "robots.txt"
         if not robots.exists() or f"Sitemap: {self.siteurl}/sitemap.xml" not in robots.read_text():
-            self.report("robots.txt", None, "missing, or does not point at sitemap.xml")
+            message = "missing, or does not point at sitemap.xml"
+            self.report("robots.txt", None, message, Kind.SITEMAP)
 
     def check_sources(self) -> None:
         """Posts without a Summary: listings and search results then show a cut-off start."""
-        content = Path(self.settings["PATH"])
-        for paths in self.settings.get("ARTICLE_PATHS", []):
-            for post in sorted((content / paths).rglob("*.md")):
-                header = post.read_text(encoding="utf-8").split("\n\n", 1)[0].lower()
-                if "status: draft" in header:
-                    continue
-                if not re.search(r"^summary:\s*\S", header, re.MULTILINE):
-                    self.report(str(post), 1, "no Summary: add one or two sentences for listings")
+        for post in self.sources.markdown_files("ARTICLE_PATHS"):
+            meta = front_matter(post.read_text(encoding="utf-8"))
+            if meta.get("status", "").lower() == "draft" or meta.get("summary"):
+                continue
+            message = "no Summary: add one or two sentences for listings"
+            self.report(str(post), 1, message, Kind.NO_SUMMARY)
 
     def check_html_validity(self) -> None:
         if self.vnu is None or not self.vnu.exists() or not shutil.which("java"):
             self.report(
-                "(site)", None, "HTML not validated: needs Java and the Nu checker (npm ci)"
+                "(site)",
+                None,
+                "HTML not validated: needs Java and the Nu checker (npm ci)",
+                Kind.NOT_VALIDATED,
+                Severity.WARNING,
             )
             return
         result = subprocess.run(
@@ -263,19 +383,32 @@ class SiteChecker:
             check=False,
         )
         for line in (result.stderr + result.stdout).splitlines():
-            match = re.match(
-                r'"?file:(?P<path>[^"]+)"?:(?P<line>\d+)[.\d-]*: error: (?P<message>.*)', line
-            )
+            match = VNU_ERROR.match(line)
             if match:
-                self.report(
-                    Path(match["path"]), int(match["line"]), f"invalid HTML: {match['message']}"
-                )
+                self.report_invalid_html(match)
             elif line.strip():
-                self.report("(site)", None, f"HTML checker: {line.strip()}")
+                self.report("(site)", None, f"HTML checker: {line.strip()}", Kind.INVALID_HTML)
+
+    def report_invalid_html(self, match: re.Match) -> None:
+        """An error of the Nu checker: named by the post or page whose Markdown holds the
+        markup it points at (minified pages are one long line), else by the built page."""
+        page, line = Path(match["path"]), int(match["line"])
+        message = f"invalid HTML: {match['message']}"
+        built = page.relative_to(self.output).as_posix()
+        source = self.sources.source(built, [])
+        markup = ""
+        if source and match["start"] and match["end"] and match["line"] == match["end_line"]:
+            lines = page.read_text(encoding="utf-8", errors="replace").splitlines()
+            markup = lines[line - 1][int(match["start"]) - 1 : int(match["end"])].strip()
+        found = line_of(source, markup) if source and markup else None
+        if found is None:
+            self.report(page, line, message, Kind.INVALID_HTML)
+            return
+        self.problems.append(Problem(str(source), found, message, Kind.INVALID_HTML, page=built))
 
     def check_external_links(self) -> None:
         """Links to other sites answer (only when asked: it needs the network)."""
-        for url, (page, line) in sorted(self.external_links.items()):
+        for url, (page, element) in sorted(self.external_links.items()):
             request = urllib.request.Request(
                 url, method="HEAD", headers={"User-Agent": "pathways-check"}
             )
@@ -285,12 +418,18 @@ class SiteChecker:
             except urllib.error.HTTPError as error:
                 if error.code in (403, 405, 429):
                     continue  # the site is there; it only dislikes robots or HEAD
-                self.report(page, line, f"link to {url} answers {error.code}")
+                message = f"link to {url} answers {error.code}"
+                self.report_at(page, element, message, Kind.EXTERNAL_LINK, url)
             except (OSError, ValueError) as error:
-                self.report(page, line, f"link to {url} does not answer ({error})")
+                message = f"link to {url} does not answer ({error})"
+                self.report_at(page, element, message, Kind.EXTERNAL_LINK, url)
 
 
 def check_site(
-    output: Path, settings: dict, vnu: Path | None = None, external: bool = False
+    output: Path,
+    settings: dict,
+    vnu: Path | None = None,
+    external: bool = False,
+    settings_file: Path | None = None,
 ) -> list[Problem]:
-    return SiteChecker(output, settings, vnu, external).run()
+    return SiteChecker(output, settings, vnu, external, settings_file).run()

@@ -15,6 +15,8 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pathways.site.deploy_config import deploy_problems
+
 
 class DeployError(Exception):
     """The deploy did not happen; the message says why. Nothing was half-replaced."""
@@ -86,42 +88,6 @@ def deploy_git(output: Path, repository: str, branch: str = "gh-pages", cname: s
         commit = _git("commit-tree", tree, *parents, "-m", message, cwd=work, env=env)
         _git("push", "--quiet", repository, f"{commit}:refs/heads/{branch}", cwd=work)
     return f"pushed {commit[:12]} to {repository} {branch}"
-
-
-TARGET_KEYS = {
-    "folder": ({"path"}, set()),
-    "git": ({"repository"}, {"branch", "cname"}),
-    "rsync": ({"destination"}, {"keep", "port", "identity", "known_hosts"}),
-}
-
-
-def check_deploy(config: dict) -> dict:
-    """`config` (the `DEPLOY` setting) if it names a target with the keys it needs; otherwise
-    ValueError saying what to change."""
-    if not config:
-        return config
-    target = config.get("target")
-    if target not in TARGET_KEYS:
-        raise ValueError(f"needs a target of 'folder', 'git' or 'rsync', not {target!r}")
-    required, optional = TARGET_KEYS[target]
-    missing = sorted(required - config.keys())
-    if missing:
-        raise ValueError(f"(target {target!r}) needs {', '.join(missing)}")
-    unknown = sorted(config.keys() - required - optional - {"target"})
-    if unknown:
-        raise ValueError(f"(target {target!r}) has unknown key(s) {', '.join(unknown)}")
-    texts = sorted(
-        k for k, v in config.items() if k not in ("port", "keep") and not isinstance(v, str)
-    )
-    if texts:
-        raise ValueError(f"{', '.join(texts)} must be text (in quotes)")
-    port = config.get("port", 22)
-    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-        raise ValueError(f"port must be a number from 1 to 65535, not {port!r}")
-    keep = config.get("keep", 3)
-    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
-        raise ValueError(f"keep must be 1 or more releases, not {keep!r}")
-    return config
 
 
 def ssh_command(port: int = 22, identity: str = "", known_hosts: str = "") -> list[str]:
@@ -196,10 +162,9 @@ def deploy(output: Path, config: dict) -> str:
     """Deploy `output` as `config` (the `DEPLOY` setting) says; returns what was done."""
     if not config:
         raise DeployError("set DEPLOY in publishconf.py: a target of 'folder', 'git' or 'rsync'")
-    try:
-        check_deploy(config)
-    except ValueError as error:
-        raise DeployError(f"DEPLOY {error}") from None
+    problems = deploy_problems(config)
+    if problems:
+        raise DeployError("; ".join(problems))
     target = config.get("target")
     if target == "folder":
         return deploy_folder(output, Path(config["path"]))

@@ -5,9 +5,12 @@ saved are posts or pages the site already has, they are rendered again at once (
 and open tabs reload. A full build follows every change, in a child process so that edits to plugins
 and settings apply too, and tabs reload again when it is done. Served pages get a small
 script that waits for those reloads (server-sent events); nothing of it is in the built site.
+When a build fails, its errors are shown at the top of every page (and instead of pages the
+site does not have yet) until a build succeeds; open tabs reload either way.
 """
 
 import asyncio
+import html
 import logging
 import os
 import sys
@@ -21,6 +24,7 @@ import uvicorn
 import watchfiles
 from pelican.generators import Generator
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
@@ -50,13 +54,51 @@ def watched_paths(settings: dict, settings_file: Path) -> list[Path]:
     return [path for path in paths if path.exists()]
 
 
-def with_reload_script(html: str) -> str:
-    head, marker, tail = html.rpartition("</body>")
-    return f"{head}{SCRIPT_TAG}{marker}{tail}" if marker else html + SCRIPT_TAG
+ERROR_STYLE = (
+    "position:sticky;top:0;z-index:1000;margin:0;padding:1rem 1.25rem;background:#7a1212;"
+    "color:#fff;font:1rem/1.4 system-ui,sans-serif;border-bottom:4px solid #000"
+)
+
+
+def error_banner(errors: list[str]) -> str:
+    """The failed build's messages, for the top of every page."""
+    items = "".join(f"<li><code>{html.escape(error)}</code></li>" for error in errors)
+    return (
+        f'<div id="preview-build-error" role="alert" style="{ERROR_STYLE}">'
+        "<p><strong>The last save did not build.</strong> Fix this and save again; "
+        f'this page shows the last good build.</p><ul style="margin:.5rem 0 0">{items}</ul></div>'
+    )
+
+
+def with_reload_script(page: str, errors: list[str] | None = None) -> str:
+    """`page` with the reload script before `</body>`, and the build's errors, if any, first
+    thing in the body."""
+    head, marker, tail = page.rpartition("</body>")
+    page = f"{head}{SCRIPT_TAG}{marker}{tail}" if marker else page + SCRIPT_TAG
+    if errors:
+        before, body, after = page.partition("<body")
+        if body:
+            opening, _, rest = after.partition(">")
+            page = f"{before}{body}{opening}>{error_banner(errors)}{rest}"
+        else:
+            page = error_banner(errors) + page
+    return page
 
 
 class PreviewFiles(StaticFiles):
-    """The output folder, with the reload script in every page and nothing cached."""
+    """The output folder, with the reload script in every page and nothing cached; with the
+    last build's errors on every page, and instead of a page the site does not have."""
+
+    errors: list[str]
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as error:
+            if error.status_code != 404 or not self.errors:
+                raise
+            page = "<!doctype html><title>Build failed</title><body></body>"
+            return HTMLResponse(with_reload_script(page, self.errors), status_code=500)
 
     def file_response(
         self,
@@ -66,9 +108,11 @@ class PreviewFiles(StaticFiles):
         status_code: int = 200,
     ) -> Response:
         if str(full_path).endswith(".html"):
-            html = Path(full_path).read_text(encoding="utf-8")
+            page = Path(full_path).read_text(encoding="utf-8")
             headers = {"Cache-Control": "no-store"}
-            return HTMLResponse(with_reload_script(html), status_code=status_code, headers=headers)
+            return HTMLResponse(
+                with_reload_script(page, self.errors), status_code=status_code, headers=headers
+            )
         response = super().file_response(full_path, stat_result, scope, status_code)
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -87,6 +131,9 @@ class Preview:
         self.pending = False
         self.closing = False
         self.building: asyncio.Task | None = None
+        self.started = 0.0
+        self.files = PreviewFiles(directory=self.output, html=True, check_dir=False)
+        self.files.errors = []
         self.content_paths = [
             Path(settings["PATH"], path).resolve()
             for path in [*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"]]
@@ -97,11 +144,13 @@ class Preview:
 
         A post with an error is left out of a build that still runs to the end; the other
         posts are kept all the same, so saving them updates the preview at once."""
+        self.started = time.time()
         with capture() as generators:
             try:
                 build_site(self.settings_file)
             except BuildError as error:
                 logger.error("%s; the preview shows the last good build.", error)
+                self.files.errors = error.errors or [str(error)]
         self.generators = list(generators)
 
     async def reload_tabs(self) -> None:
@@ -142,12 +191,30 @@ class Preview:
                 "--settings",
                 str(self.settings_file),
             ]
-            process = await asyncio.create_subprocess_exec(*command)
+            process = await asyncio.create_subprocess_exec(*command, stderr=asyncio.subprocess.PIPE)
+            errors = []
+            async for raw in process.stderr:
+                line = raw.decode("utf-8", errors="replace")
+                sys.stderr.write(line)
+                if line.startswith("ERROR: "):
+                    errors.append(line.removeprefix("ERROR: ").strip())
             if await process.wait() != 0:
                 logger.error("Preview not fully rebuilt: fix the error above and save again.")
+                self.files.errors = errors or ["The build failed: see the terminal."]
+                await self.reload_tabs()
             elif not self.pending:
                 print(f"Rebuilt the site in {time.perf_counter() - started:.1f} s", flush=True)
+                self.files.errors = []
                 await self.reload_tabs()
+
+    async def catch_up(self) -> None:
+        """Saves made during the first build, before the watcher started, are not lost."""
+        await asyncio.sleep(POLL)
+        roots = watched_paths(self.settings, self.settings_file)
+        files = [f for root in roots for f in ([root] if root.is_file() else root.rglob("*"))]
+        changed = {f.resolve() for f in files if f.is_file() and f.stat().st_mtime > self.started}
+        if changed:
+            await self.on_change(changed)
 
     async def watch(self) -> None:
         roots = watched_paths(self.settings, self.settings_file)
@@ -186,14 +253,16 @@ class Preview:
         @asynccontextmanager
         async def lifespan(app: Starlette) -> AsyncIterator[None]:
             watcher = asyncio.create_task(self.watch())
+            catching_up = asyncio.create_task(self.catch_up())
             yield
+            catching_up.cancel()
             watcher.cancel()
 
         self.output.mkdir(parents=True, exist_ok=True)
         routes = [
             Route(EVENTS_URL, self.events),
             Route(SCRIPT_URL, script),
-            Mount("/", PreviewFiles(directory=self.output, html=True, check_dir=False)),
+            Mount("/", self.files),
         ]
         return Starlette(routes=routes, lifespan=lifespan)
 

@@ -5,15 +5,25 @@ import sys
 from pathlib import Path
 
 from pathways.site.build import BuildError, build_site, init_logging, load_settings
-from pathways.site.check import VNU
+from pathways.site.check import VNU, report
 from pathways.site.checks import check_site
 from pathways.site.deploy import DeployError, deploy
-
-NOT_VALIDATED = "HTML not validated"
+from pathways.site.deploy_config import deploy_problems
 
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     init_logging()
+    try:
+        config = load_settings(settings_file)["DEPLOY"]
+    except Exception as error:
+        print(f"Cannot read the settings in {settings_file}: {error}", file=sys.stderr)
+        return 1
+    problems = deploy_problems(config)
+    if problems:
+        for problem in problems:
+            print(f"{settings_file.name}: {problem}", file=sys.stderr)
+        print("Nothing was built or published.", file=sys.stderr)
+        return 1
     try:
         output = build_site(settings_file)
     except BuildError as error:
@@ -21,23 +31,16 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
         return 1
     settings = load_settings(settings_file)
     if settings["PUBLISH_CHECK"] and not args.no_check:
-        problems = check_site(output, settings, VNU)
-        for problem in problems:
-            if problem.message.startswith(NOT_VALIDATED):
-                print(f"Warning: {problem.message}", file=sys.stderr)
-        problems = [p for p in problems if not p.message.startswith(NOT_VALIDATED)]
-        if problems:
-            print(f"Not published: {len(problems)} problem(s) in {output}:", file=sys.stderr)
-            for problem in problems:
-                print(f"  {problem}", file=sys.stderr)
+        problems = check_site(output, settings, VNU, settings_file=settings_file)
+        if report(problems, output):
+            print("Not published: fix the problems above and publish again.", file=sys.stderr)
             return 1
-    config = settings["DEPLOY"] or {}
     if not config:
         print(f"Built and checked {output}; no DEPLOY target is set in {settings_file.name}.")
         return 0
     try:
         print(deploy(output, config))
-    except DeployError as error:
+    except (DeployError, OSError) as error:
         print(f"Deploy failed: {error}", file=sys.stderr)
         return 1
     return 0

@@ -3,7 +3,6 @@ features, the production build, the build's speed-ups and publishing (see the RE
 "Settings" and "Publishing"). Pelican's own settings are Pelican's to declare."""
 
 from pathways.settings import Feature, Setting
-from pathways.site.deploy import check_deploy
 
 
 def _positive(value: int) -> int:
@@ -144,14 +143,36 @@ SITE = Feature(
             "DEPLOY",
             {},
             dict,
-            'Where `make publish` deploys (see "Publishing"); empty builds and checks only.',
-            check_deploy,
+            'Where `make publish` deploys (see "Publishing"); empty builds and checks only. '
+            "`make publish` checks it before building.",
         ),
         Setting(
             "PUBLISH_CHECK",
             True,
             bool,
             "`make publish` checks the site before deploying.",
+        ),
+        # What the theme says and what the check accepts, for a writer making the site hers.
+        Setting(
+            "FOOTER_TEXT",
+            "Written from personal experience; not medical advice.",
+            str,
+            "The line under every page, after the copyright (plain text).",
+        ),
+        Setting(
+            "CHECK_LIVE_ADDRESSES",
+            True,
+            bool,
+            "The production check fails when `SITEURL` or `COMMENTS_ENDPOINT` is a loopback "
+            "or placeholder address; `False` only for test sites that publish to loopback on "
+            "purpose.",
+        ),
+        Setting(
+            "CHECK_DECORATIVE_IMAGE_CLASSES",
+            ["popular-thumb"],
+            (list, tuple),
+            'Images with one of these classes and `alt=""` are decorative (the theme\'s '
+            "Popular Posts thumbnails); every other image needs alt text.",
         ),
     ),
 )

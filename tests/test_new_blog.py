@@ -1,0 +1,150 @@
+"""`pathways new-blog` on a fresh clone: the sample blog is gone, the settings are hers, the
+publishing schedule is installed, and the site builds and passes `make check` (the steps of
+the GitHub workflow it installs, run here)."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pathways.site.newblog import NewBlogError, checked
+from tests.sites import ROOT
+
+ANSWERS = [
+    "--name", "Slow Days",
+    "--author", "Mira Okafor",
+    "--subtitle", "Notes on pacing",
+    "--siteurl", "https://slowdays.blog/",
+    "--timezone", "Europe/Berlin",
+]  # fmt: skip
+
+FIELDS = ("name", "author", "subtitle", "siteurl", "timezone")
+
+
+def fresh_clone(folder: Path) -> Path:
+    """The project's files as a clone has them (tracked and new files, none ignored),
+    sharing this checkout's installed virtualenv and HTML checker."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout.decode().split("\0")  # fmt: skip
+    clone = folder / "blog"
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, clone / name)
+    for shared in (".venv", "node_modules"):
+        if (ROOT / shared).exists():
+            (clone / shared).symlink_to(ROOT / shared)
+    return clone
+
+
+def new_blog(clone: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pathways", "new-blog", *args],
+        cwd=clone, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("siteurl", "https://pathways.example.org", "is a placeholder address"),
+        ("siteurl", "http://127.0.0.1:8000", "is a loopback address"),
+        ("siteurl", "slowdays.blog", "give the full address, https://…"),
+        ("timezone", "Europe/Berln", "is not a time zone: use a name like Europe/Berlin"),
+        ("name", "  ", "--name: this cannot be empty"),
+    ],
+)
+def test_bad_answers_are_refused(option, value, message):
+    answers = dict(zip(ANSWERS[::2], ANSWERS[1::2], strict=True))
+    answers[f"--{option}"] = value
+    with pytest.raises(NewBlogError, match=message):
+        checked(
+            *(
+                answers[f"--{name}"]
+                for name in ("name", "author", "subtitle", "siteurl", "timezone")
+            )
+        )
+
+
+def test_nothing_changes_without_yes_or_an_answer(tmp_path):
+    clone = fresh_clone(tmp_path)
+    result = new_blog(clone, *ANSWERS)
+    assert result.returncode == 2 and "add --yes to go ahead" in result.stderr
+    result = new_blog(clone, "--name", "Slow Days", "--yes")
+    assert result.returncode == 2 and "give --author" in result.stderr
+    assert (clone / "content" / "posts" / "ketamine.md").exists()
+
+
+@pytest.mark.build
+def test_a_new_blog_on_a_fresh_clone_passes_make_check(tmp_path):
+    clone = fresh_clone(tmp_path)
+    result = new_blog(clone, *ANSWERS, "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "make new TITLE=" in result.stdout
+
+    content = clone / "content"
+    assert sorted(p.relative_to(content).as_posix() for p in content.rglob("*.md")) == [
+        "pages/404.md"
+    ]
+    settings = (clone / "pelicanconf.py").read_text()
+    for line in (
+        'SITENAME = "Slow Days"',
+        'AUTHOR = "Mira Okafor"',
+        'SITESUBTITLE = "Notes on pacing"',
+        'TIMEZONE = "Europe/Berlin"',
+        "DISCLAIMER_TAGS = []",
+        "POPULAR_POSTS_TODAY = None",
+    ):
+        assert line in settings.splitlines()
+    assert 'SITEURL = "https://slowdays.blog"' in (clone / "publishconf.py").read_text()
+    service = (clone / "publishing" / "pathways-publish.service").read_text()
+    assert f"WorkingDirectory={clone}" in service
+    assert f"cd {clone} && make publish" in (clone / "publishing" / "crontab.txt").read_text()
+
+    workflow = yaml.safe_load((clone / ".github" / "workflows" / "publish.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as True
+    assert "push" in triggers and triggers["schedule"][0]["cron"] == "0 * * * *"
+    steps = workflow["jobs"]["publish"]["steps"]
+    commands = [step["run"] for step in steps if "run" in step]
+    assert commands == ["make check"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PATHWAYS_")}
+    for command in commands:
+        result = subprocess.run(
+            command, shell=True, cwd=clone, capture_output=True, text=True, env=env, check=False
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "All checks passed" in result.stdout
+
+    output = clone / "output"
+    home = (output / "index.html").read_text()
+    assert "Slow Days" in home and "Mira Okafor" in home
+    everything = " ".join(
+        path.read_text(errors="replace")
+        for path in output.rglob("*")
+        if path.suffix in (".html", ".xml", ".txt", ".json")
+    ).lower()
+    for trace in ("ketamine", "pathways.example.org", "not medical advice"):
+        assert trace not in everything
+
+
+@pytest.mark.build
+def test_the_footer_says_what_the_settings_say_and_an_empty_preview_says_how_to_start(
+    tmp_path,
+):
+    from tests.sites import build, soup, text, write_settings
+
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    settings = write_settings(tmp_path, content, FOOTER_TEXT="Words and photos are mine.")
+    assert build(settings).returncode == 0
+    home = soup(tmp_path / "output" / "index.html")
+    footer = text(home.select_one(".site-footer p"))
+    assert footer.endswith("Words and photos are mine.")
+    assert "medical advice" not in footer
+    assert 'make new TITLE="My first post"' in text(home.select_one("main"))
