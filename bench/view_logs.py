@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pathways.views.sources import read_sources
 
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
 BROWSERS = [
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like"
     " Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
@@ -79,17 +80,18 @@ def main() -> None:
         size = log.stat().st_size
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started, cpu_started = time.perf_counter(), time.process_time()
-        _, stats = read_sources([str(log)], posts.get)
+        views = read_sources([str(log)], posts.get, NOW, ["7d", "30d", "all"])
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"lines: {stats.read:,} ({size / 1e6:.0f} MB) in {elapsed:.2f} s ({cpu:.2f} s of CPU)")
+    lines = views.logs
+    print(f"lines: {lines.read:,} ({size / 1e6:.0f} MB) in {elapsed:.2f} s ({cpu:.2f} s of CPU)")
     print(
-        f"speed: {stats.read / elapsed:,.0f} lines/s (one core; {stats.read / cpu:,.0f} per CPU s)"
+        f"speed: {lines.read / elapsed:,.0f} lines/s (one core; {lines.read / cpu:,.0f} per CPU s)"
     )
     print(
-        f"counted {stats.counted:,}, bots {stats.bots:,}, repeats {stats.repeats:,}, "
-        f"unmatched {stats.unmatched:,}, not views {stats.not_views:,}, "
-        f"unparseable {stats.unparseable:,}"
+        f"malformed {lines.malformed:,}, not views {lines.not_views:,}, bots {lines.bots:,}, "
+        f"future {lines.future:,}, repeats {lines.repeats:,}, counted {lines.counted:,} "
+        f"(304: {lines.counted_304:,})"
     )
     print(
         f"peak memory (max RSS): {rss_before / 1e3:.0f} MB before parsing, "

@@ -1,0 +1,357 @@
+"""Access logs as web servers write them by default, read for Popular Posts.
+
+Formats: nginx and Apache `combined`, Apache `common` (no user agent: nobody is a bot, and a
+reader is their address) and `vhost_combined` (`host:port` first), and Caddy's JSON access
+log (the address is `request.client_ip`, else `request.remote_ip`; the time is `ts`). Each
+file's format is found from its first lines; every line then either parses in that format or
+is malformed. Times carry their offset and become UTC instants. A reader is one pass over the
+lines, tallying each as malformed, not a view, bot, future or a candidate view; candidates
+go to the repeat rule (`rules.Visits`), which files are read in the order of their first
+line's time and may overlap.
+"""
+
+import gzip
+import json
+import re
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+
+from pathways.views.rules import (
+    REPEAT_WINDOW,
+    Hit,
+    Tally,
+    Views,
+    Visits,
+    is_bot,
+    normalise_path,
+)
+
+MAX_LINE = 16_384
+SAMPLE = 200
+CHUNK = 65_536
+MAX_CACHED = 100_000
+EARLIEST_YEAR = 1995
+DISORDER = 3600
+"""Lines of one file may be this many seconds out of time order (Apache logs the time a
+request came in, when it is done) and still be decided exactly."""
+MONTHS = {
+    name.encode(): number
+    for number, name in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
+# b":MM:SS " -> seconds into the hour (60 for a leap second).
+MINUTE_SECONDS = {
+    f":{minute:02d}:{second:02d} ".encode(): minute * 60 + second
+    for minute in range(60)
+    for second in range(61)
+}
+HOUR = re.compile(rb"(\d\d)/(\w\w\w)/(\d{4}):(\d\d)")
+ZONE = re.compile(rb"([+-])(\d\d)([0-5]\d)")
+_QUOTED = rb'"((?:[^"\\]++|\\.)*+)"'
+_SKIP_QUOTED = rb'"(?:[^"\\]++|\\.)*+"'
+_CLF = rb"(\S++) \S++ \S++ \[([^\]]++)\] " + _QUOTED + rb" (\d{3}) (?:\d++|-)"
+_AGENT = rb" " + _SKIP_QUOTED + rb" " + _QUOTED
+CLF_FORMATS = {
+    "vhost_combined": re.compile(rb"\S++ " + _CLF + _AGENT),
+    "combined": re.compile(_CLF + _AGENT),
+    "common": re.compile(_CLF + rb"()\r?\n?\Z"),
+}
+FORMAT_NAMES = "nginx or Apache combined, Apache common or vhost_combined, Caddy JSON"
+
+
+@dataclass
+class LogFile:
+    """One access log, its format (None: no line readable) and its first line's time."""
+
+    path: Path
+    format: str | None
+    first: float | None
+
+
+class LogReader:
+    """Reads access logs into `views`, deciding repeats across all of them."""
+
+    def __init__(
+        self,
+        views: Views,
+        resolve: Callable[[str], str | None],
+        explain: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.views = views
+        self.tally = views.logs
+        self.resolve = resolve
+        self.explain = explain
+        self.progress = progress
+        self.visits = Visits(self._counted, self._repeated)
+        self.posts: dict = {}
+        self.agents: dict = {}
+        self.hours: dict[bytes, tuple[bytes, float | None]] = {}
+
+    def read(self, paths: list[Path]) -> None:
+        """Every line of every file; files in the order of their first line's time."""
+        files = [log for log in map(self._survey, paths) if log is not None]
+        files.sort(key=lambda log: float("inf") if log.first is None else log.first)
+        for position, log in enumerate(files):
+            later = [other.first for other in files[position + 1 :] if other.first is not None]
+            self._read_file(log, min(later, default=None))
+        self.visits.settle()
+
+    def _survey(self, path: Path) -> LogFile | None:
+        """The file's format and first time, from its first lines; None if unreadable."""
+        try:
+            with _open(path) as stream:
+                sample = list(islice(stream, SAMPLE))
+        except (OSError, EOFError, zlib.error) as error:
+            self.views.problems.append(f"{path}: cannot be read ({error}); skipped")
+            return None
+        self.views.files += 1
+        best, best_count = None, 0
+        for name in [*CLF_FORMATS, "caddy"]:
+            times = [self._time(line, name) for line in sample]
+            count = sum(t is not None for t in times)
+            if count > best_count:
+                best, best_count = name, count
+                first = next(t for t in times if t is not None)
+        return LogFile(path, best, first if best else None)
+
+    def _time(self, line: bytes, format_name: str) -> float | None:
+        if len(line) > MAX_LINE:
+            return None
+        if format_name == "caddy":
+            fields = _caddy_fields(line)
+            return None if fields is None else fields[1]
+        match = CLF_FORMATS[format_name].match(line)
+        return None if match is None else self._clf_time(match.group(2))
+
+    def _clf_time(self, when: bytes) -> float | None:
+        """`10/Oct/2000:13:55:36 -0700` as UTC seconds; None for an impossible time."""
+        cached = self.hours.get(when[:14])
+        if cached is None or cached[0] != when[21:]:
+            if len(self.hours) > MAX_CACHED:
+                self.hours.clear()
+            cached = self.hours[when[:14]] = (when[21:], _hour_start(when[:14], when[21:]))
+        seconds = MINUTE_SECONDS.get(when[14:21])
+        if cached[1] is None or seconds is None:
+            return None
+        return cached[1] + seconds
+
+    def _read_file(self, log: LogFile, next_first: float | None) -> None:
+        tally = Tally()
+        number = 0
+        example = None
+        try:
+            with _open(log.path) as stream:
+                raw = getattr(stream, "fileobj", stream)
+                while True:
+                    lines = list(islice(stream, CHUNK))
+                    if not lines:
+                        break
+                    if log.format == "caddy":
+                        newest, bad = self._caddy_lines(lines, log, number, tally)
+                    elif log.format is None:
+                        tally.read += len(lines)
+                        tally.malformed += len(lines)
+                        newest, bad = None, lines[0]
+                    else:
+                        newest, bad = self._clf_lines(lines, log, number, tally)
+                    number += len(lines)
+                    example = example or bad
+                    self._settle(newest, next_first)
+                    if self.progress is not None:
+                        self.progress(raw.tell())
+        except (OSError, EOFError, zlib.error) as error:
+            self.views.problems.append(
+                f"{log.path}: unreadable after line {number:,} ({error}); the rest is skipped"
+            )
+        self.tally.add(tally)
+        if tally.read and tally.malformed * 2 > tally.read:
+            shown = (example or b"").decode("utf-8", "replace").rstrip("\r\n")
+            shown = shown[:120] + ("…" if len(shown) > 120 else "")
+            self.views.problems.append(
+                f"{log.path}: {tally.malformed:,} of {tally.read:,} lines are not in a log "
+                f"format Popular Posts reads ({FORMAT_NAMES}), for example {shown!r}"
+            )
+
+    def _settle(self, newest: float | None, next_first: float | None) -> None:
+        """Decide the readers no line still to come (this file's or a later one's) can repeat."""
+        bounds = [t for t in (newest, next_first) if t is not None]
+        if bounds:
+            self.visits.settle(min(bounds) - REPEAT_WINDOW - DISORDER)
+
+    def _clf_lines(
+        self, lines: list[bytes], log: LogFile, before: int, tally: Tally
+    ) -> tuple[float | None, bytes | None]:
+        """One chunk of a common/combined/vhost_combined log. The loop runs once per line of
+        logs that hold millions, so it keeps its tallies in locals and caches what repeats."""
+        match = CLF_FORMATS[log.format].match
+        has_agent = log.format != "common"
+        now = self.views.now
+        clf_time = self._clf_time
+        post_of = self._post
+        candidate = self._candidate
+        malformed = not_views = bots = future = 0
+        newest = None
+        bad = None
+        for number, line in enumerate(lines, before + 1):
+            found = match(line) if len(line) <= MAX_LINE else None
+            if found is None:
+                malformed += 1
+                bad = bad or line
+                continue
+            client, when, request, status, agent = found.groups()
+            moment = clf_time(when)
+            if moment is None:
+                malformed += 1
+                bad = bad or line
+                continue
+            newest = moment
+            if not (status[0] == 50 or status == b"304") or not request.startswith(b"GET "):
+                not_views += 1  # 50 is b"2"
+                continue
+            post = post_of(request[4:].partition(b" ")[0])
+            if post is None:
+                not_views += 1
+                continue
+            if has_agent and self._bot(agent):
+                bots += 1
+                continue
+            if moment > now:
+                future += 1
+                continue
+            candidate((client, agent, post), moment, status == b"304", log.path, number)
+        tally.read += len(lines)
+        tally.malformed += malformed
+        tally.not_views += not_views
+        tally.bots += bots
+        tally.future += future
+        return newest, bad
+
+    def _caddy_lines(
+        self, lines: list[bytes], log: LogFile, before: int, tally: Tally
+    ) -> tuple[float | None, bytes | None]:
+        """One chunk of a Caddy JSON access log."""
+        newest = None
+        bad = None
+        for number, line in enumerate(lines, before + 1):
+            tally.read += 1
+            fields = _caddy_fields(line) if len(line) <= MAX_LINE else None
+            if fields is None:
+                tally.malformed += 1
+                bad = bad or line
+                continue
+            client, moment, method, uri, status, agent = fields
+            newest = moment
+            post = self._post(uri.encode()) if method == "GET" else None
+            if not (200 <= status < 300 or status == 304) or post is None:
+                tally.not_views += 1
+            elif agent is None or self._bot(agent.encode()):
+                tally.bots += 1
+            elif moment > self.views.now:
+                tally.future += 1
+            else:
+                self._candidate((client, agent, post), moment, status == 304, log.path, number)
+        return newest, bad
+
+    def _post(self, target: bytes) -> str | None:
+        post = self.posts.get(target, "")
+        if post == "":
+            if len(self.posts) > MAX_CACHED:
+                self.posts.clear()
+            post = self.posts[target] = self.resolve(
+                normalise_path(target.decode("utf-8", "replace"))
+            )
+        return post
+
+    def _bot(self, agent: bytes) -> bool:
+        bot = self.agents.get(agent)
+        if bot is None:
+            if len(self.agents) > MAX_CACHED:
+                self.agents.clear()
+            bot = self.agents[agent] = is_bot(agent.decode("utf-8", "replace"))
+        return bot
+
+    def _candidate(
+        self, key: tuple, moment: float, revalidated: bool, path: Path, number: int
+    ) -> None:
+        if key[2] == self.explain:
+            detail = (revalidated, str(path), number)
+        elif revalidated:
+            detail = (True, "", 0)
+        else:
+            detail = None
+        self.visits.add(key, moment, detail)
+
+    def _counted(self, key: tuple, moment: float, detail: tuple | None) -> None:
+        self.tally.counted += 1
+        self.tally.views += 1
+        self.views.add(key[2], moment, moment)
+        if detail is not None:
+            revalidated, source, number = detail
+            self.tally.counted_304 += revalidated
+            if source:
+                status = 304 if revalidated else 200
+                self.views.explained.append(Hit(source, number, moment, moment, status))
+
+    def _repeated(self, key: tuple, moment: float, detail: object) -> None:
+        self.tally.repeats += 1
+
+
+def _open(path: Path):
+    return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+
+
+def _hour_start(hour: bytes, zone: bytes) -> float | None:
+    """`10/Oct/2000:13` at `-0700` as UTC seconds; None for an impossible hour or offset."""
+    parts = HOUR.fullmatch(hour)
+    offset = ZONE.fullmatch(zone)
+    if parts is None or offset is None or parts.group(2) not in MONTHS:
+        return None
+    day, month, year, hour_of_day = parts.groups()
+    if int(year) < EARLIEST_YEAR:
+        return None
+    try:
+        start = datetime(int(year), MONTHS[month], int(day), int(hour_of_day), tzinfo=UTC)
+    except ValueError:
+        return None
+    sign, hours, minutes = offset.groups()
+    shift = (int(hours) * 3600 + int(minutes) * 60) * (-1 if sign == b"-" else 1)
+    return start.timestamp() - shift
+
+
+def _caddy_fields(line: bytes) -> tuple[str, float, str, str, int, str | None] | None:
+    """(client, time, method, uri, status, user agent or None) of a Caddy access log line;
+    None when it is not one."""
+    try:
+        entry = json.loads(line)
+        request = entry["request"]
+        client = request.get("client_ip") or request["remote_ip"]
+        moment = _caddy_time(entry["ts"])
+        method, uri, status = request["method"], request["uri"], entry["status"]
+        agents = (request.get("headers") or {}).get("User-Agent")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if (
+        moment is None
+        or not all(isinstance(value, str) for value in (client, method, uri))
+        or type(status) is not int
+    ):
+        return None
+    agent = agents[0] if isinstance(agents, list) and agents else None
+    return client, moment, method, uri, status, agent if isinstance(agent, str) else None
+
+
+def _caddy_time(ts: object) -> float | None:
+    """Caddy's `ts`: Unix seconds (its default), or an ISO 8601 time with an offset."""
+    if type(ts) in (int, float):
+        return float(ts)
+    if isinstance(ts, str):
+        moment = datetime.fromisoformat(ts)
+        if moment.tzinfo is not None:
+            return moment.timestamp()
+    return None
