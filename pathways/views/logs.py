@@ -32,7 +32,7 @@ from pathways.views.rules import (
 
 MAX_LINE = 16_384
 SAMPLE = 200
-CHUNK = 65_536
+CHUNK_BYTES = 8 << 20
 MAX_CACHED = 100_000
 EARLIEST_YEAR = 1995
 DISORDER = 3600
@@ -44,22 +44,41 @@ MONTHS = {
         ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
     )
 }
-# b":MM:SS " -> seconds into the hour (60 for a leap second).
+# b":MM:SS" -> seconds into the hour (60 for a leap second).
 MINUTE_SECONDS = {
-    f":{minute:02d}:{second:02d} ".encode(): minute * 60 + second
+    f":{minute:02d}:{second:02d}".encode(): minute * 60 + second
     for minute in range(60)
     for second in range(61)
 }
+VIEW_STATUSES = frozenset([str(status).encode() for status in range(200, 300)] + [b"304"])
 HOUR = re.compile(rb"(\d\d)/(\w\w\w)/(\d{4}):(\d\d)")
 ZONE = re.compile(rb"([+-])(\d\d)([0-5]\d)")
-_QUOTED = rb'"((?:[^"\\]++|\\.)*+)"'
-_SKIP_QUOTED = rb'"(?:[^"\\]++|\\.)*+"'
-_CLF = rb"(\S++) \S++ \S++ \[([^\]]++)\] " + _QUOTED + rb" (\d{3}) (?:\d++|-)"
-_AGENT = rb" " + _SKIP_QUOTED + rb" " + _QUOTED
+
+
+def _clf(vhost: bool, agent: bool, quoted: bytes) -> re.Pattern:
+    """The pattern of a common-log-format line; `quoted` is how a quoted field is matched."""
+    field = b'"(' + quoted + b')"'
+    pattern = (
+        (rb"\S++ " if vhost else b"")
+        + rb"(\S++) \S++ \S++ \[([^:\]]++:\d\d)(:\d\d:\d\d) ([^\]]++)\] "
+        + field
+        + rb" (\d{3}) (?:\d++|-)"
+        + (b' "' + quoted + b'" ' + field if agent else rb"()\r?\n?\Z")
+    )
+    return re.compile(pattern)
+
+
+# Apache writes a `"` inside a field as `\"`. Lines are matched first as if no field held
+# one (faster), then, if that fails or the user agent ends in a backslash, exactly.
+PLAIN = rb'[^"]*+'
+ESCAPED = rb'[^"\\]*+(?:\\.[^"\\]*+)*+'
 CLF_FORMATS = {
-    "vhost_combined": re.compile(rb"\S++ " + _CLF + _AGENT),
-    "combined": re.compile(_CLF + _AGENT),
-    "common": re.compile(_CLF + rb"()\r?\n?\Z"),
+    name: (_clf(vhost, agent, PLAIN), _clf(vhost, agent, ESCAPED))
+    for name, vhost, agent in (
+        ("vhost_combined", True, True),
+        ("combined", False, True),
+        ("common", False, False),
+    )
 }
 FORMAT_NAMES = "nginx or Apache combined, Apache common or vhost_combined, Caddy JSON"
 
@@ -91,7 +110,8 @@ class LogReader:
         self.visits = Visits(self._counted, self._repeated)
         self.posts: dict = {}
         self.agents: dict = {}
-        self.hours: dict[bytes, tuple[bytes, float | None]] = {}
+        self.hours: dict[bytes, tuple[float | None, bytes]] = {}
+        self.candidates = 0
 
     def read(self, paths: list[Path]) -> None:
         """Every line of every file; files in the order of their first line's time."""
@@ -101,6 +121,8 @@ class LogReader:
             later = [other.first for other in files[position + 1 :] if other.first is not None]
             self._read_file(log, min(later, default=None))
         self.visits.settle()
+        # Every candidate view is now counted or a repeat.
+        self.tally.counted = self.tally.views = self.candidates - self.tally.repeats
 
     def _survey(self, path: Path) -> LogFile | None:
         """The file's format and first time, from its first lines; None if unreadable."""
@@ -113,33 +135,31 @@ class LogReader:
         self.views.files += 1
         best, best_count = None, 0
         for name in [*CLF_FORMATS, "caddy"]:
-            times = [self._time(line, name) for line in sample]
+            times = [self._line_time(line, name) for line in sample]
             count = sum(t is not None for t in times)
             if count > best_count:
                 best, best_count = name, count
                 first = next(t for t in times if t is not None)
         return LogFile(path, best, first if best else None)
 
-    def _time(self, line: bytes, format_name: str) -> float | None:
+    def _line_time(self, line: bytes, format_name: str) -> float | None:
         if len(line) > MAX_LINE:
             return None
         if format_name == "caddy":
             fields = _caddy_fields(line)
             return None if fields is None else fields[1]
-        match = CLF_FORMATS[format_name].match(line)
-        return None if match is None else self._clf_time(match.group(2))
+        match = CLF_FORMATS[format_name][1].match(line)
+        return None if match is None else self._time(*match.group(2, 3, 4))
 
-    def _clf_time(self, when: bytes) -> float | None:
-        """`10/Oct/2000:13:55:36 -0700` as UTC seconds; None for an impossible time."""
-        cached = self.hours.get(when[:14])
-        if cached is None or cached[0] != when[21:]:
-            if len(self.hours) > MAX_CACHED:
-                self.hours.clear()
-            cached = self.hours[when[:14]] = (when[21:], _hour_start(when[:14], when[21:]))
-        seconds = MINUTE_SECONDS.get(when[14:21])
-        if cached[1] is None or seconds is None:
-            return None
-        return cached[1] + seconds
+    def _time(self, hour: bytes, minute: bytes, zone: bytes) -> float | None:
+        """`10/Oct/2000:13`, `:55:36` and `-0700` as UTC seconds, None for an impossible
+        time; the hour's start is cached (with its zone, which changes with the clocks)."""
+        if len(self.hours) > MAX_CACHED:
+            self.hours.clear()
+        start = _hour_start(hour, zone)
+        self.hours[hour] = (start, zone)
+        seconds = MINUTE_SECONDS.get(minute)
+        return None if start is None or seconds is None else start + seconds
 
     def _read_file(self, log: LogFile, next_first: float | None) -> None:
         tally = Tally()
@@ -149,7 +169,7 @@ class LogReader:
             with _open(log.path) as stream:
                 raw = getattr(stream, "fileobj", stream)
                 while True:
-                    lines = list(islice(stream, CHUNK))
+                    lines = stream.readlines(CHUNK_BYTES)
                     if not lines:
                         break
                     if log.format == "caddy":
@@ -188,48 +208,78 @@ class LogReader:
         self, lines: list[bytes], log: LogFile, before: int, tally: Tally
     ) -> tuple[float | None, bytes | None]:
         """One chunk of a common/combined/vhost_combined log. The loop runs once per line of
-        logs that hold millions, so it keeps its tallies in locals and caches what repeats."""
-        match = CLF_FORMATS[log.format].match
+        logs that hold millions, so it keeps its tallies in locals, looks up what repeats
+        (hours, paths, user agents) in caches inline, and appends to the repeat rule's hits."""
+        fast, exact = (pattern.match for pattern in CLF_FORMATS[log.format])
         has_agent = log.format != "common"
-        now = self.views.now
-        clf_time = self._clf_time
-        post_of = self._post
-        candidate = self._candidate
-        malformed = not_views = bots = future = 0
+        now, explain = self.views.now, self.explain
+        hours, posts, agents = self.hours, self.posts, self.agents
+        hits = self.visits.hits
+        hits_get = hits.get
+        malformed = not_views = bots = future = candidates = 0
         newest = None
         bad = None
         for number, line in enumerate(lines, before + 1):
-            found = match(line) if len(line) <= MAX_LINE else None
+            if len(line) > MAX_LINE:
+                found = None
+            elif (found := fast(line)) is None:
+                found = exact(line)
             if found is None:
                 malformed += 1
                 bad = bad or line
                 continue
-            client, when, request, status, agent = found.groups()
-            moment = clf_time(when)
-            if moment is None:
-                malformed += 1
-                bad = bad or line
-                continue
+            client, hour, minute, zone, request, status, agent = found.groups()
+            try:  # the caches' misses raise KeyError, an impossible time TypeError
+                start, written_zone = hours[hour]
+                moment = start + MINUTE_SECONDS[minute]
+                if written_zone != zone:
+                    raise KeyError(zone)
+            except (KeyError, TypeError):
+                moment = self._time(hour, minute, zone)
+                if moment is None:
+                    malformed += 1
+                    bad = bad or line
+                    continue
             newest = moment
-            if not (status[0] == 50 or status == b"304") or not request.startswith(b"GET "):
-                not_views += 1  # 50 is b"2"
+            if status not in VIEW_STATUSES:
+                not_views += 1
                 continue
-            post = post_of(request[4:].partition(b" ")[0])
+            try:
+                post = posts[request]
+            except KeyError:
+                post = self._request_post(request)
             if post is None:
                 not_views += 1
                 continue
-            if has_agent and self._bot(agent):
-                bots += 1
-                continue
+            if has_agent:
+                if agent.endswith(b"\\"):
+                    client, hour, minute, zone, request, status, agent = exact(line).groups()
+                try:
+                    bot = agents[agent]
+                except KeyError:
+                    bot = self._bot(agent)
+                if bot:
+                    bots += 1
+                    continue
             if moment > now:
                 future += 1
                 continue
-            candidate((client, agent, post), moment, status == b"304", log.path, number)
+            candidates += 1
+            key = (client, agent, post)
+            if status == b"304" or post == explain:
+                self._candidate(key, moment, status == b"304", log.path, number)
+                continue
+            times = hits_get(key)
+            if times is None:
+                hits[key] = [moment]
+            else:
+                times.append(moment)
         tally.read += len(lines)
         tally.malformed += malformed
         tally.not_views += not_views
         tally.bots += bots
         tally.future += future
+        self.candidates += candidates
         return newest, bad
 
     def _caddy_lines(
@@ -255,20 +305,30 @@ class LogReader:
             elif moment > self.views.now:
                 tally.future += 1
             else:
+                self.candidates += 1
                 self._candidate((client, agent, post), moment, status == 304, log.path, number)
         return newest, bad
 
+    def _request_post(self, request: bytes) -> str | None:
+        """The post a `GET` request line asks for (None for other methods), cached."""
+        if len(self.posts) > MAX_CACHED:
+            self.posts.clear()
+        method, _, rest = request.partition(b" ")
+        post = self._post(rest.partition(b" ")[0]) if method == b"GET" else None
+        self.posts[request] = post
+        return post
+
     def _post(self, target: bytes) -> str | None:
+        """The post a requested target is, cached."""
         post = self.posts.get(target, "")
         if post == "":
-            if len(self.posts) > MAX_CACHED:
-                self.posts.clear()
             post = self.posts[target] = self.resolve(
                 normalise_path(target.decode("utf-8", "replace"))
             )
         return post
 
     def _bot(self, agent: bytes) -> bool:
+        """Whether a user agent is a bot's, cached."""
         bot = self.agents.get(agent)
         if bot is None:
             if len(self.agents) > MAX_CACHED:
@@ -287,16 +347,15 @@ class LogReader:
             detail = None
         self.visits.add(key, moment, detail)
 
-    def _counted(self, key: tuple, moment: float, detail: tuple | None) -> None:
-        self.tally.counted += 1
-        self.tally.views += 1
-        self.views.add(key[2], moment, moment)
-        if detail is not None:
-            revalidated, source, number = detail
-            self.tally.counted_304 += revalidated
-            if source:
-                status = 304 if revalidated else 200
-                self.views.explained.append(Hit(source, number, moment, moment, status))
+    def _counted(self, hits: list[tuple[tuple, float, tuple | None]]) -> None:
+        self.views.add_instants((key[2], moment) for key, moment, _ in hits)
+        for _, moment, detail in hits:
+            if detail is not None:
+                revalidated, source, number = detail
+                self.tally.counted_304 += revalidated
+                if source:
+                    status = 304 if revalidated else 200
+                    self.views.explained.append(Hit(source, number, moment, moment, status))
 
     def _repeated(self, key: tuple, moment: float, detail: object) -> None:
         self.tally.repeats += 1

@@ -7,8 +7,9 @@ belongs to the window `Nd` when `now - N days < t <= now`; a source with per-day
 per-period) totals puts them in a window only when the whole day (or period) lies inside it.
 """
 
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote
@@ -90,8 +91,6 @@ class Views:
 
     now: float
     windows: tuple[str, ...]
-    counts: Counter = field(default_factory=Counter)
-    """(post, window) -> views."""
     logs: Tally = field(default_factory=Tally)
     rows: Tally = field(default_factory=Tally)
     files: int = 0
@@ -101,19 +100,34 @@ class Views:
     explained: list[Hit] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._floors = [
-            (window, None if span is None else self.now - span)
-            for window in self.windows
-            for span in (window_seconds(window),)
-        ]
+        spans = {window: window_seconds(window) for window in self.windows}
+        # Views are kept per post and "age": how many window floors lie before them.
+        self.floors = sorted({self.now - span for span in spans.values() if span is not None})
+        self.ages: Counter = Counter()
+        self._window_floor = {
+            window: None if span is None else self.now - span for window, span in spans.items()
+        }
 
-    def add(self, post: str, start: float, end: float, views: int = 1) -> None:
-        """Views seen from `start` to `end` (one instant, a day, a period; `end <= now`),
-        in every window that holds all of that time."""
-        counts = self.counts
-        for window, floor in self._floors:
-            if floor is None or start > floor:
-                counts[(post, window)] += views
+    def add(self, post: str, start: float, views: int = 1) -> None:
+        """Views seen from `start` on (one instant, a day, a period; ending by `now`): they
+        are in every window whose floor lies before `start`."""
+        self.ages[(post, bisect_left(self.floors, start))] += views
+
+    def add_instants(self, hits: Iterable[tuple[str, float]]) -> None:
+        """One view per (post, instant)."""
+        floors = self.floors
+        self.ages.update((post, bisect_left(floors, moment)) for post, moment in hits)
+
+    @property
+    def counts(self) -> Counter:
+        """(post, window) -> views."""
+        counts: Counter = Counter()
+        for window, floor in self._window_floor.items():
+            needed = 0 if floor is None else self.floors.index(floor) + 1
+            for (post, age), views in self.ages.items():
+                if age >= needed:
+                    counts[(post, window)] += views
+        return counts
 
     def in_window(self, window: str) -> Counter:
         """Views per post in one of the windows."""
@@ -126,14 +140,16 @@ class Views:
 class Visits:
     """The repeat rule: candidate views grouped by reader and post, decided in time order.
 
-    Each key (address, user agent, post; or session, post) keeps its hits until no later hit
-    can change them; `settle` then decides that key's hits, calling `counted(key, t, detail)`
-    and `repeated(key, t, detail)`. Memory holds only the keys still open.
+    `hits` maps each key (address, user agent, post; or session, post) to the times of its
+    hits, which callers append to; `details` (key -> {hit's index: detail}) holds what a few
+    hits need remembered. A key stays open until no later hit can change it; `settle` then
+    decides its hits, calling `counted(key, t, detail)` or `repeated(key, t, detail)`.
+    Memory holds only the keys still open.
     """
 
     def __init__(
         self,
-        counted: Callable[[Hashable, float, object], None],
+        counted: Callable[[list[tuple[Hashable, float, object]]], None],
         repeated: Callable[[Hashable, float, object], None],
     ) -> None:
         self.hits: dict[Hashable, list[float]] = {}
@@ -150,18 +166,31 @@ class Visits:
         times.append(moment)
 
     def settle(self, horizon: float | None = None) -> None:
-        """Decide every key whose hits are all before `horizon` (every key without one)."""
-        done = [key for key, times in self.hits.items() if horizon is None or max(times) < horizon]
+        """Decide every key whose hits are all before `horizon` (every key without one);
+        the counted hits go to `counted` as one list of (key, t, detail)."""
+        hits, details = self.hits, self.details
+        if horizon is None:
+            done = list(hits)
+        else:
+            done = [key for key, times in hits.items() if max(times) < horizon]
+        counted = []
         for key in done:
-            self._decide(key, self.hits.pop(key), self.details.pop(key, {}))
+            times = hits.pop(key)
+            if len(times) == 1 and key not in details:
+                counted.append((key, times[0], None))
+            else:
+                self._decide(key, times, details.pop(key, {}), counted)
+        if counted:
+            self.counted(counted)
 
-    def _decide(self, key: Hashable, times: Sequence[float], details: dict[int, object]) -> None:
-        order = sorted(range(len(times)), key=times.__getitem__) if len(times) > 1 else [0]
+    def _decide(
+        self, key: Hashable, times: Sequence[float], details: dict[int, object], counted: list
+    ) -> None:
         last = None
-        for index in order:
+        for index in sorted(range(len(times)), key=times.__getitem__):
             moment = times[index]
             if last is not None and moment - last < REPEAT_WINDOW:
                 self.repeated(key, moment, details.get(index))
             else:
                 last = moment
-                self.counted(key, moment, details.get(index))
+                counted.append((key, moment, details.get(index)))

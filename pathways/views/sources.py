@@ -137,7 +137,7 @@ class CsvReader:
             )
             return
         self.views.files += 1
-        self.visits = Visits(self._counted_hit, self._repeated_hit)
+        self.visits = Visits(self._counted_hits, self._repeated_hit)
         for number, row in enumerate(rows, 2):
             if not row:
                 continue
@@ -196,8 +196,9 @@ class CsvReader:
             key = (session, post) if session else (number, post)
             self.visits.add(key, moment.timestamp(), number)
 
-    def _counted_hit(self, key: tuple, moment: float, number: int) -> None:
-        self._count(key[-1], moment, moment, 1, number)
+    def _counted_hits(self, hits: list[tuple[tuple, float, int]]) -> None:
+        for key, moment, number in hits:
+            self._count(key[-1], moment, moment, 1, number)
 
     def _repeated_hit(self, key: tuple, moment: float, number: int) -> None:
         self.tally.repeats += 1
@@ -205,6 +206,6 @@ class CsvReader:
     def _count(self, post: str, start: float, end: float, views: int, number: int) -> None:
         self.tally.counted += 1
         self.tally.views += views
-        self.views.add(post, start, end, views)
+        self.views.add(post, start, views)
         if post == self.explain:
             self.views.explained.append(Hit(self.source, number, start, end, 200, views))
