@@ -158,7 +158,7 @@ def _accounting(kind: str, unit: str, tally: Tally, files: int) -> None:
 
 def _explain(views: Views, slug: str, title: str, windows: list[str]) -> None:
     hits = sorted(views.explained, key=lambda hit: (hit.start, hit.source, hit.line))
-    print(f"\n{sum(hit.views for hit in hits):,} views of {title!r} ({slug}) counted from:")
+    print(f"\n{sum(hit.views for hit in hits):,} views of “{title}” ({slug}) counted from:")
     floors = {window: window_seconds(window) for window in windows}
     for hit in hits:
         inside = [
