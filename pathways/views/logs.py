@@ -14,7 +14,7 @@ import gzip
 import json
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
@@ -32,7 +32,7 @@ from pathways.views.rules import (
 
 MAX_LINE = 16_384
 SAMPLE = 200
-CHUNK_BYTES = 8 << 20
+CHUNK = 65_536
 MAX_CACHED = 100_000
 EARLIEST_YEAR = 1995
 DISORDER = 3600
@@ -168,10 +168,7 @@ class LogReader:
         try:
             with _open(log.path) as stream:
                 raw = getattr(stream, "fileobj", stream)
-                while True:
-                    lines = stream.readlines(CHUNK_BYTES)
-                    if not lines:
-                        break
+                for lines in _chunks(stream):
                     if log.format == "caddy":
                         newest, bad = self._caddy_lines(lines, log, number, tally)
                     elif log.format is None:
@@ -359,6 +356,24 @@ class LogReader:
 
     def _repeated(self, key: tuple, moment: float, detail: object) -> None:
         self.tally.repeats += 1
+
+
+def _chunks(stream) -> Iterator[list[bytes]]:
+    """The stream's lines, a list at a time; on a read error, the lines read before it come
+    first, then the error."""
+    chunk: list[bytes] = []
+    try:
+        for line in stream:
+            chunk.append(line)
+            if len(chunk) == CHUNK:
+                yield chunk
+                chunk = []
+    except (OSError, EOFError, zlib.error):
+        if chunk:
+            yield chunk
+        raise
+    if chunk:
+        yield chunk
 
 
 def _open(path: Path):
