@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from pathways.comments.service import ServiceConfig, create_app
+from pathways.settings import read
 from pathways.views.ranking import Candidate, rank, reference_time
+from pathways.views.settings import POPULAR_POSTS
 from pathways.views.sources import read_sources
 from tests.servers import ServiceThread
 from tests.sites import build, post, run_pathways, soup, text, write_post, write_settings
@@ -336,6 +338,65 @@ def test_a_missing_source_warns_and_the_build_goes_on(blog):
     result = build(write_settings(tmp_path, content, POPULAR_POSTS_SOURCES=["data/gone.log"]))
     assert result.returncode == 0
     assert "nothing matches data/gone.log" in result.stderr
+
+
+@pytest.mark.build
+def test_unreadable_sources_are_warned_about_once_and_the_fallback_says_why(blog):
+    tmp_path, content = blog
+    (content / "data" / "access.log.9.gz").write_bytes(b"PK\x03\x04 never gzip")
+    (content / "data" / "error.log").write_text(
+        "2024/06/20 10:00:00 [error] 12#12: *1 open() failed (2: No such file or directory)\n" * 9
+    )
+    result = build(
+        write_settings(
+            tmp_path,
+            content,
+            POPULAR_POSTS_SOURCES=["data/access.log.9.gz", "data/error.log"],
+            POPULAR_POSTS_TODAY="2024-06-30T12:00:00+02:00",
+        )
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("access.log.9.gz") == 1
+    [unreadable] = [line for line in result.stderr.splitlines() if "error.log" in line]
+    assert "9 of 9 lines are not in a log format Popular Posts reads" in unreadable
+    assert "'2024/06/20 10:00:00 [error] 12#12: *1 open() failed" in unreadable
+    assert "no view counted in 9 line(s) or row(s) of POPULAR_POSTS_SOURCES" in result.stderr
+    assert "Traceback" not in result.stderr
+    page = soup(tmp_path / "output" / "posts" / "third" / "index.html")
+    assert text(page.select_one(".popular-posts h2")) == "Recent posts"
+
+
+def test_a_reference_time_without_offset_is_refused_by_name(caplog):
+    config = read({"POPULAR_POSTS_TODAY": "2026-11-20 23:59:59"}, POPULAR_POSTS)
+    assert config["POPULAR_POSTS_TODAY"] is None
+    [message] = caplog.messages
+    assert message.startswith("POPULAR_POSTS_TODAY must be a date (2026-11-20) or an instant")
+    assert (
+        read({"POPULAR_POSTS_TODAY": "2026-11-20T23:59:59Z"}, POPULAR_POSTS)["POPULAR_POSTS_TODAY"]
+        == "2026-11-20T23:59:59Z"
+    )
+    assert reference_time("2026-11-20T23:59:59+01:00", "UTC") == datetime(
+        2026, 11, 20, 22, 59, 59, tzinfo=UTC
+    )
+
+
+def test_repeats_across_overlapping_logs_and_lines_out_of_order(tmp_path):
+    """Two logs of one site (say http and https) cover the same hours; Apache logs a request
+    when it ends, stamped with when it began."""
+    write_log(
+        tmp_path / "access.log",
+        [
+            hit("1.1.1.1", "10/Jun/2024:10:40:00", "/posts/first/"),
+            hit("1.1.1.1", "10/Jun/2024:10:00:00", "/posts/first/"),  # began earlier
+            hit("1.1.1.1", "10/Jun/2024:11:05:00", "/posts/first/"),
+        ],
+    )
+    write_log(
+        tmp_path / "ssl_access.log", [hit("1.1.1.1", "10/Jun/2024:10:20:00", "/posts/first/")]
+    )
+    views = read_sources(["ssl_access.log", "access.log"], POSTS.get, NOW, ["all"], base=tmp_path)
+    # In time order: 10:00 counted, 10:20 and 10:40 repeats, 11:05 counted (65 minutes on).
+    assert views_of(views) == {"first": 2} and views.logs.repeats == 2
 
 
 def test_report_prints_rankings_and_what_was_skipped(blog):
