@@ -3,6 +3,10 @@ the widget's HTML for each setting, the honest fallback, bad input and the repor
 
 import gzip
 import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
 import urllib.request
 from collections import Counter
 from datetime import UTC, datetime
@@ -14,9 +18,19 @@ from pathways.comments.service import ServiceConfig, create_app
 from pathways.settings import read
 from pathways.views.ranking import Candidate, rank, reference_time
 from pathways.views.settings import POPULAR_POSTS
-from pathways.views.sources import read_sources
+from pathways.views.sources import is_bot, read_sources
 from tests.servers import ServiceThread
-from tests.sites import build, post, run_pathways, soup, text, write_post, write_settings
+from tests.sites import (
+    ROOT,
+    build,
+    free_port,
+    post,
+    run_pathways,
+    soup,
+    text,
+    write_post,
+    write_settings,
+)
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 Mobile"
@@ -472,3 +486,75 @@ def test_shipped_site_shows_popular_posts_from_its_sample_log(fixture_site):
     assert text(box.h2) == "Popular Posts"
     first = box.select_one("details li")
     assert text(first.a) == "Ketamine" and "views" in text(first)
+
+
+@pytest.mark.build
+@pytest.mark.server
+def test_the_beacon_keeps_no_trace_of_the_reader(blog):
+    """Everything the comment service writes while counting views (its database, its log,
+    its answers, error pages included) is searched for the reader's address and user agent."""
+    tmp_path, content = blog
+    address, agent = "198.51.100.77", f"{BROWSER} Lumen/7f3a9c"
+    assert not is_bot(agent)
+    database = tmp_path / "service.sqlite3"
+    settings = write_settings(
+        tmp_path,
+        content,
+        SITEURL="http://site.example",
+        COMMENTS_DB=str(database),
+        COMMENTS_TRUST_PROXY=True,
+    )
+    assert build(settings).returncode == 0
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "pathways", "comments", "--settings", str(settings), "serve"]
+    log = tmp_path / "service.log"
+    with log.open("wb") as output:
+        service = subprocess.Popen(
+            [*command, "--port", str(port)], cwd=ROOT, stdout=output, stderr=output
+        )
+        try:
+            wait_for(f"{url}/health")
+            answers = [
+                send(url, "/views", b"/posts/third/", address, agent),
+                send(url, "/views", b"/posts/third/", address, agent),
+                send(url, "/views", b"/posts/nowhere/", address, agent),
+                send(url, "/views", b"\xff" * 5000, address, agent),
+                send(url, "/views", None, address, agent),  # a GET: not allowed
+                send(url, "/no/such/page", b"x", address, agent),
+                send(url, "/views.csv", None, address, agent),
+            ]
+        finally:
+            service.terminate()
+            service.wait(timeout=10)
+    assert "/posts/third," in answers[-1].decode()  # the view was counted
+    written = [log.read_bytes(), *answers]
+    written += [path.read_bytes() for path in tmp_path.glob("service.sqlite3*")]
+    for blob in written:
+        assert address.encode() not in blob and b"Lumen/7f3a9c" not in blob
+
+
+def send(url: str, path: str, body: bytes | None, address: str, agent: str) -> bytes:
+    """A request as the reader's browser sends it through the writer's proxy."""
+    request = urllib.request.Request(url + path, data=body, method="POST" if body else "GET")
+    request.add_header("Origin", "http://site.example")
+    request.add_header("Content-Type", "text/plain;charset=UTF-8")
+    request.add_header("User-Agent", agent)
+    request.add_header("X-Forwarded-For", address)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:
+        return error.read()
+
+
+def wait_for(url: str) -> None:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
