@@ -17,7 +17,9 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 from pathways.views.rules import (
@@ -30,9 +32,12 @@ from pathways.views.rules import (
     normalise_path,
 )
 
+POST_OF_KEY = itemgetter(2)
+"""Keys of the repeat rule are (address, user agent, post)."""
 MAX_LINE = 16_384
 SAMPLE = 200
 CHUNK = 65_536
+CHUNK_BYTES = 8 << 20
 MAX_CACHED = 100_000
 EARLIEST_YEAR = 1995
 DISORDER = 3600
@@ -168,7 +173,7 @@ class LogReader:
         try:
             with _open(log.path) as stream:
                 raw = getattr(stream, "fileobj", stream)
-                for lines in _chunks(stream):
+                for lines in _chunks(stream, log.path.suffix == ".gz"):
                     if log.format == "caddy":
                         newest, bad = self._caddy_lines(lines, log, number, tally)
                     elif log.format is None:
@@ -344,23 +349,25 @@ class LogReader:
             detail = None
         self.visits.add(key, moment, detail)
 
-    def _counted(self, hits: list[tuple[tuple, float, tuple | None]]) -> None:
-        self.views.add_instants((key[2], moment) for key, moment, _ in hits)
-        for _, moment, detail in hits:
-            if detail is not None:
-                revalidated, source, number = detail
-                self.tally.counted_304 += revalidated
-                if source:
-                    status = 304 if revalidated else 200
-                    self.views.explained.append(Hit(source, number, moment, moment, status))
+    def _counted(self, keys: list, moments: list[float], detailed: list) -> None:
+        self.views.add_instants(map(POST_OF_KEY, keys), moments)
+        self.views.add_instants((key[2] for key, _, _ in detailed), (t for _, t, _ in detailed))
+        for _, moment, (revalidated, source, number) in detailed:
+            self.tally.counted_304 += revalidated
+            if source:
+                status = 304 if revalidated else 200
+                self.views.explained.append(Hit(source, number, moment, moment, status))
 
     def _repeated(self, key: tuple, moment: float, detail: object) -> None:
         self.tally.repeats += 1
 
 
-def _chunks(stream) -> Iterator[list[bytes]]:
-    """The stream's lines, a list at a time; on a read error, the lines read before it come
-    first, then the error."""
+def _chunks(stream, compressed: bool) -> Iterator[list[bytes]]:
+    """The stream's lines, a list at a time; on a read error (of a compressed stream), the
+    lines read before it come first, then the error."""
+    if not compressed:
+        yield from iter(partial(stream.readlines, CHUNK_BYTES), [])
+        return
     chunk: list[bytes] = []
     try:
         for line in stream:

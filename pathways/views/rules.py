@@ -11,7 +11,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import unquote
 
 REPEAT_WINDOW = 30 * 60
@@ -113,10 +113,9 @@ class Views:
         are in every window whose floor lies before `start`."""
         self.ages[(post, bisect_left(self.floors, start))] += views
 
-    def add_instants(self, hits: Iterable[tuple[str, float]]) -> None:
-        """One view per (post, instant)."""
-        floors = self.floors
-        self.ages.update((post, bisect_left(floors, moment)) for post, moment in hits)
+    def add_instants(self, posts: Iterable[str], moments: Iterable[float]) -> None:
+        """One view of each post at the instant alongside it."""
+        self.ages.update(zip(posts, map(partial(bisect_left, self.floors), moments), strict=True))
 
     @property
     def counts(self) -> Counter:
@@ -149,7 +148,7 @@ class Visits:
 
     def __init__(
         self,
-        counted: Callable[[list[tuple[Hashable, float, object]]], None],
+        counted: Callable[[list, list[float], list[tuple[Hashable, float, object]]], None],
         repeated: Callable[[Hashable, float, object], None],
     ) -> None:
         self.hits: dict[Hashable, list[float]] = {}
@@ -166,31 +165,45 @@ class Visits:
         times.append(moment)
 
     def settle(self, horizon: float | None = None) -> None:
-        """Decide every key whose hits are all before `horizon` (every key without one);
-        the counted hits go to `counted` as one list of (key, t, detail)."""
+        """Decide every key whose hits are all before `horizon` (every key without one); the
+        counted hits go to `counted(keys, times, detailed)` at once: the keys and times of
+        those without a detail, and (key, t, detail) for those with one."""
         hits, details = self.hits, self.details
         if horizon is None:
             done = list(hits)
         else:
             done = [key for key, times in hits.items() if max(times) < horizon]
-        counted = []
+        keys: list = []
+        moments: list[float] = []
+        detailed: list = []
         for key in done:
             times = hits.pop(key)
             if len(times) == 1 and key not in details:
-                counted.append((key, times[0], None))
+                keys.append(key)
+                moments.append(times[0])
             else:
-                self._decide(key, times, details.pop(key, {}), counted)
-        if counted:
-            self.counted(counted)
+                self._decide(key, times, details.pop(key, {}), keys, moments, detailed)
+        if keys or detailed:
+            self.counted(keys, moments, detailed)
 
     def _decide(
-        self, key: Hashable, times: Sequence[float], details: dict[int, object], counted: list
+        self,
+        key: Hashable,
+        times: Sequence[float],
+        details: dict[int, object],
+        keys: list,
+        moments: list[float],
+        detailed: list,
     ) -> None:
         last = None
         for index in sorted(range(len(times)), key=times.__getitem__):
             moment = times[index]
             if last is not None and moment - last < REPEAT_WINDOW:
                 self.repeated(key, moment, details.get(index))
+                continue
+            last = moment
+            if index in details:
+                detailed.append((key, moment, details[index]))
             else:
-                last = moment
-                counted.append((key, moment, details.get(index)))
+                keys.append(key)
+                moments.append(moment)

@@ -196,8 +196,8 @@ class CsvReader:
             key = (session, post) if session else (number, post)
             self.visits.add(key, moment.timestamp(), number)
 
-    def _counted_hits(self, hits: list[tuple[tuple, float, int]]) -> None:
-        for key, moment, number in hits:
+    def _counted_hits(self, keys: list, moments: list[float], detailed: list) -> None:
+        for key, moment, number in detailed:
             self._count(key[-1], moment, moment, 1, number)
 
     def _repeated_hit(self, key: tuple, moment: float, number: int) -> None:
