@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pathways.views.rules import normalise_path
+from pathways.views.logs import LogReader
+from pathways.views.rules import Views, normalise_path
 from pathways.views.sources import read_sources
 from tests import access_logs
 from tests.sites import post, run_pathways, write_post, write_settings
@@ -185,3 +186,14 @@ def test_report_refuses_a_reference_time_it_cannot_read(corpus_blog):
     assert result.returncode == 2
     assert "--today: must be a date (2026-11-20) or an instant with its offset" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["nginx_combined", "apache_common", "apache_vhost_combined"])
+def test_big_logs_read_in_two_halves_at_once_count_the_same(tmp_path, fmt):
+    """Big plain logs are cut in two halves, the second read by a child process; here every
+    plain file is cut, however small, and the answer must not change by a single line."""
+    expected = access_logs.generate(tmp_path / "logs", fmt, NOW, seed=11)
+    for slug in ("santé", "hello-world"):
+        views = Views(NOW.timestamp(), WINDOWS)
+        LogReader(views, resolver(), slug, split_over=0).read(sorted((tmp_path / "logs").iterdir()))
+        assert_matches(views, expected, slug)

@@ -12,10 +12,13 @@ line's time and may overlap.
 
 import gzip
 import json
+import os
+import pickle
 import re
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from itertools import islice
@@ -37,6 +40,8 @@ POST_OF_KEY = itemgetter(2)
 MAX_LINE = 16_384
 SAMPLE = 200
 CHUNK = 65_536
+SPLIT_OVER = 64 << 20
+"""Plain logs this big are read in two halves at once (on two processors or more)."""
 CHUNK_BYTES = 8 << 20
 MAX_CACHED = 100_000
 EARLIEST_YEAR = 1995
@@ -89,6 +94,21 @@ FORMAT_NAMES = "nginx or Apache combined, Apache common or vhost_combined, Caddy
 
 
 @dataclass
+class Half:
+    """What the child reading a log's second half sends back."""
+
+    tally: Tally
+    candidates: int
+    repeats: int
+    counted_304: int
+    ages: Counter
+    explained: list[Hit]
+    problems: list[str]
+    open: dict
+    example: bytes | None
+
+
+@dataclass
 class LogFile:
     """One access log, its format (None: no line readable) and its first line's time."""
 
@@ -106,8 +126,10 @@ class LogReader:
         resolve: Callable[[str], str | None],
         explain: str | None = None,
         progress: Callable[[int], None] | None = None,
+        split_over: int = SPLIT_OVER,
     ) -> None:
         self.views = views
+        self.split_over = split_over
         self.tally = views.logs
         self.resolve = resolve
         self.explain = explain
@@ -168,12 +190,37 @@ class LogReader:
 
     def _read_file(self, log: LogFile, next_first: float | None) -> None:
         tally = Tally()
+        split = self._split_point(log)
+        if split is None:
+            _, example = self._read_range(log, next_first, tally)
+        else:
+            example = self._read_halves(log, next_first, tally, *split)
+        self.tally.add(tally)
+        if tally.read and tally.malformed * 2 > tally.read:
+            shown = (example or b"").decode("utf-8", "replace").rstrip("\r\n")
+            shown = shown[:120] + ("…" if len(shown) > 120 else "")
+            self.views.problems.append(
+                f"{log.path}: {tally.malformed:,} of {tally.read:,} lines are not in a log "
+                f"format Popular Posts reads ({FORMAT_NAMES}), for example {shown!r}"
+            )
+
+    def _read_range(
+        self,
+        log: LogFile,
+        next_first: float | None,
+        tally: Tally,
+        start: int = 0,
+        stop: int | None = None,
+    ) -> tuple[int, bytes | None]:
+        """The lines from byte `start` to `stop` (a plain file's; a gzip is read whole);
+        returns how many were read and an example of a malformed one."""
         number = 0
         example = None
         try:
             with _open(log.path) as stream:
+                stream.seek(start)
                 raw = getattr(stream, "fileobj", stream)
-                for lines in _chunks(stream, log.path.suffix == ".gz"):
+                for lines in _chunks(stream, log.path.suffix == ".gz", stop):
                     if log.format == "caddy":
                         newest, bad = self._caddy_lines(lines, log, number, tally)
                     elif log.format is None:
@@ -191,14 +238,102 @@ class LogReader:
             self.views.problems.append(
                 f"{log.path}: unreadable after line {number:,} ({error}); the rest is skipped"
             )
-        self.tally.add(tally)
-        if tally.read and tally.malformed * 2 > tally.read:
-            shown = (example or b"").decode("utf-8", "replace").rstrip("\r\n")
-            shown = shown[:120] + ("…" if len(shown) > 120 else "")
-            self.views.problems.append(
-                f"{log.path}: {tally.malformed:,} of {tally.read:,} lines are not in a log "
-                f"format Popular Posts reads ({FORMAT_NAMES}), for example {shown!r}"
+        return number, example
+
+    def _split_point(self, log: LogFile) -> tuple[int, float] | None:
+        """Where a big plain log can be cut in two halves read at once (the byte offset of a
+        line near its middle, and that line's time), or None to read it in one go: for a small
+        or compressed file, on one processor, or when readers still open from earlier files
+        reach past the middle (files that overlap in time)."""
+        if not (
+            log.format in CLF_FORMATS
+            and log.path.suffix != ".gz"
+            and hasattr(os, "fork")
+            and (os.cpu_count() or 1) > 1
+            and log.path.stat().st_size >= self.split_over
+        ):
+            return None
+        with log.path.open("rb") as stream:
+            stream.seek(log.path.stat().st_size // 2)
+            stream.readline()
+            offset = stream.tell()
+            first = next(
+                (t for t in map(partial(self._line_time, format_name=log.format), stream) if t),
+                None,
             )
+        open_until = max((max(times) for times in self.visits.hits.values()), default=None)
+        if first is None or (open_until is not None and open_until >= first):
+            return None
+        return offset, first
+
+    def _read_halves(
+        self, log: LogFile, next_first: float | None, tally: Tally, offset: int, middle: float
+    ) -> bytes | None:
+        """Read the second half in a child process while this one reads the first; the child
+        decides only the readers that cannot have been seen in the first half, and sends the
+        others' hits back to be decided here."""
+        receive, send = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child's work is checked by what it sends
+            try:
+                os.close(receive)
+                with os.fdopen(send, "wb") as pipe:
+                    pickle.dump(self._second_half(log, next_first, offset, middle), pipe)
+            finally:
+                os._exit(0)
+        os.close(send)
+        bound = middle if next_first is None else min(middle, next_first)
+        number, example = self._read_range(log, bound, tally, 0, offset)
+        with os.fdopen(receive, "rb") as pipe:
+            try:
+                half = pickle.load(pipe)
+            except (EOFError, pickle.UnpicklingError):
+                half = None
+        os.waitpid(child, 0)
+        if half is None:  # the child failed: read its half here
+            _, later = self._read_range(log, next_first, tally, offset)
+            return example or later
+        tally.add(half.tally)
+        self.candidates += half.candidates
+        self.tally.repeats += half.repeats
+        self.tally.counted_304 += half.counted_304
+        self.views.ages.update(half.ages)
+        for hit in half.explained:
+            self.views.explained.append(replace(hit, line=hit.line + number))
+        self.views.problems += half.problems
+        for key, (times, details) in half.open.items():
+            for index, moment in enumerate(times):
+                detail = details.get(index)
+                if detail is not None:  # (304?, file, line in the half)
+                    detail = (detail[0], detail[1], detail[2] + number)
+                self.visits.add(key, moment, detail)
+        return example or half.example
+
+    def _second_half(
+        self, log: LogFile, next_first: float | None, offset: int, middle: float
+    ) -> "Half":
+        """In the child: the lines from `offset` on, with a repeat rule of its own that holds
+        back every reader seen near the middle."""
+        self.views = Views(self.views.now, self.views.windows)
+        self.tally = self.views.logs
+        self.visits = Visits(self._counted, self._repeated)
+        self.visits.hold_until = middle + REPEAT_WINDOW + 2 * DISORDER
+        self.candidates = 0
+        self.progress = None
+        tally = Tally()
+        _, example = self._read_range(log, next_first, tally, offset)
+        details = self.visits.details
+        return Half(
+            tally=tally,
+            candidates=self.candidates,
+            repeats=self.tally.repeats,
+            counted_304=self.tally.counted_304,
+            ages=self.views.ages,
+            explained=self.views.explained,
+            problems=self.views.problems,
+            open={key: (times, details.get(key, {})) for key, times in self.visits.hits.items()},
+            example=example,
+        )
 
     def _settle(self, newest: float | None, next_first: float | None) -> None:
         """Decide the readers no line still to come (this file's or a later one's) can repeat."""
@@ -216,7 +351,7 @@ class LogReader:
         has_agent = log.format != "common"
         now, explain = self.views.now, self.explain
         hours, posts, agents = self.hours, self.posts, self.agents
-        hits = self.visits.hits
+        hits, held, hold_until = self.visits.hits, self.visits.held, self.visits.hold_until
         hits_get = hits.get
         malformed = not_views = bots = future = candidates = 0
         newest = None
@@ -274,6 +409,8 @@ class LogReader:
             times = hits_get(key)
             if times is None:
                 hits[key] = [moment]
+                if moment < hold_until:
+                    held.add(key)
             else:
                 times.append(moment)
         tally.read += len(lines)
@@ -362,11 +499,21 @@ class LogReader:
         self.tally.repeats += 1
 
 
-def _chunks(stream, compressed: bool) -> Iterator[list[bytes]]:
-    """The stream's lines, a list at a time; on a read error (of a compressed stream), the
-    lines read before it come first, then the error."""
+def _chunks(stream, compressed: bool, stop: int | None = None) -> Iterator[list[bytes]]:
+    """The stream's lines, a list at a time, up to byte `stop` (a line boundary) of a plain
+    file; on a read error (of a compressed stream), the lines read before it come first,
+    then the error."""
     if not compressed:
-        yield from iter(partial(stream.readlines, CHUNK_BYTES), [])
+        position = stream.tell()
+        for lines in iter(partial(stream.readlines, CHUNK_BYTES), []):
+            position += sum(map(len, lines))
+            if stop is not None and position >= stop:
+                while position > stop:
+                    position -= len(lines.pop())
+                if lines:
+                    yield lines
+                return
+            yield lines
         return
     chunk: list[bytes] = []
     try:

@@ -153,6 +153,9 @@ class Visits:
     ) -> None:
         self.hits: dict[Hashable, list[float]] = {}
         self.details: dict[Hashable, dict[int, object]] = {}
+        self.hold_until = float("-inf")
+        self.held: set[Hashable] = set()
+        """Keys first seen before `hold_until` are never decided here (someone else will)."""
         self.counted = counted
         self.repeated = repeated
 
@@ -160,6 +163,8 @@ class Visits:
         times = self.hits.get(key)
         if times is None:
             times = self.hits[key] = []
+            if moment < self.hold_until:
+                self.held.add(key)
         if detail is not None:
             self.details.setdefault(key, {})[len(times)] = detail
         times.append(moment)
@@ -172,7 +177,8 @@ class Visits:
         if horizon is None:
             done = list(hits)
         else:
-            done = [key for key, times in hits.items() if max(times) < horizon]
+            held = self.held
+            done = [key for key, times in hits.items() if max(times) < horizon and key not in held]
         keys: list = []
         moments: list[float] = []
         detailed: list = []
