@@ -112,7 +112,7 @@ def test_rotated_and_gzipped_logs_are_read_in_time_order(tmp_path):
     write_log(tmp_path / "access.log", [hit("1.1.1.1", "01/Jun/2024:10:40:00", "/posts/first/")])
     views = read_sources(["access.log*"], POSTS.get, NOW, ["all"], base=tmp_path)
     assert views_of(views) == {"first": 2}
-    assert views.logs.repeats == 1 and views.files == 3
+    assert views.logs.repeats == 1 and views.log_files == 3
 
 
 def test_truncated_gzip_is_reported_once_and_its_readable_part_kept(tmp_path):

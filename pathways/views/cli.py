@@ -116,9 +116,9 @@ def cmd_report(args: argparse.Namespace, settings: dict) -> int:
             print("  no views recorded")
     print()
     if views.logs.read or not views.rows.read:
-        _accounting("Access logs", "lines", views.logs, views.files)
+        _accounting("Access logs", "lines", views.logs, views.log_files)
     if views.rows.read:
-        _accounting("CSV exports", "rows", views.rows, views.files)
+        _accounting("CSV exports", "rows", views.rows, views.csv_files)
         print(f"  views in the counted rows {views.rows.views:>9,}")
     print(
         f"\nViews counted: {views.total():,} ({views.logs.views:,} from logs, "

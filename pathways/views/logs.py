@@ -159,7 +159,7 @@ class LogReader:
         except (OSError, EOFError, zlib.error) as error:
             self.views.problems.append(f"{path}: cannot be read ({error}); skipped")
             return None
-        self.views.files += 1
+        self.views.log_files += 1
         best, best_count = None, 0
         for name in [*CLF_FORMATS, "caddy"]:
             times = [self._line_time(line, name) for line in sample]

@@ -93,7 +93,8 @@ class Views:
     windows: tuple[str, ...]
     logs: Tally = field(default_factory=Tally)
     rows: Tally = field(default_factory=Tally)
-    files: int = 0
+    log_files: int = 0
+    csv_files: int = 0
     missing: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -136,7 +136,7 @@ class CsvReader:
                 "use path,date,views, a GoatCounter export or a Plausible Top pages export"
             )
             return
-        self.views.files += 1
+        self.views.csv_files += 1
         self.visits = Visits(self._counted_hits, self._repeated_hit)
         for number, row in enumerate(rows, 2):
             if not row:
