@@ -434,6 +434,38 @@ def test_report_prints_rankings_and_what_was_skipped(blog):
     assert "Views counted: 8 (8 from logs, 0 from CSV rows)" in result.stdout
 
 
+def test_report_explains_counts_from_csv_sources_and_their_periods(blog):
+    tmp_path, content = blog
+    (content / "data" / "pages.csv").write_text("name,visitors,pageviews\n/posts/first/,7,9\n")
+    (content / "data" / "views.csv").write_text("path,date,views\n/posts/first/,2024-06-28,3\n")
+    settings = write_settings(
+        tmp_path, content, POPULAR_POSTS_SOURCES=["data/pages.csv", "data/views.csv"]
+    )
+    result = run_pathways(
+        "views",
+        "--settings",
+        str(settings),
+        "report",
+        "--window",
+        "7d",
+        "--today",
+        "2024-06-30",
+        "--explain",
+        "first",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Last 7 days (7d): 3 views" in out and "All time (all)" not in out
+    assert "CSV exports: 2 rows read from 2 file(s)" in out
+    assert "Views counted: 12 (0 from logs, 12 from CSV rows)" in out
+    assert "pages.csv: totals without a period, filed under All time only" in out
+    assert "pages.csv:2  totals without a period  row  9 view(s)  in all\n" in out
+    assert (
+        "views.csv:2  2024-06-28 00:00:00+00:00 to 2024-06-28 23:59:59+00:00  row  3 view(s)"
+        "  in 7d, all\n"
+    ) in out
+
+
 @pytest.mark.build
 @pytest.mark.server
 def test_the_view_beacon_counts_privately_and_feeds_the_widget(blog):

@@ -166,13 +166,14 @@ def _explain(views: Views, slug: str, title: str, windows: list[str]) -> None:
             for window, span in floors.items()
             if span is None or hit.start > views.now - span
         ]
-        when = (
-            _when(hit.start) if hit.start == hit.end else f"{_when(hit.start)} to {_when(hit.end)}"
-        )
         if hit.start == float("-inf"):
             when = "totals without a period"
+        elif hit.start == hit.end:
+            when = _when(hit.start)
+        else:
+            when = f"{_when(hit.start)} to {_when(hit.end)}"
         print(
-            f"  {hit.source}:{hit.line}  {when}  {hit.status}  {hit.views} view(s)  "
+            f"  {hit.source}:{hit.line}  {when}  {hit.status or 'row'}  {hit.views} view(s)  "
             f"in {', '.join(inside)}"
         )
 

@@ -82,6 +82,7 @@ class Hit:
     start: float
     end: float
     status: int
+    """The HTTP status of a log line; 0 for a CSV row."""
     views: int = 1
 
 

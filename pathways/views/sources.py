@@ -208,4 +208,4 @@ class CsvReader:
         self.tally.views += views
         self.views.add(post, start, views)
         if post == self.explain:
-            self.views.explained.append(Hit(self.source, number, start, end, 200, views))
+            self.views.explained.append(Hit(self.source, number, start, end, 0, views))
