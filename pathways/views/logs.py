@@ -4,10 +4,11 @@ Formats: nginx and Apache `combined`, Apache `common` (no user agent: nobody is 
 reader is their address) and `vhost_combined` (`host:port` first), and Caddy's JSON access
 log (the address is `request.client_ip`, else `request.remote_ip`; the time is `ts`). Each
 file's format is found from its first lines; every line then either parses in that format or
-is malformed. Times carry their offset and become UTC instants. A reader is one pass over the
+is malformed. Times carry their offset and become UTC instants. Reading is one pass over the
 lines, tallying each as malformed, not a view, bot, future or a candidate view; candidates
-go to the repeat rule (`rules.Visits`), which files are read in the order of their first
-line's time and may overlap.
+go to the repeat rule (`rules.Visits`). Files are read in the order of their first line's
+time (whatever their names) and may overlap in time; a big plain file is read in two halves
+at once.
 """
 
 import gzip
