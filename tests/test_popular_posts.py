@@ -178,6 +178,10 @@ def test_a_plausible_export_is_filed_under_the_windows_its_period_covers(tmp_pat
         ["pages.csv 2024-06-01..2024-07-31"], POSTS.get, now, windows, base=tmp_path
     )
     assert not unfinished.counts and unfinished.rows.future == 1
+    backwards = read_sources(["pages.csv 2024-06-30..2024-06-01"], POSTS.get, now, windows)
+    assert backwards.problems == [
+        "source 'pages.csv 2024-06-30..2024-06-01': the period ends before it starts"
+    ]
 
 
 def test_windows_end_at_an_instant_and_days_count_only_when_whole(tmp_path):

@@ -93,7 +93,7 @@ def cmd_report(args: argparse.Namespace, settings: dict) -> int:
         print(f"views report: no post has the slug {args.explain!r}", file=sys.stderr)
         return 2
     resolve = build_resolver(articles, config["POPULAR_POSTS_REDIRECTS"])
-    files, _ = expand_sources(sources, base)
+    files, _, _ = expand_sources(sources, base)
     windows = list(dict.fromkeys([*config["POPULAR_POSTS_WINDOWS"], "all"]))
     with ProgressBar([path for path, _ in files]) as progress:
         views = read_sources(

@@ -40,30 +40,40 @@ Period = tuple[date, date]
 
 
 def parse_source(source: str) -> tuple[str, Period | None]:
-    """`"glob"` or `"glob FROM..TO"` -> (glob, period); ValueError for a period backwards."""
+    """`"glob"` or `"glob FROM..TO"` -> (glob, period); ValueError naming the source for an
+    impossible day or a period that ends before it starts."""
     match = PERIOD.fullmatch(source.strip())
     if match is None:
         return source, None
-    first, last = date.fromisoformat(match.group(2)), date.fromisoformat(match.group(3))
+    try:
+        first, last = date.fromisoformat(match.group(2)), date.fromisoformat(match.group(3))
+    except ValueError as error:
+        raise ValueError(f"source {source!r}: {error}") from None
     if last < first:
-        raise ValueError(f"{source!r}: the period ends before it starts")
+        raise ValueError(f"source {source!r}: the period ends before it starts")
     return match.group(1), (first, last)
 
 
 def expand_sources(
     sources: Iterable[str], base: Path
-) -> tuple[list[tuple[Path, Period | None]], list[str]]:
-    """Files matching each source's glob (with its period), and the sources matching nothing."""
+) -> tuple[list[tuple[Path, Period | None]], list[str], list[str]]:
+    """Files matching each source's glob (with its period), the sources matching nothing, and
+    what is wrong with the sources that cannot be read as one."""
     files: list[tuple[Path, Period | None]] = []
     missing = []
+    wrong = []
     for source in sources:
-        pattern, period = parse_source(source)
+        try:
+            pattern, period = parse_source(source)
+        except ValueError as error:
+            wrong.append(str(error))
+            continue
         full = str(base / Path(pattern).expanduser())
         matches = [Path(name) for name in glob.glob(full) if Path(name).is_file()]
         if not matches:
             missing.append(source)
         files += [(path, period) for path in sorted(matches, key=_rotation_order)]
-    return files, missing
+    return files, missing, wrong
 
 
 def _rotation_order(path: Path) -> tuple:
@@ -86,8 +96,8 @@ def read_sources(
 ) -> Views:
     """Views per post and window from every source, counted back from `now`, with the
     accounting; `explain` (a post's key) keeps the hits behind that post's count."""
-    files, missing = expand_sources(sources, base)
-    views = Views(now.timestamp(), tuple(windows), missing=missing)
+    files, missing, wrong = expand_sources(sources, base)
+    views = Views(now.timestamp(), tuple(windows), missing=missing, problems=wrong)
     logs = [path for path, _ in files if path.suffix.lower() != ".csv"]
     LogReader(views, resolve, explain, progress).read(logs)
     for path, period in files:
