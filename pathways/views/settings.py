@@ -4,6 +4,7 @@
 from datetime import date, datetime
 
 from pathways.settings import Feature, Setting
+from pathways.views.sources import parse_source
 
 WINDOW_HELP = "use 7d, 30d, 365d, all or <n>d"
 RANKINGS = ("views", "comments", "views_per_day")
@@ -40,6 +41,14 @@ def _today(value: str | None) -> str | None:
     return value
 
 
+def _sources(value: list | tuple) -> list | tuple:
+    for source in value:
+        if not isinstance(source, str):
+            raise ValueError(f"must hold paths or globs (strings), not {source!r}")
+        parse_source(source)
+    return value
+
+
 def _windows(value: list | tuple) -> list[str]:
     if not value:
         raise ValueError("is empty")
@@ -70,6 +79,7 @@ POPULAR_POSTS = Feature(
             (list, tuple),
             "Logs and CSV files (globs, relative to `content/` unless absolute; a CSV of totals"
             ' may add its period: `"pages.csv 2026-10-22..2026-11-20"`).',
+            _sources,
         ),
         Setting(
             "POPULAR_POSTS_WINDOWS", ["30d"], (list, tuple), "Windows to show, in order.", _windows
