@@ -398,6 +398,15 @@ def test_a_reference_time_without_offset_is_refused_by_name(caplog):
     )
 
 
+def test_sources_that_cannot_be_read_as_one_are_refused_by_name(caplog):
+    bad = ["logs/access.log*", "pages.csv 2026-02-30..2026-03-31"]
+    assert read({"POPULAR_POSTS_SOURCES": bad}, POPULAR_POSTS)["POPULAR_POSTS_SOURCES"] == []
+    [message] = caplog.messages
+    assert message.startswith(
+        "POPULAR_POSTS_SOURCES source 'pages.csv 2026-02-30..2026-03-31': day is out of range"
+    )
+
+
 def test_repeats_across_overlapping_logs_and_lines_out_of_order(tmp_path):
     """Two logs of one site (say http and https) cover the same hours; Apache logs a request
     when it ends, stamped with when it began."""
