@@ -247,7 +247,7 @@ class LogReader:
         or compressed file, on one processor, or when readers still open from earlier files
         reach past the middle (files that overlap in time)."""
         if not (
-            log.format in CLF_FORMATS
+            log.format is not None
             and log.path.suffix != ".gz"
             and hasattr(os, "fork")
             and (os.cpu_count() or 1) > 1
