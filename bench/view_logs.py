@@ -7,6 +7,7 @@ figure). Run with `make bench` or `python bench/view_logs.py --lines 1000000`.
 """
 
 import argparse
+import json
 import random
 import resource
 import statistics
@@ -18,7 +19,7 @@ from pathlib import Path
 from pathways.views.sources import read_sources
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
-FORMATS = ("combined", "vhost_combined", "common")
+FORMATS = ("combined", "vhost_combined", "common", "caddy")
 BROWSERS = [
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like"
     " Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
@@ -73,12 +74,42 @@ def generate(
                 request = previous = (ip, target, status, agent)
             ip, target, status, agent = request
             line = f'{ip} - - [{stamp}] "GET {target} HTTP/1.1" {status} 5120'
-            if log_format == "common":
+            if log_format == "caddy":
+                log.write(caddy_line(ip, target, status, agent, start + step * number))
+            elif log_format == "common":
                 log.write(line + "\n")
             elif log_format == "vhost_combined":
                 log.write(f'blog.example.org:443 {line} "-" "{agent}"\n')
             else:
                 log.write(f'{line} "-" "{agent}"\n')
+
+
+def caddy_line(ip: str, target: str, status: int, agent: str, when: datetime) -> str:
+    """A line of Caddy's JSON access log (the fields it writes by default)."""
+    request = {
+        "remote_ip": ip,
+        "remote_port": "52114",
+        "client_ip": ip,
+        "proto": "HTTP/2.0",
+        "method": "GET",
+        "host": "blog.example.org",
+        "uri": target,
+        "headers": {"User-Agent": [agent], "Accept-Encoding": ["gzip, deflate, br"]},
+    }
+    entry = {
+        "level": "info",
+        "ts": when.timestamp(),
+        "logger": "http.log.access.log0",
+        "msg": "handled request",
+        "request": request,
+        "bytes_read": 0,
+        "user_id": "",
+        "duration": 0.000512,
+        "size": 5120,
+        "status": status,
+        "resp_headers": {"Server": ["Caddy"], "Content-Type": ["text/html; charset=utf-8"]},
+    }
+    return json.dumps(entry, separators=(",", ":")) + "\n"
 
 
 def cpu_seconds() -> float:
