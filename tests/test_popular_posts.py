@@ -108,7 +108,11 @@ def test_rotated_and_gzipped_logs_are_read_in_time_order(tmp_path):
         [hit("1.1.1.1", "01/Jun/2024:10:00:00", "/posts/first/")],
         gzipped=True,
     )
-    write_log(tmp_path / "access.log.1", [hit("1.1.1.1", "01/Jun/2024:10:20:00", "/posts/first/")])
+    write_log(  # compressed, though its name does not say so
+        tmp_path / "access.log.1",
+        [hit("1.1.1.1", "01/Jun/2024:10:20:00", "/posts/first/")],
+        gzipped=True,
+    )
     write_log(tmp_path / "access.log", [hit("1.1.1.1", "01/Jun/2024:10:40:00", "/posts/first/")])
     views = read_sources(["access.log*"], POSTS.get, NOW, ["all"], base=tmp_path)
     assert views_of(views) == {"first": 2}

@@ -39,6 +39,7 @@ from pathways.views.rules import (
 POST_OF_KEY = itemgetter(2)
 """Keys of the repeat rule are (address, user agent, post)."""
 MAX_LINE = 16_384
+GZIP_MAGIC = b"\x1f\x8b"
 SAMPLE = 200
 CHUNK = 65_536
 SPLIT_OVER = 64 << 20
@@ -221,7 +222,7 @@ class LogReader:
             with _open(log.path) as stream:
                 stream.seek(start)
                 raw = getattr(stream, "fileobj", stream)
-                for lines in _chunks(stream, log.path.suffix == ".gz", stop):
+                for lines in _chunks(stream, isinstance(stream, gzip.GzipFile), stop):
                     if log.format == "caddy":
                         newest, bad = self._caddy_lines(lines, log, number, tally)
                     elif log.format is None:
@@ -248,7 +249,7 @@ class LogReader:
         reach past the middle (files that overlap in time)."""
         if not (
             log.format is not None
-            and log.path.suffix != ".gz"
+            and not _compressed(log.path)
             and hasattr(os, "fork")
             and (os.cpu_count() or 1) > 1
             and log.path.stat().st_size >= self.split_over
@@ -531,8 +532,14 @@ def _chunks(stream, compressed: bool, stop: int | None = None) -> Iterator[list[
         yield chunk
 
 
+def _compressed(path: Path) -> bool:
+    """Whether a file is gzip, by its first bytes (a rotated log may lack `.gz`)."""
+    with path.open("rb") as stream:
+        return stream.read(2) == GZIP_MAGIC or path.suffix == ".gz"
+
+
 def _open(path: Path):
-    return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+    return gzip.open(path, "rb") if _compressed(path) else open(path, "rb")
 
 
 def _hour_start(hour: bytes, zone: bytes) -> float | None:
