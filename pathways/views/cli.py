@@ -151,8 +151,8 @@ def _accounting(kind: str, unit: str, tally: Tally, files: int) -> None:
     print(f"  {sum(count for _, count in parts):>10,}  in all")
     if unit == "lines":
         print(
-            f"  {tally.counted_304:>10,}  of the counted were 304 Not Modified (a reader's "
-            "browser checking its cached copy: a reading of the post all the same)"
+            f"  {tally.counted_304:>10,}  of the counted were 304 Not Modified "
+            "(a browser reopening its cached copy: still a reading)"
         )
 
 
