@@ -147,8 +147,8 @@ COMMENTS_DB = "comments.sqlite3"
 # absolute. The preview ranks from a small sample log; point this at your server's logs.
 POPULAR_POSTS_SOURCES = ["data/sample-access.log"]
 POPULAR_POSTS_WINDOWS = ["30d", "365d", "all"]
-# Only the sample log may pin the day its windows count back from (its views are from 2023);
-# with real logs leave this None, the build day (`make new-blog` does).
+# Pinned only because the sample log ends in June 2023: with your own logs, leave it None so
+# windows end at the time of the build (`make new-blog` does).
 POPULAR_POSTS_TODAY = "2023-06-30"
 # Count views with a cookieless beacon to the comment service (off: no request is made).
 POPULAR_POSTS_BEACON = False

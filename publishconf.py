@@ -40,6 +40,7 @@ DRAFT_LANG_SAVE_AS = ""
 
 # Views for Popular Posts: your web server's logs (or CSV exports), e.g.
 # ["/var/log/nginx/access.log*"]. With none, the widget shows the most discussed posts.
+# Windows end at the time of the build (the preview's date is for its sample log only).
 POPULAR_POSTS_SOURCES = []
 POPULAR_POSTS_TODAY = None
 

@@ -3,23 +3,40 @@ the widget's HTML for each setting, the honest fallback, bad input and the repor
 
 import gzip
 import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
 import urllib.request
 from collections import Counter
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from pathways.comments.service import ServiceConfig, create_app
-from pathways.views.ranking import Candidate, rank
-from pathways.views.sources import read_sources
+from pathways.settings import read
+from pathways.views.ranking import Candidate, rank, reference_time
+from pathways.views.settings import POPULAR_POSTS
+from pathways.views.sources import is_bot, read_sources
 from tests.servers import ServiceThread
-from tests.sites import build, post, run_pathways, soup, text, write_post, write_settings
+from tests.sites import (
+    ROOT,
+    build,
+    free_port,
+    post,
+    run_pathways,
+    soup,
+    text,
+    write_post,
+    write_settings,
+)
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 Mobile"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 POSTS = {"/posts/first": "first", "/posts/second": "second", "/2019/05/first.html": "first"}
+NOW = datetime(2024, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 
 def hit(ip, when, target, status=200, agent=BROWSER, method="GET"):
@@ -33,6 +50,10 @@ def write_log(path: Path, lines: list[str], *, gzipped: bool = False) -> Path:
     return path
 
 
+def views_of(views, window="all"):
+    return dict(views.in_window(window))
+
+
 def test_counting_rules_on_an_access_log(tmp_path):
     log = write_log(
         tmp_path / "access.log",
@@ -40,9 +61,11 @@ def test_counting_rules_on_an_access_log(tmp_path):
             hit("1.1.1.1", "10/Jun/2024:10:00:00", "/posts/first/"),
             hit("1.1.1.1", "10/Jun/2024:10:10:00", "/posts/first/index.html"),  # repeat
             hit("1.1.1.1", "10/Jun/2024:10:31:00", "/posts/first/?utm_source=x"),  # after 30 min
+            hit("1.1.1.1", "10/Jun/2024:10:32:00", "/posts/first/", agent=PHONE),  # same address
             hit("2.2.2.2", "10/Jun/2024:11:00:00", "/posts/first", agent=PHONE),
             hit("3.3.3.3", "10/Jun/2024:11:00:00", "/posts/first/", agent=GOOGLEBOT),
             hit("4.4.4.4", "10/Jun/2024:11:00:00", "/posts/first/", agent="-"),
+            hit("4.4.4.5", "10/Jun/2024:11:00:00", "/posts/first/", agent=""),
             hit("5.5.5.5", "10/Jun/2024:12:00:00", "/posts/first/", method="POST"),
             hit("5.5.5.5", "10/Jun/2024:12:00:00", "/posts/first/", status=404),
             hit("5.5.5.5", "10/Jun/2024:12:00:00", "/posts/first/", status=304),  # revalidated
@@ -50,38 +73,53 @@ def test_counting_rules_on_an_access_log(tmp_path):
             hit("6.6.6.6", "11/Jun/2024:09:00:00", "/wp-login.php"),
             hit("7.7.7.7", "11/Jun/2024:09:00:00", "/posts/second/"),
             hit("7.7.7.7", "11/Jan/1970:09:00:00", "/posts/second/"),  # absurd date
-            # unparseable: binary garbage, a huge line; then a common-format line (no agent) counts
+            hit("7.7.7.7", "31/Feb/2024:09:00:00", "/posts/second/", method="HEAD"),  # impossible
+            # malformed: binary garbage, a huge line, a common-format line in a combined log
             "\x00\x01\x02 binary garbage\n",
             "x" * 20000 + "\n",
             '1.2.3.4 - - [10/Jun/2024:10:00:00 +0000] "GET /posts/first/ HTTP/1.1" 200 -\n',
         ],
     )
-    counts, stats = read_sources([str(log)], POSTS.get)
-    assert counts == Counter(
-        {
-            ("first", date(2024, 6, 10)): 5,
-            ("first", date(2024, 6, 11)): 1,
-            ("second", date(2024, 6, 11)): 1,
-        }
+    views = read_sources([str(log)], POSTS.get, NOW, ["all"])
+    assert views_of(views) == {"first": 6, "second": 1}
+    lines = views.logs
+    assert (lines.read, lines.malformed, lines.not_views, lines.bots) == (19, 5, 3, 3)
+    assert (lines.future, lines.repeats, lines.counted, lines.counted_304) == (0, 1, 7, 1)
+
+
+def test_an_apache_log_with_escaped_quotes_in_its_fields(tmp_path):
+    start = '1.1.1.1 - - [10/Jun/2024:10:00:00 +0000] "GET '
+    log = write_log(
+        tmp_path / "access.log",
+        [
+            start + '/posts/first/ HTTP/1.1" 200 5 "-" "Mozilla/5.0 \\"quoted\\" Firefox/120.0"\n',
+            start + '/posts/\\"odd HTTP/1.1" 404 5 "-" "Mozilla/5.0 Firefox/120.0"\n',
+            start + '/posts/first/ HTTP/1.1" 200 5 "http://x/\\"y" "Mozilla/5.0 Firefox/120.0"\n',
+        ],
     )
-    assert (stats.read, stats.counted, stats.bots, stats.repeats) == (16, 7, 2, 1)
-    assert (stats.not_views, stats.unmatched, stats.unparseable) == (2, 1, 3)
+    views = read_sources([str(log)], POSTS.get, NOW, ["all"])
+    assert views_of(views) == {"first": 2}  # two user agents behind one address
+    assert (views.logs.malformed, views.logs.not_views, views.logs.repeats) == (0, 1, 0)
 
 
-def test_rotated_and_gzipped_logs_are_read_oldest_first(tmp_path):
+def test_rotated_and_gzipped_logs_are_read_in_time_order(tmp_path):
     write_log(
         tmp_path / "access.log.2.gz",
         [hit("1.1.1.1", "01/Jun/2024:10:00:00", "/posts/first/")],
         gzipped=True,
     )
-    write_log(tmp_path / "access.log.1", [hit("1.1.1.1", "01/Jun/2024:10:20:00", "/posts/first/")])
+    write_log(  # compressed, though its name does not say so
+        tmp_path / "access.log.1",
+        [hit("1.1.1.1", "01/Jun/2024:10:20:00", "/posts/first/")],
+        gzipped=True,
+    )
     write_log(tmp_path / "access.log", [hit("1.1.1.1", "01/Jun/2024:10:40:00", "/posts/first/")])
-    counts, stats = read_sources(["access.log*"], POSTS.get, tmp_path)
-    assert counts == Counter({("first", date(2024, 6, 1)): 2})
-    assert stats.repeats == 1 and stats.files == 3
+    views = read_sources(["access.log*"], POSTS.get, NOW, ["all"], base=tmp_path)
+    assert views_of(views) == {"first": 2}
+    assert views.logs.repeats == 1 and views.log_files == 3
 
 
-def test_truncated_gzip_is_reported_and_its_readable_part_kept(tmp_path):
+def test_truncated_gzip_is_reported_once_and_its_readable_part_kept(tmp_path):
     lines = [
         hit(f"9.9.{n // 250}.{n % 250}", "02/Jun/2024:10:00:00", "/posts/second/")
         for n in range(2000)
@@ -89,20 +127,23 @@ def test_truncated_gzip_is_reported_and_its_readable_part_kept(tmp_path):
     whole = gzip.compress("".join(lines).encode())
     (tmp_path / "access.log.3.gz").write_bytes(whole[: len(whole) // 2])
     (tmp_path / "access.log.4.gz").write_bytes(b"not gzip at all")
-    counts, stats = read_sources(["access.log.*.gz"], POSTS.get, tmp_path)
-    assert 0 < counts[("second", date(2024, 6, 2))] < 2000
-    assert len(stats.damaged) == 2
+    views = read_sources(["access.log.*.gz"], POSTS.get, NOW, ["all"], base=tmp_path)
+    assert 0 < views_of(views)["second"] < 2000
+    assert views.logs.read == views.logs.counted
+    truncated, corrupt = sorted(views.problems)
+    assert truncated.startswith(f"{tmp_path / 'access.log.3.gz'}: unreadable after line ")
+    assert corrupt.startswith(f"{tmp_path / 'access.log.4.gz'}: cannot be read")
 
 
 def test_missing_sources_are_named(tmp_path):
-    _, stats = read_sources(["nowhere/*.log", "absent.csv"], POSTS.get, tmp_path)
-    assert stats.missing == ["nowhere/*.log", "absent.csv"]
+    views = read_sources(["nowhere/*.log", "absent.csv"], POSTS.get, NOW, ["all"], base=tmp_path)
+    assert views.missing == ["nowhere/*.log", "absent.csv"]
 
 
 def test_csv_exports(tmp_path):
     (tmp_path / "plain.csv").write_text(
         "path,date,views\n/posts/first/,2024-06-01,5\n/posts/nope/,2024-06-01,3\n"
-        "/posts/second/,not-a-date,2\n/posts/second/,2024-06-02,-4\n"
+        "/posts/second/,not-a-date,2\n/posts/second/,2024-06-02,-4\n/posts/first/,2025-01-01,1\n"
     )
     (tmp_path / "goatcounter.csv").write_text(
         "2Path,Title,Event,UserAgent,Browser,System,Session,Bot,Referrer,Referrer scheme,"
@@ -117,47 +158,89 @@ def test_csv_exports(tmp_path):
         "name,visitors,pageviews,bounce_rate,time_on_page\n/posts/first/,7,9,50,30\n"
     )
     (tmp_path / "mystery.csv").write_text("a,b,c\n1,2,3\n")
-    counts, stats = read_sources(["*.csv"], POSTS.get, tmp_path)
-    assert counts == Counter(
-        {("first", date(2024, 6, 1)): 5, ("second", date(2024, 6, 3)): 2, ("first", None): 9}
-    )
-    assert stats.bots == 1 and stats.repeats == 1 and stats.not_views == 1
-    assert stats.unparseable == 2 and stats.unmatched == 1
-    assert [problem.split(":")[0] for problem in stats.damaged] == [str(tmp_path / "mystery.csv")]
+    views = read_sources(["*.csv"], POSTS.get, NOW, ["all"], base=tmp_path)
+    assert views_of(views) == {"first": 14, "second": 2}
+    rows = views.rows
+    assert (rows.read, rows.malformed, rows.not_views, rows.bots) == (11, 2, 2, 1)
+    assert (rows.future, rows.repeats, rows.counted, rows.views) == (1, 1, 4, 16)
+    assert rows.read == rows.rejected() + rows.counted
+    assert [problem.split(":")[0] for problem in views.problems] == [str(tmp_path / "mystery.csv")]
+    [note] = views.notes
+    assert "plausible-pages.csv: totals without a period, filed under All time only" in note
 
 
-def test_windows_count_back_from_the_reference_day_inclusive():
-    counts = Counter(
-        {
-            ("a", date(2024, 6, 24)): 1,
-            ("a", date(2024, 6, 23)): 10,
-            ("b", date(2024, 6, 30)): 2,
-            ("b", None): 100,
-            ("a", date(2024, 7, 1)): 50,
-        }
+def test_a_plausible_export_is_filed_under_the_windows_its_period_covers(tmp_path):
+    (tmp_path / "pages.csv").write_text("name,visitors,pageviews\n/posts/first/,7,9\n")
+    now = datetime(2024, 6, 30, 23, 59, 59, tzinfo=UTC)
+    windows = ["7d", "30d", "365d", "all"]
+    month = read_sources(
+        ["pages.csv 2024-06-01..2024-06-30"], POSTS.get, now, windows, base=tmp_path
     )
-    posts = [Candidate("a", date(2024, 1, 1)), Candidate("b", date(2024, 6, 29))]
-    today = date(2024, 6, 30)
-    week = rank(posts, counts, "7d", today)
-    assert [(e.key, e.views) for e in week] == [("b", 2), ("a", 1)]
-    assert [(e.key, e.views) for e in rank(posts, counts, "30d", today)] == [("a", 11), ("b", 2)]
-    assert [(e.key, e.views) for e in rank(posts, counts, "all", today)] == [("b", 102), ("a", 11)]
-    per_day = rank(posts, counts, "30d", today, by="views_per_day")
-    assert [e.key for e in per_day] == ["b", "a"]  # b: 2 views in its 2 days live
-    assert per_day[0].score == 1.0 and per_day[1].score == pytest.approx(11 / 30)
+    assert month.counts == Counter({("first", "30d"): 9, ("first", "365d"): 9, ("first", "all"): 9})
+    assert not month.notes
+    unfinished = read_sources(
+        ["pages.csv 2024-06-01..2024-07-31"], POSTS.get, now, windows, base=tmp_path
+    )
+    assert not unfinished.counts and unfinished.rows.future == 1
+    backwards = read_sources(["pages.csv 2024-06-30..2024-06-01"], POSTS.get, now, windows)
+    assert backwards.problems == [
+        "source 'pages.csv 2024-06-30..2024-06-01': the period ends before it starts"
+    ]
+
+
+def test_windows_end_at_an_instant_and_days_count_only_when_whole(tmp_path):
+    """`now - 7 days < t <= now` for hits; a day of a per-day source only when all of it is."""
+    now = reference_time("2024-06-30", "America/New_York")
+    assert now == datetime(2024, 7, 1, 3, 59, 59, 999999, tzinfo=UTC)
+    floor = "23/Jun/2024:23:59:59 -0400"  # exactly 7 days before: not in the week
+    write_log(
+        tmp_path / "access.log",
+        [
+            hit("1.1.1.1", floor[:-6], "/posts/first/").replace("+0000", "-0400"),
+            hit("1.1.1.2", "24/Jun/2024:00:00:00", "/posts/first/").replace("+0000", "-0400"),
+            hit("1.1.1.3", "01/Jul/2024:03:59:59", "/posts/second/"),  # at now (UTC)
+            hit("1.1.1.4", "01/Jul/2024:04:00:00", "/posts/second/"),  # after now
+        ],
+    )
+    (tmp_path / "beacon.csv").write_text(
+        "path,date,views\n/posts/first/,2024-06-25,10\n/posts/first/,2024-06-24,100\n"
+        "/posts/second/,2024-07-01,1000\n"
+    )
+    views = read_sources(["access.log", "beacon.csv"], POSTS.get, now, ["7d", "all"], base=tmp_path)
+    # UTC days: June 25 lies inside the week from June 24 03:59:59.999999 UTC, June 24 does
+    # not; July 1 is not over yet.
+    assert views_of(views, "7d") == {"first": 1 + 10, "second": 1}
+    assert views_of(views, "all") == {"first": 2 + 110, "second": 1}
+    assert (views.logs.future, views.rows.future) == (1, 1)
+
+
+def test_ranking_per_window():
+    now = datetime(2024, 6, 30, 12, 0, tzinfo=UTC)
+    posts = [
+        Candidate("a", datetime(2024, 1, 1, tzinfo=UTC)),
+        Candidate("b", datetime(2024, 6, 29, 12, 0, tzinfo=UTC)),
+    ]
+    assert [(e.key, e.views) for e in rank(posts, Counter(a=11, b=2), "30d", now)] == [
+        ("a", 11),
+        ("b", 2),
+    ]
+    per_day = rank(posts, Counter(a=11, b=2), "30d", now, by="views_per_day")
+    assert [e.key for e in per_day] == ["b", "a"]  # b: 2 views in its one day live
+    assert per_day[0].score == 2.0 and per_day[1].score == pytest.approx(11 / 30)
 
 
 def test_ranking_by_comments_in_the_window():
     posts = [
-        Candidate("old", date(2024, 1, 1), (date(2024, 2, 1),) * 5),
-        Candidate("new", date(2024, 6, 1), (date(2024, 6, 20), date(2024, 6, 21))),
+        Candidate("old", datetime(2024, 1, 1, tzinfo=UTC), (datetime(2024, 2, 1, tzinfo=UTC),) * 5),
+        Candidate(
+            "new",
+            datetime(2024, 6, 1, tzinfo=UTC),
+            (datetime(2024, 6, 20, tzinfo=UTC), datetime(2024, 6, 21, tzinfo=UTC)),
+        ),
     ]
-    ranked = rank(posts, Counter(), "30d", date(2024, 6, 30), by="comments")
-    assert [e.key for e in ranked] == ["new"]
-    assert [e.key for e in rank(posts, Counter(), "all", date(2024, 6, 30), by="comments")] == [
-        "old",
-        "new",
-    ]
+    now = datetime(2024, 6, 30, tzinfo=UTC)
+    assert [e.key for e in rank(posts, Counter(), "30d", now, by="comments")] == ["new"]
+    assert [e.key for e in rank(posts, Counter(), "all", now, by="comments")] == ["old", "new"]
 
 
 @pytest.fixture
@@ -279,6 +362,74 @@ def test_a_missing_source_warns_and_the_build_goes_on(blog):
     assert "nothing matches data/gone.log" in result.stderr
 
 
+@pytest.mark.build
+def test_unreadable_sources_are_warned_about_once_and_the_fallback_says_why(blog):
+    tmp_path, content = blog
+    (content / "data" / "access.log.9.gz").write_bytes(b"PK\x03\x04 never gzip")
+    (content / "data" / "error.log").write_text(
+        "2024/06/20 10:00:00 [error] 12#12: *1 open() failed (2: No such file or directory)\n" * 9
+    )
+    result = build(
+        write_settings(
+            tmp_path,
+            content,
+            POPULAR_POSTS_SOURCES=["data/access.log.9.gz", "data/error.log"],
+            POPULAR_POSTS_TODAY="2024-06-30T12:00:00+02:00",
+        )
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("access.log.9.gz") == 1
+    [unreadable] = [line for line in result.stderr.splitlines() if "error.log" in line]
+    assert "9 of 9 lines are not in a log format Popular Posts reads" in unreadable
+    assert "'2024/06/20 10:00:00 [error] 12#12: *1 open() failed" in unreadable
+    assert "no view counted in 9 line(s) or row(s) of POPULAR_POSTS_SOURCES" in result.stderr
+    assert "Traceback" not in result.stderr
+    page = soup(tmp_path / "output" / "posts" / "third" / "index.html")
+    assert text(page.select_one(".popular-posts h2")) == "Recent posts"
+
+
+def test_a_reference_time_without_offset_is_refused_by_name(caplog):
+    config = read({"POPULAR_POSTS_TODAY": "2026-11-20 23:59:59"}, POPULAR_POSTS)
+    assert config["POPULAR_POSTS_TODAY"] is None
+    [message] = caplog.messages
+    assert message.startswith("POPULAR_POSTS_TODAY must be a date (2026-11-20) or an instant")
+    assert (
+        read({"POPULAR_POSTS_TODAY": "2026-11-20T23:59:59Z"}, POPULAR_POSTS)["POPULAR_POSTS_TODAY"]
+        == "2026-11-20T23:59:59Z"
+    )
+    assert reference_time("2026-11-20T23:59:59+01:00", "UTC") == datetime(
+        2026, 11, 20, 22, 59, 59, tzinfo=UTC
+    )
+
+
+def test_sources_that_cannot_be_read_as_one_are_refused_by_name(caplog):
+    bad = ["logs/access.log*", "pages.csv 2026-02-30..2026-03-31"]
+    assert read({"POPULAR_POSTS_SOURCES": bad}, POPULAR_POSTS)["POPULAR_POSTS_SOURCES"] == []
+    [message] = caplog.messages
+    assert message.startswith(
+        "POPULAR_POSTS_SOURCES source 'pages.csv 2026-02-30..2026-03-31': day is out of range"
+    )
+
+
+def test_repeats_across_overlapping_logs_and_lines_out_of_order(tmp_path):
+    """Two logs of one site (say http and https) cover the same hours; Apache logs a request
+    when it ends, stamped with when it began."""
+    write_log(
+        tmp_path / "access.log",
+        [
+            hit("1.1.1.1", "10/Jun/2024:10:40:00", "/posts/first/"),
+            hit("1.1.1.1", "10/Jun/2024:10:00:00", "/posts/first/"),  # began earlier
+            hit("1.1.1.1", "10/Jun/2024:11:05:00", "/posts/first/"),
+        ],
+    )
+    write_log(
+        tmp_path / "ssl_access.log", [hit("1.1.1.1", "10/Jun/2024:10:20:00", "/posts/first/")]
+    )
+    views = read_sources(["ssl_access.log", "access.log"], POSTS.get, NOW, ["all"], base=tmp_path)
+    # In time order: 10:00 counted, 10:20 and 10:40 repeats, 11:05 counted (65 minutes on).
+    assert views_of(views) == {"first": 2} and views.logs.repeats == 2
+
+
 def test_report_prints_rankings_and_what_was_skipped(blog):
     tmp_path, content = blog
     settings = write_settings(
@@ -292,11 +443,44 @@ def test_report_prints_rankings_and_what_was_skipped(blog):
     )
     assert result.returncode == 0, result.stderr
     assert (
-        "All time (all):\n   1.        5 views  First\n   2.        3 views  Second"
+        "All time (all): 8 views\n   1.        5 views  First\n   2.        3 views  Second"
         in result.stdout
     )
-    assert "Last 7 days (7d):\n  no views recorded" in result.stdout
-    assert "Read 8 lines or rows from 1 file(s): 8 views counted" in result.stdout
+    assert "Last 7 days (7d): 0 views\n  no views recorded" in result.stdout
+    assert "Access logs: 8 lines read from 1 file(s)" in result.stdout
+    assert "Views counted: 8 (8 from logs, 0 from CSV rows)" in result.stdout
+
+
+def test_report_explains_counts_from_csv_sources_and_their_periods(blog):
+    tmp_path, content = blog
+    (content / "data" / "pages.csv").write_text("name,visitors,pageviews\n/posts/first/,7,9\n")
+    (content / "data" / "views.csv").write_text("path,date,views\n/posts/first/,2024-06-28,3\n")
+    settings = write_settings(
+        tmp_path, content, POPULAR_POSTS_SOURCES=["data/pages.csv", "data/views.csv"]
+    )
+    result = run_pathways(
+        "views",
+        "--settings",
+        str(settings),
+        "report",
+        "--window",
+        "7d",
+        "--today",
+        "2024-06-30",
+        "--explain",
+        "first",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Last 7 days (7d): 3 views" in out and "All time (all)" not in out
+    assert "CSV exports: 2 rows read from 2 file(s)" in out
+    assert "Views counted: 12 (0 from logs, 12 from CSV rows)" in out
+    assert "pages.csv: totals without a period, filed under All time only" in out
+    assert "pages.csv:2  totals without a period  row  9 view(s)  in all\n" in out
+    assert (
+        "views.csv:2  2024-06-28 00:00:00+00:00 to 2024-06-28 23:59:59+00:00  row  3 view(s)"
+        "  in 7d, all\n"
+    ) in out
 
 
 @pytest.mark.build
@@ -351,3 +535,75 @@ def test_shipped_site_shows_popular_posts_from_its_sample_log(fixture_site):
     assert text(box.h2) == "Popular Posts"
     first = box.select_one("details li")
     assert text(first.a) == "Ketamine" and "views" in text(first)
+
+
+@pytest.mark.build
+@pytest.mark.server
+def test_the_beacon_keeps_no_trace_of_the_reader(blog):
+    """Everything the comment service writes while counting views (its database, its log,
+    its answers, error pages included) is searched for the reader's address and user agent."""
+    tmp_path, content = blog
+    address, agent = "198.51.100.77", f"{BROWSER} Lumen/7f3a9c"
+    assert not is_bot(agent)
+    database = tmp_path / "service.sqlite3"
+    settings = write_settings(
+        tmp_path,
+        content,
+        SITEURL="http://site.example",
+        COMMENTS_DB=str(database),
+        COMMENTS_TRUST_PROXY=True,
+    )
+    assert build(settings).returncode == 0
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "pathways", "comments", "--settings", str(settings), "serve"]
+    log = tmp_path / "service.log"
+    with log.open("wb") as output:
+        service = subprocess.Popen(
+            [*command, "--port", str(port)], cwd=ROOT, stdout=output, stderr=output
+        )
+        try:
+            wait_for(f"{url}/health")
+            answers = [
+                send(url, "/views", b"/posts/third/", address, agent),
+                send(url, "/views", b"/posts/third/", address, agent),
+                send(url, "/views", b"/posts/nowhere/", address, agent),
+                send(url, "/views", b"\xff" * 5000, address, agent),
+                send(url, "/views", None, address, agent),  # a GET: not allowed
+                send(url, "/no/such/page", b"x", address, agent),
+                send(url, "/views.csv", None, address, agent),
+            ]
+        finally:
+            service.terminate()
+            service.wait(timeout=10)
+    assert "/posts/third," in answers[-1].decode()  # the view was counted
+    written = [log.read_bytes(), *answers]
+    written += [path.read_bytes() for path in tmp_path.glob("service.sqlite3*")]
+    for blob in written:
+        assert address.encode() not in blob and b"Lumen/7f3a9c" not in blob
+
+
+def send(url: str, path: str, body: bytes | None, address: str, agent: str) -> bytes:
+    """A request as the reader's browser sends it through the writer's proxy."""
+    request = urllib.request.Request(url + path, data=body, method="POST" if body else "GET")
+    request.add_header("Origin", "http://site.example")
+    request.add_header("Content-Type", "text/plain;charset=UTF-8")
+    request.add_header("User-Agent", agent)
+    request.add_header("X-Forwarded-For", address)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:
+        return error.read()
+
+
+def wait_for(url: str) -> None:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)

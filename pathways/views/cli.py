@@ -3,6 +3,7 @@
 import argparse
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from markupsafe import Markup
@@ -11,11 +12,14 @@ from pathways.comments.cli import database_path
 from pathways.settings import read
 from pathways.site.build import load_settings
 from pathways.views.ranking import (
+    blog_timezone,
     build_resolver,
     rank_windows,
+    reference_time,
     window_label,
 )
-from pathways.views.settings import POPULAR_POSTS, check_window
+from pathways.views.rules import Tally, Views, window_seconds
+from pathways.views.settings import POPULAR_POSTS, check_window, parse_today
 from pathways.views.sources import expand_sources, read_sources
 from pathways.views.store import ViewStore
 
@@ -79,31 +83,111 @@ def cmd_report(args: argparse.Namespace, settings: dict) -> int:
     config = read(settings, POPULAR_POSTS)
     if args.window:
         config["POPULAR_POSTS_WINDOWS"] = [check_window(window) for window in args.window]
+    zone = blog_timezone(settings)
+    now = reference_time(args.today or config["POPULAR_POSTS_TODAY"], zone)
     sources = args.source or config["POPULAR_POSTS_SOURCES"]
     base = Path(settings["PATH"])
     articles = load_articles(settings)
-    resolve = build_resolver(articles, config["POPULAR_POSTS_REDIRECTS"])
-    files, _ = expand_sources(sources, base)
-    with ProgressBar(files) as progress:
-        counts, stats = read_sources(sources, resolve, base, progress.advance)
     titles = {article.slug: Markup(article.title).striptags() for article in articles}
-    for window, entries in rank_windows(articles, counts, config, settings):
-        print(f"{window_label(window)} ({window}):")
+    if args.explain and args.explain not in titles:
+        print(f"views report: no post has the slug {args.explain!r}", file=sys.stderr)
+        return 2
+    resolve = build_resolver(articles, config["POPULAR_POSTS_REDIRECTS"])
+    files, _, _ = expand_sources(sources, base)
+    windows = list(dict.fromkeys([*config["POPULAR_POSTS_WINDOWS"], "all"]))
+    with ProgressBar([path for path, _ in files]) as progress:
+        views = read_sources(
+            sources,
+            resolve,
+            now,
+            windows,
+            base=base,
+            timezone=zone,
+            explain=args.explain,
+            progress=progress.advance,
+        )
+    print(f"Windows end at {_when(now.timestamp())}.\n")
+    for window, entries in rank_windows(articles, views, config, now):
+        total = sum(views.in_window(window).values())
+        print(f"{window_label(window)} ({window}): {total:,} views")
         for position, entry in enumerate(entries, 1):
             print(f"  {position:>2}. {entry.views:>8,} views  {titles[entry.key]}")
         if not entries:
             print("  no views recorded")
+    print()
+    if views.logs.read or not views.rows.read:
+        _accounting("Access logs", "lines", views.logs, views.log_files)
+    if views.rows.read:
+        _accounting("CSV exports", "rows", views.rows, views.csv_files)
+        print(f"  views in the counted rows {views.rows.views:>9,}")
     print(
-        f"\nRead {stats.read:,} lines or rows from {stats.files} file(s): {stats.counted:,} views "
-        f"counted; skipped {stats.bots:,} from bots, {stats.repeats:,} repeats within 30 "
-        f"minutes, {stats.not_views:,} other requests (not a successful GET), "
-        f"{stats.unmatched:,} not of a post, {stats.unparseable:,} unparseable."
+        f"\nViews counted: {views.total():,} ({views.logs.views:,} from logs, "
+        f"{views.rows.views:,} from CSV rows), the All time window's total."
     )
-    for pattern in stats.missing:
-        print(f"Missing source: nothing matches {pattern}", file=sys.stderr)
-    for problem in stats.damaged:
-        print(f"Damaged source: {problem}", file=sys.stderr)
+    for note in views.notes:
+        print(f"Note: {note}")
+    for source in views.missing:
+        print(f"Missing source: nothing matches {source}", file=sys.stderr)
+    for problem in views.problems:
+        print(f"Problem: {problem}", file=sys.stderr)
+    if args.explain:
+        _explain(views, args.explain, titles[args.explain], windows)
     return 0
+
+
+def _accounting(kind: str, unit: str, tally: Tally, files: int) -> None:
+    """Every line (or row) read, in exactly one of the rules' outcomes, and their sum."""
+    parts = [
+        ("malformed (not in a format read)", tally.malformed),
+        ("not a page view (assets, other pages, errors, redirects, HEAD, POST …)", tally.not_views),
+        ("bots (crawlers, scripts, empty user agent)", tally.bots),
+        ("after the reference time", tally.future),
+        ("repeats (same reader and post within 30 minutes)", tally.repeats),
+        ("counted", tally.counted),
+    ]
+    print(f"{kind}: {tally.read:,} {unit} read from {files} file(s)")
+    for label, count in parts:
+        print(f"  {count:>10,}  {label}")
+    print(f"  {sum(count for _, count in parts):>10,}  in all")
+    if unit == "lines":
+        print(
+            f"  {tally.counted_304:>10,}  of the counted were 304 Not Modified "
+            "(a browser reopening its cached copy: still a reading)"
+        )
+
+
+def _explain(views: Views, slug: str, title: str, windows: list[str]) -> None:
+    hits = sorted(views.explained, key=lambda hit: (hit.start, hit.source, hit.line))
+    print(f"\n{sum(hit.views for hit in hits):,} views of “{title}” ({slug}) counted from:")
+    floors = {window: window_seconds(window) for window in windows}
+    for hit in hits:
+        inside = [
+            window
+            for window, span in floors.items()
+            if span is None or hit.start > views.now - span
+        ]
+        if hit.start == float("-inf"):
+            when = "totals without a period"
+        elif hit.start == hit.end:
+            when = _when(hit.start)
+        else:
+            when = f"{_when(hit.start)} to {_when(hit.end)}"
+        print(
+            f"  {hit.source}:{hit.line}  {when}  {hit.status or 'row'}  {hit.views} view(s)  "
+            f"in {', '.join(inside)}"
+        )
+
+
+def _when(moment: float) -> str:
+    return datetime.fromtimestamp(moment, UTC).isoformat(sep=" ", timespec="seconds")
+
+
+def _today(value: str) -> str:
+    try:
+        parse_today(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return value
 
 
 def cmd_export(args: argparse.Namespace, settings: dict, settings_file: Path) -> int:
@@ -131,6 +215,12 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     report = actions.add_parser("report", help="rank posts per window from the view sources")
     report.add_argument("--source", action="append", help="a log or CSV (default: the settings')")
     report.add_argument("--window", action="append", help="7d, 30d, 365d, all (default: settings')")
+    report.add_argument(
+        "--today",
+        type=_today,
+        help="where windows end: 2026-11-20 (end of that day) or 2026-11-20T23:59:59Z",
+    )
+    report.add_argument("--explain", metavar="SLUG", help="list the views behind one post's count")
     export = actions.add_parser("export", help="the beacon's counts as a path,date,views CSV")
     export.add_argument("--output", help="file to write (default: standard output)")
     return views

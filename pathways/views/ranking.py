@@ -1,20 +1,19 @@
-"""Rank posts from daily view counts, per window, like Blogger's "Popular Posts".
+"""Rank posts per window, like Blogger's "Popular Posts".
 
-Windows are `7d`, `30d`, `365d` (any `<n>d`) and `all`, counted back from a reference day.
-Posts rank by views (default), by comments in the window, or by views per day live.
+Windows are `7d`, `30d`, `365d` (any `<n>d`) and `all`, ending at the reference instant
+(`POPULAR_POSTS_TODAY`, or the build's time). Posts rank by views (default), by comments in
+the window, or by views per day live.
 """
 
-import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pathways.views.sources import normalise_path
-
-logger = logging.getLogger(__name__)
+from pathways.views.rules import DAY, Views, normalise_path, window_seconds
+from pathways.views.settings import parse_today
 
 WINDOW_LABELS = {"7d": "Last 7 days", "30d": "Last 30 days", "365d": "Last year", "all": "All time"}
 
@@ -24,8 +23,8 @@ class Candidate:
     """What ranking needs to know about one post."""
 
     key: str
-    published: date
-    comment_days: tuple[date, ...] = ()
+    published: datetime
+    comment_times: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,61 +38,53 @@ def window_label(window: str) -> str:
     return WINDOW_LABELS.get(window, f"Last {window.rstrip('d')} days")
 
 
-def first_day(window: str, today: date) -> date | None:
-    if window == "all":
-        return None
-    return today - timedelta(days=int(window[:-1]) - 1)
+def blog_timezone(settings: dict) -> str:
+    """The blog's `TIMEZONE` (Pelican's own setting; UTC when the site sets none)."""
+    return settings.get("TIMEZONE") or "UTC"
 
 
-def views_in_window(counts: Counter, window: str, today: date) -> Counter:
-    """Views per post between the window's first day and `today`, both included.
-
-    Counts without a day (sources with totals only) belong to `all` alone.
-    """
-    start = first_day(window, today)
-    totals: Counter = Counter()
-    for (key, day), views in counts.items():
-        if start is None:
-            if day is None or day <= today:
-                totals[key] += views
-        elif day is not None and start <= day <= today:
-            totals[key] += views
-    return totals
+def reference_time(value: str | date | datetime | None, timezone: str) -> datetime:
+    """The instant windows end at: a date means the end of that day in `timezone`, an instant
+    is taken as it is, None is now. ValueError for anything else."""
+    if isinstance(value, str):
+        value = parse_today(value)
+    if value is None:
+        return datetime.now(UTC)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    next_day = datetime.combine(value + timedelta(days=1), time(0), ZoneInfo(timezone))
+    return (next_day - timedelta(microseconds=1)).astimezone(UTC)
 
 
 def rank(
     candidates: Iterable[Candidate],
-    counts: Counter,
+    views: Counter,
     window: str,
-    today: date,
+    now: datetime,
     *,
     by: str = "views",
     limit: int = 5,
 ) -> list[Entry]:
-    """The top `limit` posts of a window; posts with nothing to rank them by are left out."""
-    views = views_in_window(counts, window, today)
-    start = first_day(window, today)
+    """The top `limit` posts of a window (`views`: that window's views per post); posts with
+    nothing to rank them by are left out."""
+    span = window_seconds(window)
+    start = None if span is None else now - timedelta(seconds=span)
     entries = []
     for candidate in candidates:
         seen = views.get(candidate.key, 0)
         if by == "comments":
-            score = sum(1 for day in candidate.comment_days if start is None or start <= day)
+            score = sum(
+                1 for t in candidate.comment_times if (start is None or start < t) and t <= now
+            )
         elif by == "views_per_day":
             live_from = max(candidate.published, start) if start else candidate.published
-            score = seen / max(1, (today - live_from).days + 1)
+            score = seen / max(1.0, (now - live_from).total_seconds() / DAY)
         else:
             score = seen
         if score > 0:
             entries.append((candidate, Entry(candidate.key, seen, score)))
-    entries.sort(key=lambda pair: (-pair[1].score, -pair[0].published.toordinal(), pair[0].key))
+    entries.sort(key=lambda pair: (-pair[1].score, -pair[0].published.timestamp(), pair[0].key))
     return [entry for _, entry in entries[:limit]]
-
-
-def reference_day(config: dict, settings: dict) -> date:
-    fixed = config["POPULAR_POSTS_TODAY"]
-    if fixed:
-        return date.fromisoformat(str(fixed))
-    return datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC")).date()
 
 
 def build_resolver(articles: list, redirects: dict[str, str]) -> Callable[[str], str | None]:
@@ -112,30 +103,33 @@ def build_resolver(articles: list, redirects: dict[str, str]) -> Callable[[str],
 
 
 def candidate(article: Any) -> Candidate:
-    """A Pelican article as ranking sees it: slug, publication day, days of its comments."""
-    days = []
+    """A Pelican article as ranking sees it: slug, publication time, times of its comments."""
+    times = []
     stack = list(getattr(article, "comments", []))
     while stack:
         comment = stack.pop()
-        days.append(comment.date.date())
+        times.append(_aware(comment.date))
         stack.extend(comment.replies)
-    return Candidate(article.slug, article.date.date(), tuple(days))
+    return Candidate(article.slug, _aware(article.date), tuple(times))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def rank_windows(
-    articles: list, counts: Counter, config: dict, settings: dict
+    articles: list, views: Views, config: dict, now: datetime
 ) -> list[tuple[str, list[Entry]]]:
     """Each configured window with its ranked entries, as the settings ask."""
-    today = reference_day(config, settings)
     candidates = [candidate(article) for article in articles]
     return [
         (
             window,
             rank(
                 candidates,
-                counts,
+                views.in_window(window),
                 window,
-                today,
+                now,
                 by=config["POPULAR_POSTS_RANK_BY"],
                 limit=config["POPULAR_POSTS_COUNT"],
             ),

@@ -1,7 +1,10 @@
 """Popular Posts' settings: the plugin, `pathways views` and the beacon read them here
 (see the README, "Popular Posts")."""
 
+from datetime import date, datetime
+
 from pathways.settings import Feature, Setting
+from pathways.views.sources import parse_source
 
 WINDOW_HELP = "use 7d, 30d, 365d, all or <n>d"
 RANKINGS = ("views", "comments", "views_per_day")
@@ -13,6 +16,37 @@ def check_window(window: str) -> str:
     if window == "all" or (window.endswith("d") and window[:-1].isdigit() and int(window[:-1]) > 0):
         return window
     raise ValueError(f"has an unknown window {window!r}: {WINDOW_HELP}")
+
+
+def parse_today(value: str) -> date | datetime:
+    """A `YYYY-MM-DD` date or an ISO 8601 instant with its offset; ValueError otherwise."""
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValueError(
+            "must be a date (2026-11-20) or an instant with its offset"
+            f" (2026-11-20T23:59:59Z), not {value!r}"
+        )
+    return moment
+
+
+def _today(value: str | None) -> str | None:
+    if value is not None:
+        parse_today(value)
+    return value
+
+
+def _sources(value: list | tuple) -> list | tuple:
+    for source in value:
+        if not isinstance(source, str):
+            raise ValueError(f"must hold paths or globs (strings), not {source!r}")
+        parse_source(source)
+    return value
 
 
 def _windows(value: list | tuple) -> list[str]:
@@ -43,7 +77,9 @@ POPULAR_POSTS = Feature(
             "POPULAR_POSTS_SOURCES",
             [],
             (list, tuple),
-            "Logs and CSV files (globs, relative to `content/` unless absolute).",
+            "Logs and CSV files (globs, relative to `content/` unless absolute; a CSV of totals"
+            ' may add its period: `"pages.csv 2026-10-22..2026-11-20"`).',
+            _sources,
         ),
         Setting(
             "POPULAR_POSTS_WINDOWS", ["30d"], (list, tuple), "Windows to show, in order.", _windows
@@ -60,7 +96,9 @@ POPULAR_POSTS = Feature(
             "POPULAR_POSTS_TODAY",
             None,
             (str, type(None)),
-            "A fixed `YYYY-MM-DD` to count windows back from; `None` is the build day.",
+            "The instant windows end at: a date (the end of that day in `TIMEZONE`) or an ISO"
+            " 8601 instant with offset (`2026-11-20T23:59:59Z`); `None` is the build's time.",
+            _today,
         ),
         Setting(
             "POPULAR_POSTS_REDIRECTS", {}, dict, "Old path → new path, for views of moved pages."

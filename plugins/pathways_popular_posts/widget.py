@@ -15,7 +15,13 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 
 from pathways.settings import read
-from pathways.views.ranking import build_resolver, rank_windows, window_label
+from pathways.views.ranking import (
+    blog_timezone,
+    build_resolver,
+    rank_windows,
+    reference_time,
+    window_label,
+)
 from pathways.views.settings import POPULAR_POSTS
 from pathways.views.sources import read_sources
 
@@ -42,18 +48,34 @@ def _entry(article: Any, views: int | None, config: dict) -> dict:
 def popular_posts(articles: list, settings: dict) -> dict | None:
     """The widget's content, or None when it should not be shown."""
     config = read(settings, POPULAR_POSTS)
-    base = Path(settings["PATH"])
-    resolve = build_resolver(articles, config["POPULAR_POSTS_REDIRECTS"])
-    counts, stats = read_sources(config["POPULAR_POSTS_SOURCES"], resolve, base)
-    for pattern in stats.missing:
+    zone = blog_timezone(settings)
+    now = reference_time(config["POPULAR_POSTS_TODAY"], zone)
+    sources = config["POPULAR_POSTS_SOURCES"]
+    views = read_sources(
+        sources,
+        build_resolver(articles, config["POPULAR_POSTS_REDIRECTS"]),
+        now,
+        config["POPULAR_POSTS_WINDOWS"],
+        base=Path(settings["PATH"]),
+        timezone=zone,
+    )
+    for pattern in views.missing:
         logger.warning("POPULAR_POSTS_SOURCES: nothing matches %s", pattern)
-    for problem in stats.damaged:
-        logger.warning("Popular posts: %s", problem)
+    for problem in views.problems:
+        logger.warning("Popular Posts: %s", problem)
+    if sources and not views.total() and len(views.missing) < len(sources):
+        read_any = views.logs.read + views.rows.read
+        logger.warning(
+            "Popular Posts: no view counted in %s line(s) or row(s) of POPULAR_POSTS_SOURCES "
+            "up to %s; showing the fallback (`pathways views report` says why)",
+            f"{read_any:,}",
+            now.isoformat(timespec="seconds"),
+        )
     widget = {
         "snippet": config["POPULAR_POSTS_SNIPPET"],
         "thumbnail": config["POPULAR_POSTS_THUMBNAIL"],
     }
-    if counts:
+    if views.total():
         by_slug = {article.slug: article for article in articles}
         windows = [
             {
@@ -61,7 +83,7 @@ def popular_posts(articles: list, settings: dict) -> dict | None:
                 "label": window_label(window),
                 "entries": [_entry(by_slug[e.key], e.views, config) for e in ranked],
             }
-            for window, ranked in rank_windows(articles, counts, config, settings)
+            for window, ranked in rank_windows(articles, views, config, now)
         ]
         return {**widget, "heading": "Popular Posts", "windows": windows, "source": "views"}
     if config["POPULAR_POSTS_FALLBACK"] == "hide" or not articles:
