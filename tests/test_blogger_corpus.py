@@ -67,9 +67,7 @@ def item_file(content: Path, post) -> Path:
     folder = content / ("posts" if post.kind == "post" else "pages")
     if post.slug:
         return folder / f"{post.slug}.md"
-    matches = [
-        path for path in folder.glob("*.md") if front_matter(path)[0]["Title"] == post.title
-    ]
+    matches = [path for path in folder.glob("*.md") if front_matter(path)[0]["Title"] == post.title]
     assert len(matches) == 1, post.title
     return matches[0]
 

@@ -36,8 +36,13 @@ GPS_IFD = 0x8825
 
 
 def is_on_host(url: str, hosts: tuple[str, ...]) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == wanted or host.endswith("." + wanted) for wanted in hosts)
+    """Whether `url` is on one of `hosts` (a host name covers its subdomains; a `host:port`
+    only itself)."""
+    parts = urlsplit(url)
+    host, netloc = (parts.hostname or "").lower(), parts.netloc.lower()
+    return any(
+        netloc == wanted or host == wanted or host.endswith("." + wanted) for wanted in hosts
+    )
 
 
 def original_url(src: str, link: str | None, hosts: tuple[str, ...]) -> str:
@@ -73,11 +78,15 @@ def _jpeg_without_location(data: bytes) -> bytes:
         payload = segment[4:]
         if marker == 0xE1 and payload.startswith(b"Exif\x00\x00"):
             exif = Image.Exif()
-            exif.load(payload)
-            if GPS_IFD in exif:
-                del exif[GPS_IFD]
-                body = exif.tobytes()
-                segment = b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
+            try:
+                exif.load(payload)
+            except Exception:  # unreadable EXIF may hide a location: dropped whole
+                segment = b""
+            else:
+                if GPS_IFD in exif:
+                    del exif[GPS_IFD]
+                    body = exif.tobytes()
+                    segment = b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
         elif marker == 0xE1 and b"GPS" in payload and payload.startswith(b"http://ns.adobe"):
             segment = b""  # XMP with a location: dropped whole
         out += segment
