@@ -35,6 +35,8 @@ PRECOMPRESS_BROTLI_QUALITY = 6
 SHOW_DRAFTS = False
 DRAFT_SAVE_AS = ""
 DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
 
 # Views for Popular Posts: your web server's logs (or CSV exports), e.g.
 # ["/var/log/nginx/access.log*"]. With none, the widget shows the most discussed posts.

@@ -183,8 +183,8 @@ def test_every_original_photo_is_downloaded_once_and_shown_plainly(tmp_path, fmt
         shown = BeautifulSoup(markdown.markdown(body), "html.parser").find_all("img")
         assert len(shown) == len(post.images)
         for image, truth in zip(shown, post.images, strict=True):
-            assert image.parent.name != "a" and image["src"].startswith("/images/")
-            saved = Image.open(content / image["src"].lstrip("/"))
+            assert image.parent.name != "a" and image["src"].startswith("{static}/images/")
+            saved = Image.open(content / image["src"].removeprefix("{static}/"))
             expected = Image.open(io.BytesIO(blogger_corpus.image_bytes(truth.original_url)))
             assert saved.size == expected.size
         assert "blogspot.com" not in body and "googleusercontent" not in body
@@ -249,7 +249,7 @@ def test_failed_downloads_are_retried_and_a_later_run_links_them(tmp_path, image
     image_host.missing.clear()
     _, second = imported(tmp_path, "takeout", env=env, name="site")
     assert "Photos downloaded: 1." in second.stdout
-    assert "](/images/fin-mars/chart.png)" in post.read_text()
+    assert "]({static}/images/fin-mars/chart.png)" in post.read_text()
     assert "Updated (written by an earlier import, unchanged since): 1 posts." in second.stdout
     assert f"Left alone: {evening} (you changed it after it was imported)." in second.stdout
     assert "Edited" not in second.stdout and "Wrote: 1 photos." in second.stdout

@@ -96,7 +96,7 @@ def test_images_are_downloaded_and_failures_listed(blog):
     _, content, _, host, _ = blog
     result = import_(blog)
     body = (content / "posts" / "third-infusion.md").read_text()
-    assert "\n![My arm with the IV line](/images/third-infusion/arm.jpg)\n" in body
+    assert "\n![My arm with the IV line]({static}/images/third-infusion/arm.jpg)\n" in body
     assert [path.name for path in (content / "images" / "third-infusion").iterdir()] == ["arm.jpg"]
     assert (content / "images" / "third-infusion" / "arm.jpg").read_bytes() == ARM
     assert f"![Gone](http://{host}/img/missing.png)" in body

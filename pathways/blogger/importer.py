@@ -331,7 +331,7 @@ class BloggerImport:
                 return None
             original = original_url(src, link, hosts)
             if original in available:
-                address = "/" + self._relative(self.photo_paths[original])
+                address = "{static}/" + self._relative(self.photo_paths[original])
                 local[f"]({address})"] = f"]({original})"
                 return address
             return original
@@ -364,6 +364,7 @@ class BloggerImport:
         for number, line in enumerate(text.splitlines(), 1):
             if NO_ALT in line:
                 image = line.split(NO_ALT, 1)[1].split(")", 1)[0]
+                image = image.removeprefix("{static}")
                 self.report.missing_alt.append(f"{self._relative(path)}:{number}: {image}")
         kind = f"{'draft ' if entry.status == DRAFT else ''}{entry.kind}s"
         self.files.append(PlannedFile(path, text.encode(), kind, _source(text, local)))

@@ -22,9 +22,12 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 from lxml import etree, html
 
+from pathways.blogger.images import BLOGGER_IMAGE_HOSTS, is_on_host
+
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:")
 ALT_HINT = "describe it in the Markdown's [brackets]"
+ON_BLOGGER_HINT = "run `pathways import blogger` again without --no-images to download it"
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,9 @@ class SiteChecker:
         parts = urlsplit(url)
         site = urlsplit(self.siteurl).netloc if self.siteurl else ""
         if parts.netloc and parts.netloc != site:
+            if is_on_host(url, BLOGGER_IMAGE_HOSTS):
+                self.report(page, line, f"image {url} is still on Blogger: {ON_BLOGGER_HINT}")
+                return
             self.report(page, line, f"loads {url} from another site; serve it from this site")
 
     def check_stylesheet(self, css: Path) -> None:
