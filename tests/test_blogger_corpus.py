@@ -3,6 +3,8 @@ the right answer known by construction: every live comment with its parent, ever
 photo downloaded once, the same Markdown from either format, hostile metadata inert."""
 
 import io
+import os
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -12,14 +14,19 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
+from pathways.site.check import VNU
 from tests import blogger_corpus
 from tests.blogger_exports import ImageHost
-from tests.sites import run_pathways, write_settings
+from tests.sites import build, run_pathways, soup, text, write_settings
 
 ZONE = ZoneInfo("America/New_York")
 BLOG = blogger_corpus.make_blog(seed=0)
 WRITERS = {"classic": blogger_corpus.write_classic, "takeout": blogger_corpus.write_takeout}
 PROFILE = "https://www.blogger.com/profile/"
+needs_vnu = pytest.mark.skipif(
+    not (VNU.exists() and shutil.which("java")) and not os.environ.get("CI"),
+    reason="the Nu HTML checker needs Java and node_modules/vnu-jar (npm ci)",
+)
 
 
 def imported(tmp_path: Path, fmt: str, *extra: str, env: dict | None = None, name: str = ""):
@@ -313,3 +320,58 @@ def test_hostile_comment_metadata_is_kept_as_inert_text(tmp_path):
     assert len(script) == 1 and "Website" not in texts[script[0]]
     assert not any("javascript:" in text or "onerror" in text for text in texts.values())
     assert all(urlsplit(path.parent.name).path == path.parent.name for path in texts)
+
+
+def production(tmp_path: Path, fmt: str, content: Path) -> tuple[Path, Path]:
+    """Build the imported site for production; its settings and output folder."""
+    settings = write_settings(tmp_path / fmt, content, publish=True)
+    result = build(settings)
+    assert result.returncode == 0, result.stderr
+    return settings, tmp_path / fmt / "output"
+
+
+@pytest.mark.build
+@pytest.mark.server
+@needs_vnu
+def test_a_fresh_import_passes_every_check_but_image_descriptions(tmp_path, image_host):
+    env = {"PATHWAYS_BLOGGER_IMAGE_ORIGIN": image_host.origin}
+    content, result = imported(tmp_path, "takeout", env=env)
+    settings, output = production(tmp_path, "takeout", content)
+    check = run_pathways("check", "--settings", str(settings))
+    problems = [line.strip() for line in check.stderr.splitlines()[1:]]
+    shown = [image for post in published_items(("live",)) for image in post.images]
+    assert len(problems) == len(shown)
+    for problem in problems:
+        assert "has no alt text: describe it in the Markdown's [brackets]" in problem
+        image = problem.split(" image ", 1)[1].split(" ", 1)[0]
+        assert f": {urlsplit(image).path}\n" in result.stdout
+
+    page = soup(output / "posts" / "bilan-du-samedi-soir" / "index.html")
+    assert text(page.select_one("article time")) == "March 12, 2022"
+    assert [heading.name for heading in page.select(".post-body :is(h1, h2, h3)")] == ["h2"]
+    scripts = [script.get("src") or script.string for script in page.find_all("script")]
+    assert not any("alert" in (script or "") for script in scripts)
+    assert "<script>alert(1)</script>" in text(page)
+    ana, *_ = (c for p in BLOG.posts for c in p.comments if c.author == "Ana Lopes")
+    chain = [ana.id]
+    while reply := next((c for c in BLOG.posts[0].comments if c.parent == chain[-1]), None):
+        chain.append(reply.id)
+    assert len(chain) == 4
+    assert page.select_one(" ".join(f"#comment-{id_}" for id_ in chain)) is not None
+    redirects = (output / "_redirects").read_text().splitlines()
+    assert any(line.startswith("/search/label/sant%C3%A9 ") for line in redirects)
+    assert any(line.startswith("/search/label/long%20covid ") for line in redirects)
+
+
+@pytest.mark.build
+def test_the_check_lists_each_photo_left_on_blogger(tmp_path):
+    content, _ = imported(tmp_path, "classic", "--no-images")
+    settings, _ = production(tmp_path, "classic", content)
+    check = run_pathways("check", "--settings", str(settings), "--skip-html")
+    on_blogger = [line for line in check.stderr.splitlines() if "is still on Blogger" in line]
+    expected = {image.original_url for p in published_items(("live",)) for image in p.images}
+    assert {line.split(" image ", 1)[1].split(" ", 1)[0] for line in on_blogger} == expected
+    assert all(
+        line.endswith("run `pathways import blogger` again without --no-images to download it")
+        for line in on_blogger
+    )
