@@ -168,7 +168,8 @@ def convert(html: str, photo: Callable[[str, str | None], str | None] | None = N
             image["src"] = shown
             if link is not None:
                 image.parent.replace_with(image)
-    _shift_headings(soup)
+    if "<h" in clean:
+        _shift_headings(soup)
     markdown = _Converter(heading_style="ATX", bullets="-", escape_misc=False).convert_soup(soup)
     return _tidy(markdown)
 
