@@ -206,23 +206,24 @@ class BloggerImport:
         export = read_export(self.export_path)
         self.report.format, self.report.export = export.format, export
         contents: list[Content] = []
-        step = self._progress("Reading posts", len(export.entries))
         for entry in export.entries:
             if entry.kind in ("post", "page"):
                 planned = self.plan_content(entry)
                 if planned is not None:
                     contents.append(planned)
-            step()
         available = self.fetch_photos(contents)
+        comments = [entry for entry in export.entries if entry.kind == "comment"]
+        step = self._progress("Converting posts and comments", len(contents) + len(comments))
         slugs = {}
         for content in contents:
             self.write_content(content, available)
             slugs[content.entry.id] = (content.slug, content.title)
+            step()
         by_id = {entry.id: entry for entry in export.entries}
         by_short = {entry.short_id: entry for entry in export.entries}
-        for entry in export.entries:
-            if entry.kind == "comment":
-                self.plan_comment(entry, by_id, by_short, slugs)
+        for entry in comments:
+            self.plan_comment(entry, by_id, by_short, slugs)
+            step()
         self.write()
         return self.report
 
@@ -440,7 +441,11 @@ class BloggerImport:
             files = json.loads(self.manifest_path.read_text(encoding="utf-8"))["files"]
         except (OSError, ValueError, KeyError, TypeError):
             return {}
-        return files if isinstance(files, dict) else {}
+        if not isinstance(files, dict):
+            return {}
+        if not any((self.options.content / name).exists() for name in files):
+            return {}  # everything it lists is gone: a fresh start
+        return files
 
     def write(self) -> None:
         for planned in self.files:
