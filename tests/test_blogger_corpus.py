@@ -45,6 +45,13 @@ def imported(tmp_path: Path, fmt: str, *extra: str, env: dict | None = None, nam
     return content, result
 
 
+@pytest.fixture(scope="module")
+def left_on_blogger(tmp_path_factory) -> dict:
+    """The blog imported from each format with --no-images (read only: tests share it)."""
+    folder = tmp_path_factory.mktemp("imports")
+    return {fmt: imported(folder, fmt, "--no-images") for fmt in WRITERS}
+
+
 def front_matter(path: Path) -> tuple[dict[str, str], str]:
     header, body = path.read_text(encoding="utf-8").split("\n\n", 1)
     return dict(line.split(": ", 1) for line in header.splitlines()), body
@@ -86,8 +93,8 @@ def expected_website(comment) -> str | None:
 
 
 @pytest.mark.parametrize("fmt", ["classic", "takeout"])
-def test_every_live_comment_arrives_with_its_parent_date_and_text(tmp_path, fmt):
-    content, result = imported(tmp_path, fmt, "--no-images")
+def test_every_live_comment_arrives_with_its_parent_date_and_text(left_on_blogger, fmt):
+    content, result = left_on_blogger[fmt]
     expected = set()
     for post in published_items():
         for comment in post.comments:
@@ -114,8 +121,8 @@ def test_every_live_comment_arrives_with_its_parent_date_and_text(tmp_path, fmt)
 
 
 @pytest.mark.parametrize("fmt", ["classic", "takeout"])
-def test_posts_and_pages_keep_their_instants_labels_and_text(tmp_path, fmt):
-    content, _ = imported(tmp_path, fmt, "--no-images")
+def test_posts_and_pages_keep_their_instants_labels_and_text(left_on_blogger, fmt):
+    content, _ = left_on_blogger[fmt]
     for post in published_items():
         meta, body = front_matter(item_file(content, post))
         assert meta["Date"] == local(post.published)
@@ -135,18 +142,16 @@ def test_posts_and_pages_keep_their_instants_labels_and_text(tmp_path, fmt):
         assert not (content / "posts" / f"{post.slug}.md").exists()
 
 
-def test_an_evening_post_keeps_its_local_date_from_either_format(tmp_path):
+def test_an_evening_post_keeps_its_local_date_from_either_format(left_on_blogger):
     evening = next(post for post in BLOG.posts if post.title == "Bilan du samedi soir")
-    for fmt in WRITERS:
-        content, _ = imported(tmp_path, fmt, "--no-images")
+    for content, _ in left_on_blogger.values():
         meta, _ = front_matter(item_file(content, evening))
         assert meta["Date"] == "2022-03-12 21:40:12-05:00"
         assert meta["Modified"] == "2022-03-12 21:40:17-05:00"
 
 
-def test_both_formats_give_the_same_markdown_but_for_the_search_description(tmp_path):
-    classic, _ = imported(tmp_path, "classic", "--no-images")
-    takeout, _ = imported(tmp_path, "takeout", "--no-images")
+def test_both_formats_give_the_same_markdown_but_for_the_search_description(left_on_blogger):
+    classic, takeout = (left_on_blogger[fmt][0] for fmt in ("classic", "takeout"))
     files = sorted(path.relative_to(classic) for path in classic.rglob("*.md"))
     assert files == sorted(path.relative_to(takeout) for path in takeout.rglob("*.md"))
     descriptions = {item_file(takeout, p): p.meta_description for p in published_items()}
@@ -300,8 +305,8 @@ def test_a_file_that_was_there_before_is_never_claimed(tmp_path):
     assert "set AUTHOR = 'Marie-Hélène Côté' in pelicanconf.py" in result.stdout
 
 
-def test_photos_left_on_blogger_keep_their_remote_original(tmp_path):
-    content, result = imported(tmp_path, "takeout", "--no-images")
+def test_photos_left_on_blogger_keep_their_remote_original(left_on_blogger):
+    content, result = left_on_blogger["takeout"]
     assert not (content / "images").exists()
     for post in published_items():
         body = front_matter(item_file(content, post))[1]
@@ -312,8 +317,8 @@ def test_photos_left_on_blogger_keep_their_remote_original(tmp_path):
     assert f"{len(originals())} photos are still on Blogger (--no-images)" in result.stdout
 
 
-def test_hostile_comment_metadata_is_kept_as_inert_text(tmp_path):
-    content, _ = imported(tmp_path, "takeout", "--no-images")
+def test_hostile_comment_metadata_is_kept_as_inert_text(left_on_blogger):
+    content, _ = left_on_blogger["takeout"]
     comments = content / "comments"
     texts = {path: path.read_text() for path in comments.rglob("*.md")}
     script = [path for path, text in texts.items() if "Author: <script>" in text]

@@ -2,6 +2,7 @@
 threads, drafts, pages, old URLs and redirects in the built site, reruns and bad files."""
 
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 
@@ -273,3 +274,32 @@ def test_an_unknown_undeclared_prefix_is_still_refused(tmp_path):
     assert result.returncode == 1
     assert "(unbound prefix): download the export from Blogger again" in result.stderr
     assert list(content.iterdir()) == []
+
+
+@pytest.mark.build
+def test_markup_in_titles_labels_and_text_stays_text(tmp_path):
+    export = tmp_path / "export.xml"
+    hostile = "<img src=x onerror=alert(1)>"
+    export.write_text(
+        UNDECLARED_PREFIX.replace("<title type='text'>Published", f"<title>{escape(hostile)}")
+        .replace("&lt;p&gt;Out.&lt;/p&gt;", escape(f"<p>Type {escape(hostile)} here.</p>"))
+        .replace(
+            "<category scheme='http://schemas.google.com/g/2005#kind'",
+            f"<category term={quoteattr(hostile)}/><category "
+            "scheme='http://schemas.google.com/g/2005#kind'",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    content = tmp_path / "content"
+    content.mkdir()
+    settings = write_settings(tmp_path, content)
+    result = run_pathways("import", "--settings", str(settings), "blogger", str(export))
+    assert result.returncode == 0, result.stderr
+    built = build(settings)
+    assert built.returncode == 0, built.stderr
+    page = soup(tmp_path / "output" / "posts" / "out" / "index.html")
+    assert not page.select("img[onerror]")
+    assert text(page.find("h1")) == hostile
+    assert f"Type {hostile} here." in text(page.select_one(".post-body"))
+    assert front_matter(content / "posts" / "out.md")["Tags"] == "img src=x onerror=alert(1)"

@@ -40,6 +40,7 @@ PROFILE_HOSTS = ("www.blogger.com", "blogger.com", "draft.blogger.com")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp"}
 MANIFEST = ".blogger-import.json"
 NO_ALT = "![]("
+LABEL_MARKS = str.maketrans(",;<>", "    ")
 
 
 @dataclass
@@ -148,8 +149,10 @@ class Content:
     photos: list[str]
 
 
-def _one_line(value: str) -> str:
-    return clean_line(value).replace(",", " ") if value else ""
+def _label(value: str) -> str:
+    """A Blogger label as a tag: one line, without what separates tags (`,` `;`) or could
+    start markup (`<` `>`)."""
+    return " ".join(clean_line(value).translate(LABEL_MARKS).split())
 
 
 def _digest(data: bytes | str) -> str:
@@ -344,9 +347,9 @@ class BloggerImport:
         if updated and updated > entry.published.replace(microsecond=0):
             meta.append(f"Modified: {self._date_text(entry.updated)}")
         if entry.author:
-            meta.append(f"Author: {_one_line(entry.author)}")
+            meta.append(f"Author: {inert(clean_line(entry.author))}")
         meta.append(f"Slug: {slug}")
-        labels = [_one_line(label) for label in entry.labels if _one_line(label)]
+        labels = [_label(label) for label in entry.labels if _label(label)]
         if labels and entry.kind == "post":
             meta.append(f"Tags: {', '.join(dict.fromkeys(labels))}")
         summary = clean_line(entry.description) or clean_line(plain_text(entry.html, 200))
