@@ -283,6 +283,8 @@ def test_a_fresher_export_is_taken_with_update_and_never_over_the_writers_edits(
     changed = content / "posts" / "retour-de-randonnee.md"
     plain = run()
     assert f"run again with --update to take the new versions:\n  {changed}" in plain
+    assert "  posts/reveillon.md:14: https://" in plain
+    assert "posts/fin-mars.md:" not in plain  # the writer's file: not the import's to report
     assert front_matter(changed)[0]["Title"] == "Retour de randonnée"
     updated = run("--update")
     assert "Updated (written by an earlier import, unchanged since): 1 posts." in updated

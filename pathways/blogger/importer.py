@@ -136,6 +136,7 @@ class PlannedFile:
     data: bytes
     kind: str
     source: str
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -365,13 +366,13 @@ class BloggerImport:
                 meta.append(f"Old-URLs: {old}")
         text = "\n".join(meta) + "\n\n" + body + "\n"
         path = self.options.content / content.folder / f"{slug}.md"
+        kind = f"{'draft ' if entry.status == DRAFT else ''}{entry.kind}s"
+        planned = PlannedFile(path, text.encode(), kind, _source(text, local))
         for number, line in enumerate(text.splitlines(), 1):
             if NO_ALT in line:
-                image = line.split(NO_ALT, 1)[1].split(")", 1)[0]
-                image = image.removeprefix("{static}")
-                self.report.missing_alt.append(f"{self._relative(path)}:{number}: {image}")
-        kind = f"{'draft ' if entry.status == DRAFT else ''}{entry.kind}s"
-        self.files.append(PlannedFile(path, text.encode(), kind, _source(text, local)))
+                image = line.split(NO_ALT, 1)[1].split(")", 1)[0].removeprefix("{static}")
+                planned.notes.append(f"{self._relative(path)}:{number}: {image}")
+        self.files.append(planned)
 
     def plan_comment(
         self, entry: Entry, by_id: dict, by_short: dict, slugs: dict[str, tuple[str, str]]
@@ -471,6 +472,7 @@ class BloggerImport:
             current = planned.path.read_bytes()
             if current == planned.data:
                 self.report.unchanged += 1
+                self.report.missing_alt += planned.notes
                 self.manifest[relative] = written
                 return
             if record is None:
@@ -483,6 +485,7 @@ class BloggerImport:
                 self.report.outdated.append(shown)
                 return
             self.report.updated[planned.kind] += 1
+        self.report.missing_alt += planned.notes
         if not self.options.dry_run:
             _write_file(planned.path, planned.data, replace=planned.path.exists())
             self.manifest[relative] = written
