@@ -52,7 +52,8 @@ def _site_notes(export, settings: dict) -> list[str]:
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     from pathways.blogger.export import ExportError
-    from pathways.blogger.importer import BLOGGER_IMAGE_HOSTS, ImportOptions, import_blogger
+    from pathways.blogger.images import BLOGGER_IMAGE_HOSTS
+    from pathways.blogger.importer import ImportOptions, import_blogger
 
     settings = load_settings(settings_file)
     started = time.monotonic()
