@@ -365,15 +365,17 @@ def test_a_fresh_import_passes_every_check_but_image_descriptions(tmp_path, imag
         chain.append(reply.id)
     assert len(chain) == 4
     assert page.select_one(" ".join(f"#comment-{id_}" for id_ in chain)) is not None
-    redirects = (output / "_redirects").read_text().splitlines()
-    assert any(line.startswith("/search/label/sant%C3%A9 ") for line in redirects)
-    assert any(line.startswith("/search/label/long%20covid ") for line in redirects)
 
 
 @pytest.mark.build
-def test_the_check_lists_each_photo_left_on_blogger(tmp_path):
+def test_photos_left_on_blogger_are_listed_by_the_check_and_labels_redirect(tmp_path):
     content, _ = imported(tmp_path, "classic", "--no-images")
-    settings, _ = production(tmp_path, "classic", content)
+    settings, output = production(tmp_path, "classic", content)
+    redirects = (output / "_redirects").read_text().splitlines()
+    assert "/search/label/sant%C3%A9 https://pathways.example.org/tags/sante/ 301" in redirects
+    assert any(line.startswith("/search/label/long%20covid ") for line in redirects)
+    nginx = (output / "nginx-redirects.map").read_text()
+    assert '"/search/label/santé" "https://pathways.example.org/tags/sante/";' in nginx
     check = run_pathways("check", "--settings", str(settings), "--skip-html")
     on_blogger = [line for line in check.stderr.splitlines() if "is still on Blogger" in line]
     expected = {image.original_url for p in published_items(("live",)) for image in p.images}
