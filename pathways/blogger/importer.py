@@ -147,7 +147,6 @@ class Content:
     slug: str
     title: str
     folder: str
-    photos: list[str]
 
 
 def _label(value: str) -> str:
@@ -215,7 +214,7 @@ class BloggerImport:
                 planned = self.plan_content(entry)
                 if planned is not None:
                     contents.append(planned)
-        available = self.fetch_photos(contents)
+        available = self.fetch_photos()
         comments = [entry for entry in export.entries if entry.kind == "comment"]
         step = self._progress("Converting posts and comments", len(contents) + len(comments))
         slugs = {}
@@ -273,18 +272,18 @@ class BloggerImport:
             self.report.warnings.append(f"{where}: slug {wanted!r} is taken; using {slug!r}")
         if not entry.html.strip():
             self.report.warnings.append(f"{where}: empty body")
+        for src, link in photos(entry.html):
+            original = self._original(src, link)
+            if original is not None and original not in self.photo_paths:
+                self.photo_paths[original] = self._photo_path(original, slug)
+        return Content(entry, slug, title, "posts" if entry.kind == "post" else "pages")
+
+    def _original(self, src: str, link: str | None) -> str | None:
+        """The address of the photo's original if Blogger hosts it, else None."""
         hosts = self.options.image_hosts
-        originals = [
-            original_url(src, link, hosts)
-            for src, link in photos(entry.html)
-            if is_on_host(src, hosts) or (link and is_on_host(link, hosts))
-        ]
-        folder = "posts" if entry.kind == "post" else "pages"
-        content = Content(entry, slug, title, folder, list(dict.fromkeys(originals)))
-        for url in content.photos:
-            if url not in self.photo_paths:
-                self.photo_paths[url] = self._photo_path(url, slug)
-        return content
+        if is_on_host(src, hosts) or (link and is_on_host(link, hosts)):
+            return original_url(src, link, hosts)
+        return None
 
     def _photo_path(self, url: str, slug: str) -> Path:
         """`content/images/<slug>/<name of the original>`, unique within the import."""
@@ -300,7 +299,7 @@ class BloggerImport:
         self.taken_paths.add(candidate)
         return candidate
 
-    def fetch_photos(self, contents: list[Content]) -> set[str]:
+    def fetch_photos(self) -> set[str]:
         """Download the photos not already imported; the addresses available locally."""
         available = {
             url
@@ -327,14 +326,12 @@ class BloggerImport:
     def write_content(self, content: Content, available: set[str]) -> None:
         """Plan the Markdown file of a post or page, its photos pointing at local copies."""
         entry, slug = content.entry, content.slug
-        hosts = self.options.image_hosts
-
         local: dict[str, str] = {}
 
         def shown(src: str, link: str | None) -> str | None:
-            if not (is_on_host(src, hosts) or (link and is_on_host(link, hosts))):
+            original = self._original(src, link)
+            if original is None:
                 return None
-            original = original_url(src, link, hosts)
             if original in available:
                 address = "{static}/" + self._relative(self.photo_paths[original])
                 local[f"]({address})"] = f"]({original})"
