@@ -303,3 +303,29 @@ def test_markup_in_titles_labels_and_text_stays_text(tmp_path):
     assert text(page.find("h1")) == hostile
     assert f"Type {hostile} here." in text(page.select_one(".post-body"))
     assert front_matter(content / "posts" / "out.md")["Tags"] == "img src=x onerror=alert(1)"
+
+
+def test_a_photo_linking_elsewhere_keeps_its_link_and_a_thumbnail_loses_it(tmp_path):
+    thumb = "https://1.bp.blogspot.com/-a/b/s320/{}.jpg"
+    body = (
+        f'<a href="https://example.org/article"><img src="{thumb.format("x")}" alt="X"></a>'
+        f'<a href="{thumb.format("y").replace("s320", "s1600")}">'
+        f'<img src="{thumb.format("y")}" alt="Y"></a>'
+    )
+    export = tmp_path / "export.xml"
+    export.write_text(
+        UNDECLARED_PREFIX.replace("&lt;p&gt;Out.&lt;/p&gt;", escape(body)), encoding="utf-8"
+    )
+    content = tmp_path / "content"
+    content.mkdir()
+    settings = write_settings(tmp_path, content)
+    args = ("import", "--settings", str(settings), "blogger", str(export), "--no-images")
+    assert run_pathways(*args).returncode == 0
+    assert (
+        (content / "posts" / "out.md")
+        .read_text()
+        .endswith(
+            "\n[![X](https://1.bp.blogspot.com/-a/b/s0/x.jpg)](https://example.org/article)"
+            "![Y](https://1.bp.blogspot.com/-a/b/s1600/y.jpg)\n"
+        )
+    )

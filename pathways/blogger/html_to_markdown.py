@@ -147,10 +147,14 @@ def _tidy(markdown: str) -> str:
     return text
 
 
-def convert(html: str, photo: Callable[[str, str | None], str | None] | None = None) -> str:
-    """Markdown for a Blogger post or comment body. `photo(src, link)` gives the address to
-    show for an image (`link`: the address it was linked to, if any), or None to leave the
-    image and its link as they are."""
+Photo = Callable[[str, str | None], tuple[str, bool] | None]
+
+
+def convert(html: str, photo: Photo | None = None) -> str:
+    """Markdown for a Blogger post or comment body. `photo(src, link)` says what to show for
+    an image (`link`: the address the image alone links to, if any): its new address and
+    whether the link goes (it only led to the photo itself), or None to leave both as they
+    are."""
     clean = nh3.clean(
         _captions_as_paragraphs(_links_for_embeds(html)),
         tags=SAFE_TAGS,
@@ -165,8 +169,8 @@ def convert(html: str, photo: Callable[[str, str | None], str | None] | None = N
             shown = photo(image["src"], link)
             if shown is None:
                 continue
-            image["src"] = shown
-            if link is not None:
+            image["src"], unlink = shown
+            if unlink:
                 image.parent.replace_with(image)
     if "<h" in clean:
         _shift_headings(soup)

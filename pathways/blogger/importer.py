@@ -328,15 +328,16 @@ class BloggerImport:
         entry, slug = content.entry, content.slug
         local: dict[str, str] = {}
 
-        def shown(src: str, link: str | None) -> str | None:
+        def shown(src: str, link: str | None) -> tuple[str, bool] | None:
             original = self._original(src, link)
             if original is None:
                 return None
+            to_original = link is not None and is_on_host(link, self.options.image_hosts)
             if original in available:
                 address = "{static}/" + self._relative(self.photo_paths[original])
                 local[f"]({address})"] = f"]({original})"
-                return address
-            return original
+                return address, to_original
+            return original, to_original
 
         body = convert(entry.html, shown)
         title = inert(clean_line(content.title))
