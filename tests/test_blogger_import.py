@@ -74,7 +74,7 @@ def test_posts_pages_and_drafts_become_markdown_with_full_metadata(blog):
     assert "no valid date; not imported" in out
     assert "1 deleted comments" in out
     if fmt == "newer":
-        assert "1 soft_trashed posts" in out
+        assert "1 trashed posts" in out
 
 
 @pytest.mark.server

@@ -33,7 +33,8 @@ def _progress_bars():
 def _site_notes(export, settings: dict) -> list[str]:
     """What the export says about the blog that the site's settings say differently."""
     notes = []
-    author = export.author or next((e.author for e in export.entries if e.author), "")
+    writers = (entry.author for entry in export.entries if entry.kind != "comment")
+    author = export.author or next((name for name in writers if name), "")
     for name, value in (("SITENAME", export.title), ("AUTHOR", author)):
         if value and settings[name] != value:
             notes.append(

@@ -276,7 +276,8 @@ def _read_takeout(element: Element) -> Entry | None:
         return None
     entry = _common(element, kind)
     status = _child_text(element, "status").upper()
-    entry.status = {"LIVE": LIVE, "DRAFT": DRAFT}.get(status, status.lower() or LIVE)
+    names = {"LIVE": LIVE, "DRAFT": DRAFT, "SOFT_TRASHED": "trashed"}
+    entry.status = names.get(status, status.lower() or LIVE)
     filename = _child_text(element, "filename")
     if filename:
         entry.path = urlsplit(filename).path
