@@ -15,6 +15,7 @@ import io
 import os
 import re
 import struct
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -122,6 +123,7 @@ class Downloads:
     data: dict[str, bytes] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     retries: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 def _fetch(url: str, timeout: float, downloads: Downloads) -> bytes:
@@ -141,7 +143,8 @@ def _fetch(url: str, timeout: float, downloads: Downloads) -> bytes:
         except (OSError, ValueError) as error:
             if attempt == ATTEMPTS:
                 raise DownloadFailed(str(getattr(error, "reason", error))) from None
-        downloads.retries += 1
+        with downloads.lock:
+            downloads.retries += 1
         time.sleep(0.2 * 2**attempt)
 
 
