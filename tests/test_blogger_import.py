@@ -245,6 +245,27 @@ UNDECLARED_PREFIX = """<?xml version='1.0' encoding='UTF-8'?>
  term='http://schemas.google.com/blogger/2008/kind#post'/>
 <title type='text'>Not yet</title><content type='html'>&lt;p&gt;Later.&lt;/p&gt;</content>
 </entry>
+<entry><id>tag:blogger.com,1999:blog-1.page-3</id>
+<published>2013-09-20T10:00:00.000-07:00</published>
+<category scheme='http://schemas.google.com/g/2005#kind'
+ term='http://schemas.google.com/blogger/2008/kind#page'/>
+<title type='text'>About</title><content type='html'>&lt;p&gt;Me.&lt;/p&gt;</content>
+<link rel='alternate' type='text/html' href='https://notes.blogspot.com/p/about.html'/>
+</entry>
+<entry><id>tag:blogger.com,1999:blog-1.page-4</id>
+<published>2013-09-21T10:00:00.000-07:00</published>
+<app:control><app:draft>yes</app:draft></app:control>
+<category scheme='http://schemas.google.com/g/2005#kind'
+ term='http://schemas.google.com/blogger/2008/kind#page'/>
+<title type='text'>Contact</title><content type='html'>&lt;p&gt;Soon.&lt;/p&gt;</content>
+</entry>
+<entry><id>tag:blogger.com,1999:blog-1.post-5</id>
+<published>2013-09-25T08:00:00.000-07:00</published>
+<category scheme='http://schemas.google.com/g/2005#kind'
+ term='http://schemas.google.com/blogger/2008/kind#comment'/>
+<content type='html'>Well said.</content><author><name>Reader</name></author>
+<thr:in-reply-to ref='tag:blogger.com,1999:blog-1.post-1' type='text/html'/>
+</entry>
 </feed>
 """
 
@@ -257,7 +278,7 @@ def test_an_undeclared_well_known_prefix_is_repaired_and_said(tmp_path):
     settings = write_settings(tmp_path, content)
     result = run_pathways("import", "--settings", str(settings), "blogger", str(export))
     assert result.returncode == 0, result.stderr
-    assert "Wrote: 1 draft posts, 1 posts." in result.stdout
+    assert "Wrote: 1 comments, 1 draft pages, 1 draft posts, 1 pages, 1 posts." in result.stdout
     assert "Repaired: the file uses the prefix app: without declaring it; declared it." in (
         result.stdout
     )
