@@ -37,6 +37,8 @@ WITH_FUTURE_DATES = False
 SHOW_DRAFTS = False
 DRAFT_SAVE_AS = ""
 DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
 
 # Views for Popular Posts: your web server's logs (or CSV exports), e.g.
 # ["/var/log/nginx/access.log*"]. With none, the widget shows the most discussed posts.

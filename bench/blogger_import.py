@@ -1,17 +1,27 @@
 """How long importing a big Blogger export takes: N posts with ten comments each (threaded).
 
-Generates the export with a fixed seed (posts with headings, lists, links, images on
+Generates the export with a fixed seed (posts with headings, lists, links, a photo on
 Blogger's host, labels; comments with replies), imports it into a temporary content folder
-without downloading images, and prints the time. `python bench/blogger_import.py --posts 1000`.
+without downloading photos, and prints the time; then downloads every post's photo the way
+the import does (a few at a time, location data removed) from a local server standing in
+for Blogger's hosts (a 200 kB JPEG each), and prints the rate.
+`python bench/blogger_import.py --posts 1000`.
 """
 
 import argparse
+import io
+import os
 import random
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from PIL import Image
+
+from pathways.blogger.images import ORIGIN_VARIABLE, download_all
 from pathways.blogger.importer import ImportOptions, import_blogger
 
 BLOG = "tag:blogger.com,1999:blog-1"
@@ -79,6 +89,28 @@ def generate(path: Path, posts: int, comments_per_post: int, seed: int = 1) -> N
         out.write("</feed>")
 
 
+def photo_server() -> ThreadingHTTPServer:
+    """A local server answering every path with the same noisy 200 kB JPEG."""
+    pixels = random.Random(2).randbytes(640 * 480 * 3)
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (640, 480), pixels).save(buffer, "JPEG", quality=70)
+    photo = buffer.getvalue()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(photo)))
+            self.end_headers()
+            self.wfile.write(photo)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1000)
@@ -87,16 +119,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         export = Path(folder) / "export.xml"
         generate(export, args.posts, args.comments)
-        content = Path(folder) / "content"
         started = time.perf_counter()
-        report = import_blogger(export, ImportOptions(content=content, download_images=False))
+        options = ImportOptions(content=Path(folder) / "content", download_images=False)
+        report = import_blogger(export, options)
         elapsed = time.perf_counter() - started
         size = export.stat().st_size
+
+    server = photo_server()
+    os.environ[ORIGIN_VARIABLE] = f"http://127.0.0.1:{server.server_port}"
+    started = time.perf_counter()
+    downloads = download_all([f"{IMAGES}/{n}/s1600/p.jpg" for n in range(args.posts)], 10)
+    photo_time = time.perf_counter() - started
+    server.shutdown()
+    photos, photo_bytes = len(downloads.data), sum(map(len, downloads.data.values()))
     written = sum(report.written.values())
     comments = args.posts * args.comments
     print(f"export: {args.posts:,} posts, {comments:,} comments ({size / 1e6:.1f} MB)")
     print(
         f"import: {written:,} files written in {elapsed:.1f} s ({written / elapsed:,.0f} files/s)"
+    )
+    print(
+        f"photos from a local server: {photos:,} ({photo_bytes / 1e6:.0f} MB) in "
+        f"{photo_time:.1f} s ({photos / photo_time:,.0f} photos/s, "
+        f"{photo_bytes / 1e6 / photo_time:.0f} MB/s)"
     )
 
 

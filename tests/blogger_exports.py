@@ -3,9 +3,12 @@
 The blog: a post with labels, an image, odd HTML and a thread (a comment, a reply to it, a
 reply from a Blogger profile, a deleted comment, a hostile one); a second post with the same
 Blogger slug in another month; an untitled post; a draft; a trashed post; a page; a post
-without a date.
+without a date. `ImageHost` stands in for Blogger's image hosts.
 """
 
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape, quoteattr
 
 BLOG = "tag:blogger.com,1999:blog-111"
@@ -144,3 +147,46 @@ def newer(images: str) -> str:
         "xmlns:blogger='http://schemas.google.com/blogger/2018'>"
         f"<id>{BLOG}</id><title>My blog</title>" + "".join(entries) + "</feed>"
     )
+
+
+class ImageHost:
+    """Blogger's image hosts, played by a server on 127.0.0.1: `/<host>/<path>` answers with
+    the corpus's image for `https://<host>/<path>` (see PATHWAYS_BLOGGER_IMAGE_ORIGIN).
+    `requests` counts the requests per URL; `missing` URLs answer 404, `flaky` ones 503 the
+    first time; `replies` gives other bytes for a URL."""
+
+    def __init__(self, image_bytes) -> None:
+        self.image_bytes = image_bytes
+        self.requests: Counter = Counter()
+        self.missing: set[str] = set()
+        self.flaky: set[str] = set()
+        self.replies: dict[str, bytes] = {}
+        host = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                url = "https:/" + self.path
+                host.requests[url] += 1
+                if url in host.missing or (url in host.flaky and host.requests[url] == 1):
+                    self.send_error(404 if url in host.missing else 503)
+                    return
+                data = host.replies.get(url) or host.image_bytes(url)
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def requested(self) -> Counter:
+        """Requests per URL with the scheme left out (Blogger serves both)."""
+        return Counter({url.split(":", 1)[1]: count for url, count in self.requests.items()})
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -2,6 +2,7 @@
 threads, drafts, pages, old URLs and redirects in the built site, reruns and bad files."""
 
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 
@@ -9,7 +10,7 @@ from tests import blogger_exports
 from tests.servers import serve_folder
 from tests.sites import build, run_pathways, soup, text, write_settings
 
-ARM = b"\xff\xd8\xff\xe0 a small jpeg"
+ARM = b"\xff\xd8\xff\xe0 a small jpeg"  # the original (s1600); s320 is a thumbnail
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_posts_pages_and_drafts_become_markdown_with_full_metadata(blog):
     assert result.returncode == 0, result.stderr
     post = front_matter(content / "posts" / "third-infusion.md")
     assert post["Title"] == "Third infusion"
-    assert post["Date"] == "2023-05-18 20:00-04:00"
+    assert post["Date"] == "2023-05-18 20:00:00-04:00"
     assert post["Tags"] == "Ketamine, Post-covid"
     assert post["Old-URLs"] == "/2023/05/third-infusion.html"
     assert post["Author"] == "Writer"
@@ -73,7 +74,7 @@ def test_posts_pages_and_drafts_become_markdown_with_full_metadata(blog):
     assert "no valid date; not imported" in out
     assert "1 deleted comments" in out
     if fmt == "newer":
-        assert "1 soft_trashed posts" in out
+        assert "1 trashed posts" in out
 
 
 @pytest.mark.server
@@ -83,7 +84,7 @@ def test_blogger_html_becomes_clean_safe_markdown(blog):
     body = (content / "posts" / "third-infusion.md").read_text().split("\n\n", 1)[1]
     assert "Today was my **third** infusion." in body
     assert "It went well.  \nReally." in body
-    assert "### What I felt" in body and "- calm\n- tired" in body
+    assert "\n## What I felt\n" in body and "- calm\n- tired" in body
     assert "> You are safe." in body
     assert "H<sub>2</sub>O and" in body
     assert "[Watch on www.youtube.com](https://www.youtube.com/watch?v=abc123)" in body
@@ -96,14 +97,12 @@ def test_images_are_downloaded_and_failures_listed(blog):
     _, content, _, host, _ = blog
     result = import_(blog)
     body = (content / "posts" / "third-infusion.md").read_text()
-    assert (
-        "[![My arm with the IV line]({static}/images/third-infusion/arm.jpg)]"
-        "({static}/images/third-infusion/arm-2.jpg)" in body
-    )
+    assert "\n![My arm with the IV line]({static}/images/third-infusion/arm.jpg)\n" in body
+    assert [path.name for path in (content / "images" / "third-infusion").iterdir()] == ["arm.jpg"]
     assert (content / "images" / "third-infusion" / "arm.jpg").read_bytes() == ARM
-    assert f"http://{host}/img/missing.png" in body
-    assert "Images that could not be downloaded" in result.stdout
-    assert f"http://{host}/img/missing.png: HTTP Error 404" in result.stdout
+    assert f"![Gone](http://{host}/img/missing.png)" in body
+    assert "Photos that could not be downloaded (run the import again to retry):" in result.stdout
+    assert f"  http://{host}/img/missing.png: HTTP Error 404" in result.stdout
 
 
 @pytest.mark.server
@@ -170,11 +169,12 @@ def test_running_twice_changes_nothing_and_edits_are_never_overwritten(blog):
     files = {path: path.read_bytes() for path in content.rglob("*") if path.is_file()}
     again = import_(blog)
     assert "Wrote: nothing." in again.stdout
-    assert f"Unchanged (already imported): {len(files)} files." in again.stdout
+    markdown = [path for path in files if path.suffix == ".md"]
+    assert f"Unchanged (already imported): {len(markdown)} files." in again.stdout
     edited = content / "posts" / "third-infusion.md"
     edited.write_text(edited.read_text().replace("It went well.", "It went very well."))
     third = import_(blog)
-    assert f"Kept your edited file (not overwritten): {edited}" in third.stdout
+    assert f"Left alone: {edited} (you changed it after it was imported)." in third.stdout
     assert "It went very well." in edited.read_text()
     assert {path for path in content.rglob("*") if path.is_file()} == set(files)
 
@@ -184,17 +184,23 @@ def test_a_dry_run_writes_nothing(blog):
     _, content, _, _, _ = blog
     result = import_(blog, "--dry-run")
     assert result.returncode == 0
-    assert "Would write: 3 comments, 1 draft posts, 1 pages, 3 posts." in result.stdout
+    assert "Would write: 3 comments, 1 draft posts, 1 pages, 2 photos, 3 posts." in result.stdout
     assert list(content.iterdir()) == []
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"this is not xml", "not a readable XML file"),
+        (b"this is not xml", "this is not an XML file, so not a Blogger export"),
         (
             b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><entry><id>x",
-            "not a readable XML file",
+            "this file was cut short (it ends too early): download the export from Blogger again",
+        ),
+        (
+            b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><entry></id>"
+            + b"</entry>" * 9
+            + b"</feed>",
+            "the file is damaged at line 1, column 72 (mismatched tag): download the export",
         ),
         (b"<?xml version='1.0'?><rss><channel><title>WP</title></channel></rss>", "WordPress"),
         (
@@ -204,10 +210,11 @@ def test_a_dry_run_writes_nothing(blog):
         (
             b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'aaaa'><!ENTITY b '&a;&a;'>]>"
             b"<feed>&b;</feed>",
-            "not a readable XML file",
+            "the file defines its own XML entities, which a Blogger export never does; it is "
+            "refused for safety. Download the export from Blogger again",
         ),
     ],
-    ids=["not xml", "truncated", "wordpress", "other atom", "entity expansion"],
+    ids=["not xml", "truncated", "damaged", "wordpress", "other atom", "entity expansion"],
 )
 def test_files_that_are_not_blogger_exports_are_refused_cleanly(tmp_path, data, message):
     export = tmp_path / "export.xml"
@@ -219,3 +226,127 @@ def test_files_that_are_not_blogger_exports_are_refused_cleanly(tmp_path, data, 
     assert result.returncode == 1
     assert message in result.stderr
     assert list(content.iterdir()) == []
+
+
+UNDECLARED_PREFIX = """<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns='http://www.w3.org/2005/Atom' xmlns:thr='http://purl.org/syndication/thread/1.0'>
+<title type='text'>Notes</title>
+<entry><id>tag:blogger.com,1999:blog-1.post-1</id>
+<published>2013-09-23T17:19:00.000-07:00</published>
+<category scheme='http://schemas.google.com/g/2005#kind'
+ term='http://schemas.google.com/blogger/2008/kind#post'/>
+<title type='text'>Published</title><content type='html'>&lt;p&gt;Out.&lt;/p&gt;</content>
+<link rel='alternate' type='text/html' href='https://notes.blogspot.com/2013/09/out.html'/>
+</entry>
+<entry><id>tag:blogger.com,1999:blog-1.post-2</id>
+<published>2013-09-24T17:19:00.000-07:00</published>
+<app:control><app:draft>yes</app:draft></app:control>
+<category scheme='http://schemas.google.com/g/2005#kind'
+ term='http://schemas.google.com/blogger/2008/kind#post'/>
+<title type='text'>Not yet</title><content type='html'>&lt;p&gt;Later.&lt;/p&gt;</content>
+</entry>
+<entry><id>tag:blogger.com,1999:blog-1.page-3</id>
+<published>2013-09-20T10:00:00.000-07:00</published>
+<category scheme='http://schemas.google.com/g/2005#kind'
+ term='http://schemas.google.com/blogger/2008/kind#page'/>
+<title type='text'>About</title><content type='html'>&lt;p&gt;Me.&lt;/p&gt;</content>
+<link rel='alternate' type='text/html' href='https://notes.blogspot.com/p/about.html'/>
+</entry>
+<entry><id>tag:blogger.com,1999:blog-1.page-4</id>
+<published>2013-09-21T10:00:00.000-07:00</published>
+<app:control><app:draft>yes</app:draft></app:control>
+<category scheme='http://schemas.google.com/g/2005#kind'
+ term='http://schemas.google.com/blogger/2008/kind#page'/>
+<title type='text'>Contact</title><content type='html'>&lt;p&gt;Soon.&lt;/p&gt;</content>
+</entry>
+<entry><id>tag:blogger.com,1999:blog-1.post-5</id>
+<published>2013-09-25T08:00:00.000-07:00</published>
+<category scheme='http://schemas.google.com/g/2005#kind'
+ term='http://schemas.google.com/blogger/2008/kind#comment'/>
+<content type='html'>Well said.</content><author><name>Reader</name></author>
+<thr:in-reply-to ref='tag:blogger.com,1999:blog-1.post-1' type='text/html'/>
+</entry>
+</feed>
+"""
+
+
+def test_an_undeclared_well_known_prefix_is_repaired_and_said(tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_text(UNDECLARED_PREFIX, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    settings = write_settings(tmp_path, content)
+    result = run_pathways("import", "--settings", str(settings), "blogger", str(export))
+    assert result.returncode == 0, result.stderr
+    assert "Wrote: 1 comments, 1 draft pages, 1 draft posts, 1 pages, 1 posts." in result.stdout
+    assert "Repaired: the file uses the prefix app: without declaring it; declared it." in (
+        result.stdout
+    )
+    assert "Status: draft" in (content / "posts" / "not-yet.md").read_text()
+
+
+def test_an_unknown_undeclared_prefix_is_still_refused(tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_text(UNDECLARED_PREFIX.replace("app:", "evil:"), encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    settings = write_settings(tmp_path, content)
+    result = run_pathways("import", "--settings", str(settings), "blogger", str(export))
+    assert result.returncode == 1
+    assert "(unbound prefix): download the export from Blogger again" in result.stderr
+    assert list(content.iterdir()) == []
+
+
+@pytest.mark.build
+def test_markup_in_titles_labels_and_text_stays_text(tmp_path):
+    export = tmp_path / "export.xml"
+    hostile = "<img src=x onerror=alert(1)>"
+    export.write_text(
+        UNDECLARED_PREFIX.replace("<title type='text'>Published", f"<title>{escape(hostile)}")
+        .replace("&lt;p&gt;Out.&lt;/p&gt;", escape(f"<p>Type {escape(hostile)} here.</p>"))
+        .replace(
+            "<category scheme='http://schemas.google.com/g/2005#kind'",
+            f"<category term={quoteattr(hostile)}/><category "
+            "scheme='http://schemas.google.com/g/2005#kind'",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    content = tmp_path / "content"
+    content.mkdir()
+    settings = write_settings(tmp_path, content)
+    result = run_pathways("import", "--settings", str(settings), "blogger", str(export))
+    assert result.returncode == 0, result.stderr
+    built = build(settings)
+    assert built.returncode == 0, built.stderr
+    page = soup(tmp_path / "output" / "posts" / "out" / "index.html")
+    assert not page.select("img[onerror]")
+    assert text(page.find("h1")) == hostile
+    assert f"Type {hostile} here." in text(page.select_one(".post-body"))
+    assert front_matter(content / "posts" / "out.md")["Tags"] == "img src=x onerror=alert(1)"
+
+
+def test_a_photo_linking_elsewhere_keeps_its_link_and_a_thumbnail_loses_it(tmp_path):
+    thumb = "https://1.bp.blogspot.com/-a/b/s320/{}.jpg"
+    body = (
+        f'<a href="https://example.org/article"><img src="{thumb.format("x")}" alt="X"></a>'
+        f'<a href="{thumb.format("y").replace("s320", "s1600")}">'
+        f'<img src="{thumb.format("y")}" alt="Y"></a>'
+    )
+    export = tmp_path / "export.xml"
+    export.write_text(
+        UNDECLARED_PREFIX.replace("&lt;p&gt;Out.&lt;/p&gt;", escape(body)), encoding="utf-8"
+    )
+    content = tmp_path / "content"
+    content.mkdir()
+    settings = write_settings(tmp_path, content)
+    args = ("import", "--settings", str(settings), "blogger", str(export), "--no-images")
+    assert run_pathways(*args).returncode == 0
+    assert (
+        (content / "posts" / "out.md")
+        .read_text()
+        .endswith(
+            "\n[![X](https://1.bp.blogspot.com/-a/b/s0/x.jpg)](https://example.org/article)"
+            "![Y](https://1.bp.blogspot.com/-a/b/s1600/y.jpg)\n"
+        )
+    )

@@ -2,15 +2,18 @@
 
 The HTML is sanitised first (nh3): no scripts, styles, handlers or unsafe URLs survive, and
 Blogger's wrapper `div`s, inline styles and empty spans go. Embedded videos become plain
-links, so the site still loads nothing from other websites. Markdown comes from markdownify;
-what Markdown cannot say (sub- and superscript, underline, small print) stays as HTML.
+links, so the site still loads nothing from other websites. Blogger's photo blocks (a
+thumbnail wrapped in a link to the original, or a caption table) become a plain image of the
+original followed by its caption; headings move up so the first level is `##` (the page's
+title is the only `#`). Markdown comes from markdownify; what Markdown cannot say (sub- and
+superscript, underline, small print) stays as HTML.
 """
 
 import re
 from collections.abc import Callable
 
 import nh3
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from markdownify import MarkdownConverter
 
 SAFE_TAGS = {
@@ -27,8 +30,20 @@ BLOCKS = ["p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "t
 YOUTUBE_EMBED = re.compile(r"https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]+)")
 
 
+ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+
+
+def inert(text: str) -> str:
+    """Text that Markdown shows as written: `<` and entity-like `&` cannot become HTML."""
+    return ENTITY_LIKE.sub("&amp;", text).replace("<", "&lt;")
+
+
 class _Converter(MarkdownConverter):
-    """markdownify, keeping the inline elements Markdown has no syntax for as HTML."""
+    """markdownify, keeping the inline elements Markdown has no syntax for as HTML, and text
+    that looks like HTML as text."""
+
+    def escape(self, text, parent_tags):
+        return inert(super().escape(text, parent_tags))
 
     def convert_sub(self, el, text, **options):
         return _as_html(el, text)
@@ -69,11 +84,79 @@ def _links_for_embeds(html: str) -> str:
     return str(soup)
 
 
-def convert(html: str, rewrite_url: Callable[[str], str] | None = None) -> str:
-    """Markdown for a Blogger post or comment body; `rewrite_url` may change image and link
-    targets (used to point at downloaded images)."""
+def _captions_as_paragraphs(html: str) -> str:
+    """Blogger's caption table (an image cell above a caption cell) becomes the image and an
+    emphasised caption paragraph."""
+    if "tr-caption-container" not in html:
+        return html
+    soup = BeautifulSoup(html, "html.parser")
+    for table in soup.find_all("table", class_="tr-caption-container"):
+        replacement = []
+        for image in table.find_all("img"):
+            paragraph = soup.new_tag("p")
+            paragraph.append(image.parent if image.parent.name == "a" else image)
+            replacement.append(paragraph)
+        for cell in table.find_all("td", class_="tr-caption"):
+            text = " ".join(cell.get_text(" ").split())
+            if text:
+                paragraph = soup.new_tag("p", attrs={"class": "caption"})
+                emphasis = soup.new_tag("em")
+                emphasis.string = text
+                paragraph.append(emphasis)
+                replacement.append(paragraph)
+        table.replace_with(*replacement)
+    return str(soup)
+
+
+def photo_links(soup: BeautifulSoup) -> list[tuple[Tag, str | None]]:
+    """Every image with the address of the link around it, when that link holds nothing but
+    the image (Blogger's thumbnail linking to its original)."""
+    photos = []
+    for image in soup.find_all("img", src=True):
+        link = image.parent
+        alone = link is not None and link.name == "a" and link.get("href")
+        if alone and not link.get_text(strip=True) and len(link.find_all("img")) == 1:
+            photos.append((image, link["href"]))
+        else:
+            photos.append((image, None))
+    return photos
+
+
+def _shift_headings(soup: BeautifulSoup) -> None:
+    """Headings keep their order but start at level 2, under the page's own title."""
+    headings = soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])
+    if not headings:
+        return
+    shift = min(int(heading.name[1]) for heading in headings) - 2
+    for heading in headings:
+        heading.name = f"h{min(6, max(2, int(heading.name[1]) - shift))}"
+
+
+def _tidy(markdown: str) -> str:
+    """Blank lines for runs of line breaks, no trailing spaces but hard breaks, no runs of
+    blank lines."""
+    lines = [line if line.strip() else "" for line in markdown.splitlines()]
+    tidy = []
+    for number, line in enumerate(lines):
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        keep_break = line.endswith("  ") and following
+        tidy.append(line.rstrip() + ("  " if keep_break else ""))
+    text = "\n".join(tidy).strip()
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text
+
+
+Photo = Callable[[str, str | None], tuple[str, bool] | None]
+
+
+def convert(html: str, photo: Photo | None = None) -> str:
+    """Markdown for a Blogger post or comment body. `photo(src, link)` says what to show for
+    an image (`link`: the address the image alone links to, if any): its new address and
+    whether the link goes (it only led to the photo itself), or None to leave both as they
+    are."""
     clean = nh3.clean(
-        _links_for_embeds(html),
+        _captions_as_paragraphs(_links_for_embeds(html)),
         tags=SAFE_TAGS,
         attributes=SAFE_ATTRIBUTES,
         url_schemes=SAFE_SCHEMES,
@@ -81,37 +164,39 @@ def convert(html: str, rewrite_url: Callable[[str], str] | None = None) -> str:
         link_rel=None,
     )
     soup = BeautifulSoup(clean, "lxml")
-    if rewrite_url is not None:
-        for image in soup.find_all("img", src=True):
-            image["src"] = rewrite_url(image["src"])
-        for link in soup.find_all("a", href=True):
-            link["href"] = rewrite_url(link["href"])
+    if photo is not None:
+        for image, link in photo_links(soup):
+            shown = photo(image["src"], link)
+            if shown is None:
+                continue
+            image["src"], unlink = shown
+            if unlink:
+                image.parent.replace_with(image)
+    if "<h" in clean:
+        _shift_headings(soup)
     markdown = _Converter(heading_style="ATX", bullets="-", escape_misc=False).convert_soup(soup)
-    lines = [line.rstrip() if not line.endswith("  ") else line for line in markdown.splitlines()]
-    text = "\n".join(lines).strip()
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text
+    return _tidy(markdown)
 
 
-def image_urls(html: str) -> list[str]:
-    """Every image address in the HTML: `img` sources and links straight to image files."""
+def photos(html: str) -> list[tuple[str, str | None]]:
+    """Every image of the HTML as (its address, the address it links to, if any)."""
     if "<img" not in html.lower():
         return []
-    soup = BeautifulSoup(html, "lxml")
-    urls = [image["src"] for image in soup.find_all("img", src=True)]
-    for link in soup.find_all("a", href=True):
-        if link.find("img") is not None:
-            urls.append(link["href"])
-    return list(dict.fromkeys(urls))
+    soup = BeautifulSoup(_captions_as_paragraphs(html), "lxml")
+    return [(image["src"], link) for image, link in photo_links(soup)]
 
 
 def plain_text(html: str, limit: int = 300) -> str:
-    """The text of the first paragraphs, up to `limit` characters, for a summary."""
-    soup = BeautifulSoup(html, "lxml")
+    """The text of the first paragraphs (headings and captions left out), up to `limit`
+    characters, for a summary."""
+    soup = BeautifulSoup(_captions_as_paragraphs(html), "lxml")
+    for unwanted in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "script", "style"]):
+        unwanted.decompose()
+    for caption in soup.find_all("p", class_="caption"):
+        caption.decompose()
     for line_break in soup.find_all("br"):
         line_break.replace_with(" ")
-    blocks = soup.find_all(BLOCKS) or [soup]
-    pieces = [" ".join(block.get_text("").split()) for block in blocks if not block.find(BLOCKS)]
-    text = " ".join(piece for piece in pieces if piece)
+    for block in soup.find_all(BLOCKS):
+        block.append(" ")
+    text = " ".join(soup.get_text("").split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

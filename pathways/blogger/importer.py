@@ -1,27 +1,32 @@
-"""Move a Blogger blog into the site: posts, pages, drafts, labels, comments, images, old URLs.
+"""Move a Blogger blog into the site: posts, pages, drafts, labels, comments, photos, old URLs.
 
-`import_blogger()` plans every file first, then writes them (or, in a dry run, only reports).
-Running it again changes nothing: a file that exists with the same text is left alone, and
-one that differs (edited since) is never overwritten but reported. Deleted and spam entries
-are skipped and counted. Blogger-hosted images are downloaded next to their post when the
-network allows; a failed download keeps the remote address and is listed at the end.
+`import_blogger()` reads the export, downloads the photos it needs (a few at a time), plans
+every file, then writes them (or, in a dry run, only reports). Dates are written to the
+second in the site's `TIMEZONE`. What the import wrote is recorded with a hash per file in
+`content/.blogger-import.json`, so a later run may update the files it wrote and the writer
+left alone, and never touches a file the writer changed or that was there before. A comment
+is never dropped for a bad field: the field is dropped and the comment kept.
 """
 
-import logging
+import hashlib
+import json
 import os
 import tempfile
-import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 from pelican.utils import slugify
 
-from pathways.blogger.export import DRAFT, LIVE, Entry, read_export
-from pathways.blogger.html_to_markdown import convert, image_urls, plain_text
+from pathways.blogger.export import DRAFT, LIVE, Entry, Export, read_export
+from pathways.blogger.html_to_markdown import convert, inert, photos, plain_text
+from pathways.blogger.images import BLOGGER_IMAGE_HOSTS, download_all, is_on_host, original_url
 from pathways.comments.model import (
+    MAX_AUTHOR,
     CommentError,
     clean_line,
     comment_path,
@@ -31,100 +36,205 @@ from pathways.comments.model import (
 )
 from pathways.comments.settings import COMMENTS
 
-logger = logging.getLogger(__name__)
-
-BLOGGER_IMAGE_HOSTS = ("blogger.googleusercontent.com", "bp.blogspot.com")
 PROFILE_HOSTS = ("www.blogger.com", "blogger.com", "draft.blogger.com")
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp"}
+MANIFEST = ".blogger-import.json"
+NO_ALT = "![]("
+LABEL_MARKS = str.maketrans(",;<>", "    ")
 
 
 @dataclass
 class ImportOptions:
     content: Path
     comments_path: str = COMMENTS.defaults()["COMMENTS_PATH"]
+    timezone: str = "UTC"
     keep_blogger_urls: bool = False
     download_images: bool = True
     image_hosts: tuple[str, ...] = BLOGGER_IMAGE_HOSTS
     dry_run: bool = False
+    update: bool = False
     timeout: float = 10.0
+    progress: Callable[[str, int], Callable[[], None]] | None = None
 
 
 @dataclass
 class Report:
+    """What an import did, for the summary printed at the end."""
+
     format: str = ""
+    export: Export | None = None
     written: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
     unchanged: int = 0
     kept_edited: list[str] = field(default_factory=list)
+    kept_foreign: list[str] = field(default_factory=list)
+    kept_removed: list[str] = field(default_factory=list)
+    outdated: list[str] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
-    image_failures: list[str] = field(default_factory=list)
+    image_failures: dict[str, str] = field(default_factory=dict)
+    images_remote: list[str] = field(default_factory=list)
     images_downloaded: int = 0
+    image_retries: int = 0
+    missing_alt: list[str] = field(default_factory=list)
 
     def lines(self, dry_run: bool) -> list[str]:
         verb = "Would write" if dry_run else "Wrote"
         done = ", ".join(f"{count} {kind}" for kind, count in sorted(self.written.items()))
         lines = [f"Blogger export ({self.format} format). {verb}: {done or 'nothing'}."]
+        if self.export is not None:
+            lines += [f"Repaired: {repair}." for repair in self.export.repairs]
+        if self.updated:
+            changed = ", ".join(f"{count} {kind}" for kind, count in sorted(self.updated.items()))
+            verb = "Would update" if dry_run else "Updated"
+            lines.append(f"{verb} (written by an earlier import, unchanged since): {changed}.")
         if self.unchanged:
             lines.append(f"Unchanged (already imported): {self.unchanged} files.")
         if self.images_downloaded:
-            lines.append(f"Images downloaded: {self.images_downloaded}.")
+            retries = f" ({self.image_retries} retries)" if self.image_retries else ""
+            lines.append(f"Photos downloaded: {self.images_downloaded}{retries}.")
         if self.skipped:
             parts = ", ".join(f"{count} {why}" for why, count in sorted(self.skipped.items()))
             lines.append(f"Skipped: {parts}.")
+        for path in self.kept_foreign:
+            lines.append(
+                f"Not imported: {path} was already there and was not written by the import; "
+                "it is left as it is (move it away and run again to import Blogger's version)."
+            )
         for path in self.kept_edited:
-            lines.append(f"Kept your edited file (not overwritten): {path}")
-        for warning in self.warnings:
-            lines.append(f"Warning: {warning}")
+            lines.append(f"Left alone: {path} (you changed it after it was imported).")
+        for path in self.kept_removed:
+            lines.append(f"Not written again: {path} (you removed it after it was imported).")
+        if self.outdated:
+            lines.append(
+                f"Changed on Blogger since the last import: {len(self.outdated)} files; "
+                "run again with --update to take the new versions:"
+            )
+            lines += [f"  {path}" for path in self.outdated]
+        lines += [f"Warning: {warning}" for warning in self.warnings]
         if self.image_failures:
-            lines.append("Images that could not be downloaded (the remote address is kept):")
-            lines += [f"  {failure}" for failure in self.image_failures]
+            lines.append("Photos that could not be downloaded (run the import again to retry):")
+            lines += [f"  {url}: {why}" for url, why in self.image_failures.items()]
+        if self.images_remote:
+            lines.append(
+                f"{len(self.images_remote)} photos are still on Blogger (--no-images); "
+                "the site only shows its own images, so `make check` lists them until an import "
+                "without --no-images downloads them."
+            )
+        if self.missing_alt:
+            lines.append(
+                f"Images without a description ({len(self.missing_alt)}): write what each shows "
+                "between the [ ] of ![](…) so that readers who cannot see it know:"
+            )
+            lines += [f"  {where}" for where in self.missing_alt]
         return lines
 
 
 @dataclass
 class PlannedFile:
     path: Path
-    text: str | bytes
+    data: bytes
     kind: str
+    source: str
+    notes: list[str] = field(default_factory=list)
 
 
-def _one_line(value: str) -> str:
-    return clean_line(value).replace(",", " ") if value else ""
+@dataclass
+class Content:
+    """A post or page as planned, before its body is written."""
+
+    entry: Entry
+    slug: str
+    title: str
+    folder: str
 
 
-def _date_text(moment: datetime) -> str:
-    return moment.isoformat(sep=" ", timespec="minutes")
+def _label(value: str) -> str:
+    """A Blogger label as a tag: one line, without what separates tags (`,` `;`) or could
+    start markup (`<` `>`)."""
+    return " ".join(clean_line(value).translate(LABEL_MARKS).split())
+
+
+def _digest(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+def _source(text: str, local_photos: dict[str, str]) -> str:
+    """A fingerprint of what the export says, whether or not its photos are downloaded yet:
+    the file's text with every local photo address put back to Blogger's."""
+    for local, remote in local_photos.items():
+        text = text.replace(local, remote)
+    return _digest(text)
+
+
+def _website(uri: str) -> tuple[str | None, bool]:
+    """The commenter's website to keep, and whether a value was dropped as unusable."""
+    value = uri.strip()
+    if not value:
+        return None, False
+    parts = urlsplit(value)
+    if (parts.hostname or "") in PROFILE_HOSTS:
+        return None, False  # a Blogger profile: not necessarily public
+    usable = (
+        value.isprintable()
+        and not any(ch.isspace() for ch in value)
+        and parts.scheme in ("http", "https")
+        and parts.hostname
+        and "@" not in parts.netloc
+    )
+    return (value, False) if usable else (None, True)
 
 
 class BloggerImport:
-    """One import run: plans files from the export's entries, then writes them."""
+    """One import run: reads the export, fetches photos, plans files, then writes them."""
 
     def __init__(self, export: Path, options: ImportOptions) -> None:
-        self.export = export
+        self.export_path = export
         self.options = options
+        self.zone = ZoneInfo(options.timezone)
         self.report = Report()
         self.files: list[PlannedFile] = []
         self.slugs: dict[str, set[str]] = {"post": set(), "page": set()}
-        self.downloaded: dict[str, str] = {}
-        self.image_paths: set[Path] = set()
+        self.photo_paths: dict[str, Path] = {}
+        self.taken_paths: set[Path] = set()
+        self.manifest_path = options.content / MANIFEST
+        self.manifest: dict[str, dict[str, str]] = self._read_manifest()
+
+    def _progress(self, label: str, total: int) -> Callable[[], None]:
+        if self.options.progress is None:
+            return lambda: None
+        return self.options.progress(label, total)
 
     def run(self) -> Report:
-        self.report.format, entries, warnings = read_export(self.export)
-        self.report.warnings += warnings
-        by_id = {entry.id: entry for entry in entries}
-        by_short = {entry.short_id: entry for entry in entries}
-        slugs: dict[str, str] = {}
-        for entry in entries:
+        export = read_export(self.export_path)
+        self.report.format, self.report.export = export.format, export
+        contents: list[Content] = []
+        for entry in export.entries:
             if entry.kind in ("post", "page"):
-                slug = self.plan_content(entry)
-                if slug:
-                    slugs[entry.id] = slug
-        for entry in entries:
-            if entry.kind == "comment":
-                self.plan_comment(entry, by_id, by_short, slugs)
+                planned = self.plan_content(entry)
+                if planned is not None:
+                    contents.append(planned)
+        available = self.fetch_photos()
+        comments = [entry for entry in export.entries if entry.kind == "comment"]
+        step = self._progress("Converting posts and comments", len(contents) + len(comments))
+        slugs = {}
+        for content in contents:
+            self.write_content(content, available)
+            slugs[content.entry.id] = (content.slug, content.title)
+            step()
+        by_id = {entry.id: entry for entry in export.entries}
+        by_short = {entry.short_id: entry for entry in export.entries}
+        for entry in comments:
+            self.plan_comment(entry, by_id, by_short, slugs)
+            step()
         self.write()
         return self.report
+
+    def _local(self, moment: datetime) -> datetime:
+        return moment.replace(microsecond=0).astimezone(self.zone)
+
+    def _date_text(self, moment: datetime) -> str:
+        return self._local(moment).isoformat(sep=" ")
 
     def _skip(self, entry: Entry) -> bool:
         if entry.status not in (LIVE, DRAFT):
@@ -140,18 +250,19 @@ class BloggerImport:
         self.slugs[kind].add(slug)
         return slug
 
-    def plan_content(self, entry: Entry) -> str | None:
-        """Plan a post's or page's Markdown file; returns its slug, or None if skipped."""
+    def plan_content(self, entry: Entry) -> Content | None:
+        """A post's or page's slug, title and photos; None if it is not imported."""
         if self._skip(entry):
             return None
-        where = f"{entry.kind} {entry.line_hint} ({entry.path or entry.id})"
+        where = f"{entry.kind} {entry.path or entry.title or entry.id!r}"
         if entry.published is None:
             self.report.warnings.append(f"{where}: no valid date; not imported")
             self.report.skipped[f"undated {entry.kind}s"] += 1
             return None
         title = entry.title
         if not title:
-            title = f"Untitled, {entry.published:%B %-d, %Y}"
+            local = self._local(entry.published)
+            title = f"Untitled, {local:%B} {local.day}, {local.year}"
             self.report.warnings.append(f"{where}: no title; named {title!r}")
         stem = PurePosixPath(entry.path).stem if entry.path else ""
         wanted = slugify(stem or title, regex_subs=[(r"[^\w\s-]", ""), (r"[-\s]+", "-")])
@@ -161,19 +272,88 @@ class BloggerImport:
             self.report.warnings.append(f"{where}: slug {wanted!r} is taken; using {slug!r}")
         if not entry.html.strip():
             self.report.warnings.append(f"{where}: empty body")
-        folder = "posts" if entry.kind == "post" else "pages"
-        body = convert(entry.html, self._image_rewriter(entry.html, slug))
-        meta = [f"Title: {clean_line(title)}", f"Date: {_date_text(entry.published)}"]
-        if entry.updated and entry.updated.replace(second=0, microsecond=0) > entry.published:
-            meta.append(f"Modified: {_date_text(entry.updated)}")
+        for src, link in photos(entry.html):
+            original = self._original(src, link)
+            if original is not None and original not in self.photo_paths:
+                self.photo_paths[original] = self._photo_path(original, slug)
+        return Content(entry, slug, title, "posts" if entry.kind == "post" else "pages")
+
+    def _original(self, src: str, link: str | None) -> str | None:
+        """The address of the photo's original if Blogger hosts it, else None."""
+        hosts = self.options.image_hosts
+        if is_on_host(src, hosts) or (link and is_on_host(link, hosts)):
+            return original_url(src, link, hosts)
+        return None
+
+    def _photo_path(self, url: str, slug: str) -> Path:
+        """`content/images/<slug>/<name of the original>`, unique within the import."""
+        name = unquote(unquote(PurePosixPath(urlsplit(url).path).name)) or "photo"
+        stem, suffix = os.path.splitext(name)
+        suffix = suffix.lower() if suffix.lower() in IMAGE_SUFFIXES else ".jpg"
+        stem = slugify(stem, regex_subs=[(r"[^\w-]", "-"), (r"[-\s]+", "-")]).strip("-")
+        folder = self.options.content / "images" / slug
+        candidate, number = folder / f"{stem or 'photo'}{suffix}", 2
+        while candidate in self.taken_paths:
+            candidate = folder / f"{stem or 'photo'}-{number}{suffix}"
+            number += 1
+        self.taken_paths.add(candidate)
+        return candidate
+
+    def fetch_photos(self) -> set[str]:
+        """Download the photos not already imported; the addresses available locally."""
+        available = {
+            url
+            for url, path in self.photo_paths.items()
+            if self._relative(path) in self.manifest and path.exists()
+        }
+        wanted = [url for url in self.photo_paths if url not in available]
+        if not self.options.download_images:
+            self.report.images_remote = wanted
+            return available
+        if self.options.dry_run:
+            self.report.written["photos"] += len(wanted)
+            return available | set(wanted)
+        downloads = download_all(
+            wanted, self.options.timeout, self._progress("Downloading photos", len(wanted))
+        )
+        self.report.image_failures = downloads.failures
+        self.report.image_retries = downloads.retries
+        self.report.images_downloaded = len(downloads.data)
+        for url, data in downloads.data.items():
+            self.files.append(PlannedFile(self.photo_paths[url], data, "photos", _digest(url)))
+        return available | set(downloads.data)
+
+    def write_content(self, content: Content, available: set[str]) -> None:
+        """Plan the Markdown file of a post or page, its photos pointing at local copies."""
+        entry, slug = content.entry, content.slug
+        local: dict[str, str] = {}
+
+        def shown(src: str, link: str | None) -> tuple[str, bool] | None:
+            original = self._original(src, link)
+            if original is None:
+                return None
+            to_original = link is not None and is_on_host(link, self.options.image_hosts)
+            if original in available:
+                address = "{static}/" + self._relative(self.photo_paths[original])
+                local[f"]({address})"] = f"]({original})"
+                return address, to_original
+            return original, to_original
+
+        body = convert(entry.html, shown)
+        title = inert(clean_line(content.title))
+        meta = [f"Title: {title}", f"Date: {self._date_text(entry.published)}"]
+        updated = entry.updated.replace(microsecond=0) if entry.updated else None
+        if updated and updated > entry.published.replace(microsecond=0):
+            meta.append(f"Modified: {self._date_text(entry.updated)}")
         if entry.author:
-            meta.append(f"Author: {_one_line(entry.author)}")
+            meta.append(f"Author: {inert(clean_line(entry.author))}")
         meta.append(f"Slug: {slug}")
-        labels = [_one_line(label) for label in entry.labels if _one_line(label)]
+        labels = [_label(label) for label in entry.labels if _label(label)]
         if labels and entry.kind == "post":
             meta.append(f"Tags: {', '.join(dict.fromkeys(labels))}")
-        if entry.kind == "post" and entry.html.strip():
-            meta.append(f"Summary: {clean_line(plain_text(entry.html, 200))}")
+        summary = clean_line(entry.description) or clean_line(plain_text(entry.html, 200))
+        if summary and (entry.kind == "post" or entry.description):
+            meta.append(f"Summary: {inert(summary)}")
         if entry.status == DRAFT:
             meta.append("Status: draft")
         if entry.path and entry.status == LIVE:
@@ -183,13 +363,17 @@ class BloggerImport:
             else:
                 meta.append(f"Old-URLs: {old}")
         text = "\n".join(meta) + "\n\n" + body + "\n"
-        path = self.options.content / folder / f"{slug}.md"
+        path = self.options.content / content.folder / f"{slug}.md"
         kind = f"{'draft ' if entry.status == DRAFT else ''}{entry.kind}s"
-        self.files.append(PlannedFile(path, text, kind))
-        return slug
+        planned = PlannedFile(path, text.encode(), kind, _source(text, local))
+        for number, line in enumerate(text.splitlines(), 1):
+            if NO_ALT in line:
+                image = line.split(NO_ALT, 1)[1].split(")", 1)[0].removeprefix("{static}")
+                planned.notes.append(f"{self._relative(path)}:{number}: {image}")
+        self.files.append(planned)
 
     def plan_comment(
-        self, entry: Entry, by_id: dict, by_short: dict, slugs: dict[str, str]
+        self, entry: Entry, by_id: dict, by_short: dict, slugs: dict[str, tuple[str, str]]
     ) -> None:
         if self._skip(entry):
             return
@@ -212,102 +396,114 @@ class BloggerImport:
             node, post = parents(node)
         if parent_comment is not None and parent_comment.status != LIVE:
             parent_comment = None
-        slug = slugs.get(post.id) if post is not None else None
+        slug, title = slugs.get(post.id, (None, "")) if post is not None else (None, "")
         if slug is None:
             self.report.skipped["comments on posts not imported"] += 1
             return
-        website = entry.author_uri
-        if urlsplit(website).hostname in PROFILE_HOSTS:
-            website = ""
+        moment = entry.published or entry.updated
+        author = clean_line(entry.author) or "Anonymous"
+        when = f"{self._local(moment):%Y-%m-%d %H:%M}" if moment else "no date"
+        where = f"comment by {author!r} on {title!r} ({when})"
+        if moment is None:
+            self.report.warnings.append(f"{where}: no valid date; not imported")
+            self.report.skipped["undated comments"] += 1
+            return
+        website, dropped = _website(entry.author_uri)
+        if dropped:
+            self.report.warnings.append(
+                f"{where}: website {entry.author_uri!r} is not a web address; "
+                "kept the comment without it"
+            )
+        if len(author) > MAX_AUTHOR:
+            self.report.warnings.append(f"{where}: name cut to {MAX_AUTHOR} characters")
+            author = author[:MAX_AUTHOR].rstrip()
         try:
             comment = make_comment(
                 post_slug=slug,
-                author=entry.author or "Anonymous",
+                author=author,
                 body=convert(entry.html) or plain_text(entry.html) or "(empty comment)",
-                date=entry.published,
+                date=self._local(moment),
                 parent=parent_comment.short_id if parent_comment is not None else None,
-                website=website or None,
+                website=website,
                 comment_id=entry.short_id if is_valid_id(entry.short_id) else None,
             )
             path = comment_path(self.options.content / self.options.comments_path, slug, comment.id)
         except CommentError as error:
-            self.report.warnings.append(f"comment {entry.line_hint}: {error}; not imported")
+            self.report.warnings.append(f"{where}: {error}; not imported")
             self.report.skipped["unreadable comments"] += 1
             return
-        self.files.append(PlannedFile(path, format_comment(comment), "comments"))
+        text = format_comment(comment)
+        self.files.append(PlannedFile(path, text.encode(), "comments", _source(text, {})))
 
-    def _image_rewriter(self, html: str, slug: str):
-        """Download the post's Blogger-hosted images; map their URLs to the local copies."""
-        local: dict[str, str] = {}
-        for url in image_urls(html):
-            host = urlsplit(url).netloc
-            if not any(host == h or host.endswith("." + h) for h in self.options.image_hosts):
-                continue
-            if url in self.downloaded:
-                local[url] = self.downloaded[url]
-                continue
-            target = self._image_path(url, slug)
-            if target is None:
-                continue
-            if self.options.download_images and not self.options.dry_run:
-                data = self._download(url)
-                if data is None:
-                    continue
-                self.files.append(PlannedFile(target, data, "images"))
-            address = "{static}/" + target.relative_to(self.options.content).as_posix()
-            local[url] = self.downloaded[url] = address
-        return lambda url: local.get(url, url)
+    def _relative(self, path: Path) -> str:
+        return path.relative_to(self.options.content).as_posix()
 
-    def _image_path(self, url: str, slug: str) -> Path | None:
-        name = unquote(PurePosixPath(urlsplit(url).path).name) or "image"
-        stem, suffix = os.path.splitext(name)
-        suffix = suffix.lower() if suffix.lower() in IMAGE_SUFFIXES else ".jpg"
-        stem = slugify(stem, regex_subs=[(r"[^\w-]", ""), (r"[-\s]+", "-")]) or "image"
-        folder = self.options.content / "images" / slug
-        candidate, number = folder / f"{stem}{suffix}", 2
-        while candidate in self.image_paths:
-            candidate = folder / f"{stem}-{number}{suffix}"
-            number += 1
-        self.image_paths.add(candidate)
-        return candidate
-
-    def _download(self, url: str) -> bytes | None:
+    def _read_manifest(self) -> dict[str, dict[str, str]]:
         try:
-            request = urllib.request.Request(url, headers={"User-Agent": "pathways-import"})
-            with urllib.request.urlopen(request, timeout=self.options.timeout) as response:
-                data = response.read(MAX_IMAGE_BYTES + 1)
-            if len(data) > MAX_IMAGE_BYTES:
-                raise ValueError("larger than 20 MB")
-        except (OSError, ValueError) as error:
-            self.report.image_failures.append(f"{url}: {error}")
-            return None
-        self.report.images_downloaded += 1
-        return data
+            files = json.loads(self.manifest_path.read_text(encoding="utf-8"))["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+        if not isinstance(files, dict):
+            return {}
+        if not any((self.options.content / name).exists() for name in files):
+            return {}  # everything it lists is gone: a fresh start
+        return files
 
     def write(self) -> None:
         for planned in self.files:
-            data = planned.text.encode("utf-8") if isinstance(planned.text, str) else planned.text
-            if planned.path.exists():
-                if planned.path.read_bytes() == data:
-                    self.report.unchanged += 1
-                else:
-                    self.report.kept_edited.append(str(planned.path))
-                continue
+            self._write_one(planned)
+        if not self.options.dry_run and self.manifest:
+            text = json.dumps({"files": self.manifest}, indent=1, sort_keys=True) + "\n"
+            _write_file(self.manifest_path, text.encode(), replace=True)
+
+    def _write_one(self, planned: PlannedFile) -> None:
+        relative = self._relative(planned.path)
+        record = self.manifest.get(relative)
+        shown = str(planned.path)
+        written = {"sha256": _digest(planned.data), "source": planned.source}
+        if not planned.path.exists():
+            if record is not None:
+                self.report.kept_removed.append(shown)
+                return
             self.report.written[planned.kind] += 1
-            if not self.options.dry_run:
-                _write_new(planned.path, data)
+        else:
+            current = planned.path.read_bytes()
+            if current == planned.data:
+                self.report.unchanged += 1
+                self.report.missing_alt += planned.notes
+                self.manifest[relative] = written
+                return
+            if record is None:
+                self.report.kept_foreign.append(shown)
+                return
+            if _digest(current) != record.get("sha256"):
+                self.report.kept_edited.append(shown)
+                return
+            if record.get("source") != planned.source and not self.options.update:
+                self.report.outdated.append(shown)
+                return
+            self.report.updated[planned.kind] += 1
+        self.report.missing_alt += planned.notes
+        if not self.options.dry_run:
+            _write_file(planned.path, planned.data, replace=planned.path.exists())
+            self.manifest[relative] = written
 
 
-def _write_new(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing: a temporary file linked into place, never overwriting."""
+def _write_file(path: Path, data: bytes, *, replace: bool) -> None:
+    """Write a whole file or nothing: a temporary file moved into place; a new file never
+    replaces one that appeared meanwhile."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".import-")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.link(temporary, path)
+        if replace:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)
     finally:
-        os.unlink(temporary)
+        if os.path.exists(temporary):
+            os.unlink(temporary)
 
 
 def import_blogger(export: Path, options: ImportOptions) -> Report:

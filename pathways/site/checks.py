@@ -26,12 +26,14 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 from lxml import etree, html
 
+from pathways.blogger.images import BLOGGER_IMAGE_HOSTS, is_on_host
 from pathways.site.problems import Kind, Problem, Severity
 from pathways.site.sources import COMMENT_ANCHOR, Sources, front_matter, line_of
 
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:")
 ALT_HINT = "describe it in the Markdown's [brackets]"
+ON_BLOGGER_HINT = "run `pathways import blogger` again without --no-images to download it"
 # The Nu checker's --format gnu lines: "file:/path":line.column-line.column: error: message
 VNU_ERROR = re.compile(
     r'"?file:(?P<path>[^"]+)"?:(?P<line>\d+)(?:\.(?P<start>\d+))?'
@@ -251,9 +253,14 @@ class SiteChecker:
         return bool(parts.netloc) and parts.netloc != site
 
     def check_origin(self, page: Path, element, url: str) -> None:
-        if self.is_elsewhere(url):
-            message = f"loads {url} from another site; serve it from this site"
-            self.report_at(page, element, message, Kind.THIRD_PARTY, url)
+        if not self.is_elsewhere(url):
+            return
+        if is_on_host(url, BLOGGER_IMAGE_HOSTS):
+            message = f"image {url} is still on Blogger: {ON_BLOGGER_HINT}"
+            self.report_at(page, element, message, Kind.ON_BLOGGER, url)
+            return
+        message = f"loads {url} from another site; serve it from this site"
+        self.report_at(page, element, message, Kind.THIRD_PARTY, url)
 
     def check_stylesheet(self, css: Path) -> None:
         text = css.read_text(encoding="utf-8")

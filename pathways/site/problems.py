@@ -18,6 +18,7 @@ class Kind(Enum):
     MISSING_FILE = "missing file"
     MISSING_ANCHOR = "missing anchor"
     THIRD_PARTY = "third-party request"
+    ON_BLOGGER = "image still on Blogger"
     EMBED = "embed"
     NO_ALT = "no alt text"
     WEB_FONT = "web font"

@@ -11,6 +11,7 @@ import logging
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from pelican import signals
 from pelican.generators import Generator
@@ -96,7 +97,10 @@ class RedirectsGenerator(Generator):
 
 
 def _netlify(path: str) -> str:
-    return path.replace(" ", "%20")
+    """The path as a browser sends it (UTF-8, percent-encoded where URLs require): Cloudflare
+    Pages compares rules with the request's encoded path as they are written, and Netlify
+    matches the encoded form too; a `%` already there is kept."""
+    return quote(path, safe="/!$&'()*+,;=:@[]|~%")
 
 
 def _nginx(value: str) -> str:
