@@ -11,6 +11,7 @@ from PIL import Image
 from tests.conftest import serve_folder
 from tests.photos import CAMERA, GPS, MAKE, MODEL, ORIENTATION, phone_photo
 from tests.sites import ROOT, build, soup, write_post, write_settings
+from tests.test_browser import LAYOUT_SHIFT
 
 # What the images of a post may cost a reader on a phone (375 px wide, 2x screen): at most
 # this many bytes for each photo it shows (README, "Photos").
@@ -186,12 +187,6 @@ def image_bytes(page) -> int:
              .filter((entry) => entry.initiatorType === "img")
              .reduce((total, entry) => total + entry.transferSize, 0)"""
     )
-
-
-LAYOUT_SHIFT = """window.layoutShift = 0;
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.layoutShift += entry.value;
-}).observe({type: "layout-shift", buffered: true});"""
 
 
 def test_a_photo_post_on_a_phone_stays_in_its_budget_and_nothing_moves(browser, photo_url):
