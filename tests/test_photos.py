@@ -11,7 +11,7 @@ from PIL import Image
 from tests.conftest import serve_folder
 from tests.photos import CAMERA, GPS, MAKE, MODEL, ORIENTATION, phone_photo
 from tests.sites import ROOT, build, soup, write_post, write_settings
-from tests.test_browser import LAYOUT_SHIFT
+from tests.test_browser import LAYOUT_SHIFT, WCAG_TAGS, axe
 
 # What the images of a post may cost a reader on a phone (375 px wide, 2x screen): at most
 # this many bytes for each photo it shows (README, "Photos").
@@ -208,6 +208,8 @@ def test_a_photo_post_on_a_phone_stays_in_its_budget_and_nothing_moves(browser, 
     photos = len([url for url in loaded if url.endswith(".avif")])
     assert 0 < image_bytes(page) <= photos * PHOTO_BUDGET_AT_375
     assert page.evaluate("() => window.layoutShift") == 0
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.response["violations"] == [], results.generate_report()
     context.close()
 
 
