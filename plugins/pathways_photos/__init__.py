@@ -18,6 +18,7 @@ import posixpath
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlparse
@@ -37,7 +38,7 @@ from pathways.plugin_support import (
 from pathways.settings import read
 from pathways.site.settings import PHOTOS
 
-from .images import RESIZED_SUFFIXES, Job, avif_available, cache_key
+from .images import RESIZED_SUFFIXES, Job, avif_available, cache_key, read_info
 from .markup import Picture, image_sources, rewrite
 
 logger = logging.getLogger(__name__)
@@ -147,7 +148,15 @@ def prepare(contents: list[Any], settings: dict, static: dict, everything: bool)
             Job(Path(item.source_path), folder / key, widths, avif, item.source_path in shown)
         )
         statics.append(item)
+    started, cached = time.monotonic(), sum(read_info(job.folder) is not None for job in jobs)
     infos = parallel_map(_make_copies, jobs, build_workers(settings))
+    if jobs:
+        logger.info(
+            "Photos: %d ready (%d from the cache) in %.2f s",
+            len(jobs),
+            cached,
+            time.monotonic() - started,
+        )
     pictures: dict[str, Picture] = {}
     placements = []
     for item, job, info in zip(statics, jobs, infos, strict=True):

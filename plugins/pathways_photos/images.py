@@ -21,9 +21,11 @@ logger = logging.getLogger(__name__)
 RESIZED_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
 RESIZED_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 # Changing how copies are made changes this, so that kept copies are made again.
-RECIPE = "2"
+RECIPE = "3"
 ORIENTATION = 0x0112
-QUALITY = {"avif": {"quality": 55, "speed": 8}, "webp": {"quality": 75, "method": 4}}
+# Encoder speeds chosen for build time: on a 1600-pixel photo, WebP's method 2 takes a third of
+# the time of method 4 for 4 % more bytes, and AVIF's speed 9 half the time of speed 8.
+QUALITY = {"avif": {"quality": 55, "speed": 9}, "webp": {"quality": 75, "method": 2}}
 FALLBACK = {
     "jpg": {"quality": 78, "optimize": True, "progressive": True},
     "png": {"optimize": True},
