@@ -204,7 +204,10 @@ def place(placements: list[tuple], output: Path) -> None:
     for item, folder, info in placements:
         target = output / item.save_as
         target.parent.mkdir(parents=True, exist_ok=True)
-        _link(folder / info["full"], target)
+        # A copy, never a link: Pelican writes its copy of the original into this file in
+        # place when it builds into an existing folder, which would reach the kept copy too.
+        target.unlink(missing_ok=True)
+        shutil.copyfile(folder / info["full"], target)
         base = output / _variant_base(item, folder)
         for width in info["widths"]:
             for kind in info["formats"]:
