@@ -6,8 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from PIL import Image
 
+from plugins.pathways_photos.images import Job
+from plugins.pathways_photos.markup import Picture, rewrite
 from tests.conftest import serve_folder
 from tests.photos import CAMERA, GPS, MAKE, MODEL, ORIENTATION, phone_photo
 from tests.sites import ROOT, build, soup, write_post, write_settings
@@ -216,3 +219,44 @@ def test_a_photo_post_on_a_phone_stays_in_its_budget_and_nothing_moves(browser, 
 def test_the_budget_is_written_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     assert f"{PHOTO_BUDGET_AT_375 // 1024} KB" in readme
+
+
+def picture(widths=(480, 800)) -> Picture:
+    return Picture(1600, 1200, "/images/a.0123abcd", list(widths), ["avif", "webp", "jpg"])
+
+
+def test_an_image_far_down_the_post_is_not_fetched_first():
+    words = " ".join(["word"] * 80)
+    html = f'<p>{words}</p><p><img alt="A" src="a.jpg"></p><p><img alt="B" src="b.jpg"></p>'
+    first, second = BeautifulSoup(rewrite(html, {"a.jpg": picture()}), "html.parser")("img")
+    assert not first.has_attr("fetchpriority") and not first.has_attr("loading")
+    assert second["loading"] == "lazy"
+
+
+def test_a_linked_or_decorative_photo_gets_no_second_link_and_remote_images_stay():
+    html = (
+        '<p><a href="/elsewhere/"><img alt="Linked" src="a.jpg"></a></p>'
+        '<p><img alt="" src="a.jpg"></p><p><img alt="Far" src="https://example.org/x.jpg"></p>'
+    )
+    page = BeautifulSoup(rewrite(html, {"a.jpg": picture()}), "html.parser")
+    assert [a["href"] for a in page("a")] == ["/elsewhere/"]
+    assert len(page("picture")) == 2
+    remote = page.find("img", src="https://example.org/x.jpg")
+    assert not remote.find_parent("picture") and not remote.has_attr("width")
+
+
+def test_an_image_pillow_cannot_read_is_left_as_it_is(tmp_path, caplog):
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8 not really a photo")
+    assert Job(broken, tmp_path / "copies", (480,), False, True)() is None
+    assert "broken.jpg: cannot read this image" in caplog.text
+
+
+def test_an_animated_webp_keeps_its_frames_and_gets_no_smaller_copies(tmp_path):
+    frames = [Image.new("RGB", (64, 48), colour) for colour in ("red", "green", "blue")]
+    source = tmp_path / "wave.webp"
+    frames[0].save(source, save_all=True, append_images=frames[1:], duration=100)
+    info = Job(source, tmp_path / "copies", (32,), False, True)()
+    assert info["animated"] and info["widths"] == []
+    with Image.open(tmp_path / "copies" / info["full"]) as copy:
+        assert copy.n_frames == 3
