@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Tag
 
-# How wide a photo is shown: the text column (`--measure` in theme/static/css/style.css,
-# about 42rem wide screens) or the screen less the page's margins on phones.
-SIZES = "(min-width: 45rem) 42rem, calc(100vw - 2.5rem)"
+# How wide a photo is shown: the text column on wide screens (`--measure` in
+# theme/static/css/style.css: 55ch, 34 to 39rem depending on the font), or the screen less the
+# page's margins on phones.
+SIZES = "(min-width: 42rem) 39rem, calc(100vw - 2.5rem)"
 # The first image gets fetched first when no more than this many words come before it in the
 # post: it is then the largest thing on the first screen.
 FIRST_SCREEN_WORDS = 50
