@@ -73,7 +73,7 @@ def main() -> None:
           f"{generated:.1f} s), {os.cpu_count()} CPU cores")  # fmt: skip
     print(f"  build without the photos: {baseline:6.2f} s")
     print(f"  cold (every copy made):   {cold:6.2f} s  ({(cold - baseline) / count:.2f} s a photo)")
-    print(f"  warm (copies from cache): {warm:6.2f} s  (+{warm - baseline:.2f} s over no photos)")
+    print(f"  warm (copies from cache): {warm:6.2f} s  ({warm - baseline:+.2f} s vs no photos)")
     print(f"  {len(copies)} copies; one photo on a phone (800 px AVIF) {phone / 1024:.0f} KB, "
           f"on a wide 2x screen (1600 px AVIF) {wide / 1024:.0f} KB")  # fmt: skip
 
