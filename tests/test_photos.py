@@ -1,7 +1,9 @@
 """Photos in posts: smaller copies in modern formats, dimensions, lazy loading, a link to the
 full size, no location or camera data in anything published, and the cost on a phone."""
 
+import http.client
 import shutil
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,8 +15,9 @@ from plugins.pathways_photos.images import Job
 from plugins.pathways_photos.markup import Picture, rewrite
 from tests.conftest import serve_folder
 from tests.photos import CAMERA, GPS, MAKE, MODEL, ORIENTATION, phone_photo
-from tests.sites import ROOT, build, soup, write_post, write_settings
+from tests.sites import ROOT, build, post, soup, write_post, write_settings
 from tests.test_browser import LAYOUT_SHIFT, WCAG_TAGS, axe
+from tests.test_preview import fetch, serving, wait_for
 
 # What the images of a post may cost a reader on a phone (375 px wide, 2x screen): at most
 # this many bytes for each photo it shows (README, "Photos").
@@ -248,7 +251,7 @@ def test_a_linked_or_decorative_photo_gets_no_second_link_and_remote_images_stay
 def test_an_image_pillow_cannot_read_is_left_as_it_is(tmp_path, caplog):
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8 not really a photo")
-    assert Job(broken, tmp_path / "copies", (480,), False, True)() is None
+    assert Job(broken, tmp_path / "copies", (480,), False)() is None
     assert "broken.jpg: cannot read this image" in caplog.text
 
 
@@ -256,7 +259,35 @@ def test_an_animated_webp_keeps_its_frames_and_gets_no_smaller_copies(tmp_path):
     frames = [Image.new("RGB", (64, 48), colour) for colour in ("red", "green", "blue")]
     source = tmp_path / "wave.webp"
     frames[0].save(source, save_all=True, append_images=frames[1:], duration=100)
-    info = Job(source, tmp_path / "copies", (32,), False, True)()
+    info = Job(source, tmp_path / "copies", (32,), False)()
     assert info["animated"] and info["widths"] == []
     with Image.open(tmp_path / "copies" / info["full"]) as copy:
         assert copy.n_frames == 3
+
+
+@pytest.mark.server
+def test_the_preview_shows_a_photo_added_to_a_saved_post_at_once(tmp_path):
+    content = tmp_path / "content"
+    (content / "images").mkdir(parents=True)
+    for number in (1, 2):
+        phone_photo(content / "images" / f"p{number}.jpg", size=(1000, 750), seed=number)
+    photo = "A walk by the lake.\n\n![A photo]({static}/images/p%d.jpg)"
+    source = write_post(content, "walk.md", post("Walk", body=photo % 1))
+    with serving(tmp_path, content) as (base, log):
+        wait_for(lambda: "p1." in fetch(f"{base}/posts/walk/"))
+        host, port = base.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        connection.request("GET", "/__preview/events")
+        events = connection.getresponse()
+        assert events.readline().startswith(b": connected")
+        source.write_text(post("Walk", body=f"{photo % 1}\n\n{photo % 2}"), encoding="utf-8")
+        while not events.readline().startswith(b"data: reload"):
+            pass
+        # Rendered in place, before any full build: the new photo is a picture already.
+        assert "Updated posts/walk/index.html" in log.read_text()
+        page = BeautifulSoup(fetch(f"{base}/posts/walk/"), "html.parser")
+        second = page.select(".post-body img")[1]
+        assert second.find_parent("picture") and second["loading"] == "lazy"
+        with urllib.request.urlopen(base + second["src"], timeout=5) as response:
+            assert response.status == 200
+        connection.close()

@@ -1,12 +1,13 @@
 """Photos that load fast on a phone and tell no one where they were taken.
 
 Every JPEG, PNG and WebP image in the site's static folders is published without its
-metadata (location, camera, date) and turned as its EXIF orientation says. Each one a post or
-page shows also gets smaller copies at `PHOTOS_WIDTHS` (no wider than the photo), in AVIF
-(where Pillow writes it and `PHOTOS_AVIF` is on), WebP and JPEG (PNG for images with
-transparency); the post's `<img>` becomes a `<picture>` with `width` and `height` from the
-file, linked to the full size (see `markup`). GIF and SVG images are published as they are,
-with their dimensions in the page. Images after the first load lazily.
+metadata (location, camera, date) and turned as its EXIF orientation says, and gets smaller
+copies at `PHOTOS_WIDTHS` (no wider than the photo) in AVIF (where Pillow writes it and
+`PHOTOS_AVIF` is on), WebP and JPEG (PNG for images with transparency): all of them, so that
+the preview can show a photo a post starts using at once. A post's `<img>` becomes a
+`<picture>` with `width` and `height` from the file, linked to the full size (see `markup`).
+GIF and SVG images are published as they are, with their dimensions in the page. Images
+after the first load lazily.
 
 Copies are made by `BUILD_WORKERS` processes and kept in the build cache (`photos/`) by the
 hash of the file, so a rebuild only makes copies of new or changed photos.
@@ -124,8 +125,9 @@ def _make_copies(job: Job) -> dict | None:
 
 
 def prepare(contents: list[Any], settings: dict, static: dict, everything: bool) -> list[tuple]:
-    """Make the copies the contents need (and, with `everything`, the cleaned copy of every
-    other photo), write the contents' images for them, and return what to put in place."""
+    """Make the copies of the photos the contents show (with `everything`, of every photo in
+    the static folders), write the contents' images for them, and return what to put in
+    place."""
     options = read(settings, PHOTOS)
     widths = tuple(options["PHOTOS_WIDTHS"])
     avif = options["PHOTOS_AVIF"] and avif_available()
@@ -144,9 +146,7 @@ def prepare(contents: list[Any], settings: dict, static: dict, everything: bool)
         if Path(item.source_path).suffix.lower() not in RESIZED_SUFFIXES:
             continue
         key = cache_key(Path(item.source_path).read_bytes(), widths, avif)
-        jobs.append(
-            Job(Path(item.source_path), folder / key, widths, avif, item.source_path in shown)
-        )
+        jobs.append(Job(Path(item.source_path), folder / key, widths, avif))
         statics.append(item)
     started, cached = time.monotonic(), sum(read_info(job.folder) is not None for job in jobs)
     infos = parallel_map(_make_copies, jobs, build_workers(settings))
@@ -247,11 +247,11 @@ def place_copies(pelican: Any) -> None:
 
 
 def refresh_post(generator: Any, article: Any) -> None:
-    """A post re-read by the preview gets its images written again, and any new copies."""
+    """A post re-read by the preview gets its images written again. Their copies are in the
+    output already: the last full build made copies of every photo in the static folders."""
     settings = generator.settings
     static = generator.context.get("static_content", {})
-    placements = prepare([article], settings, static, everything=False)
-    place(placements, Path(settings["OUTPUT_PATH"]))
+    prepare([article], settings, static, everything=False)
     scratch = _scratch.pop(str(settings["OUTPUT_PATH"]), None)
     if scratch is not None:
         shutil.rmtree(scratch, ignore_errors=True)

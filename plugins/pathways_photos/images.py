@@ -39,14 +39,13 @@ def avif_available() -> bool:
 
 @dataclass(frozen=True)
 class Job:
-    """Make the copies of `source` in `folder`: the full-size copy always, the smaller copies
-    at `widths` (and no wider than the photo) when `resized` is set."""
+    """Make the copies of `source` in `folder`: the full-size copy and the smaller copies at
+    `widths` (none wider than the photo)."""
 
     source: Path
     folder: Path
     widths: tuple[int, ...]
     avif: bool
-    resized: bool
 
     def __call__(self) -> dict[str, Any] | None:
         return make_copies(self)
@@ -68,7 +67,7 @@ def make_copies(job: Job) -> dict[str, Any] | None:
     """The photo's published copies in `job.folder` (made unless already there) and what
     they are; None when Pillow cannot read the file."""
     info = read_info(job.folder)
-    if info is not None and (info["widths"] or not job.resized or info["animated"]):
+    if info is not None:
         return info
     job.folder.mkdir(parents=True, exist_ok=True)
     try:
@@ -104,7 +103,7 @@ def _copy(image: Image.Image, job: Job) -> dict[str, Any]:
     width, height = upright.size
     info = {"width": width, "height": height, "full": full, "animated": animated}
     info.update(widths=[], formats=[], fallback=kind)
-    if job.resized and not animated:
+    if not animated:
         info.update(_resized(upright, job, kind, icc))
     return info
 
