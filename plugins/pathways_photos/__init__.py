@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 # Copies to put in place when the build has written the site, by output folder.
 _placements: dict[str, list[tuple[Any, Path, dict]]] = {}
+# Where copies are made for one build when there is no build cache, by output folder.
 _scratch: dict[str, Path] = {}
 
 
@@ -106,7 +107,7 @@ def _raster_size(path: str) -> tuple[int, int] | None:
     try:
         with Image.open(path) as image:
             return image.size
-    except (OSError, ValueError):
+    except (OSError, ValueError, Image.DecompressionBombError):
         return None
 
 
