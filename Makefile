@@ -57,6 +57,7 @@ bench: $(READY)  ## Benchmarks (printed figures; never part of the tests)
 	$(PY) bench/comment_service.py
 	$(PY) bench/view_logs.py
 	$(PY) bench/blogger_import.py
+	$(PY) bench/images.py
 	$(PY) bench/build_speed.py --posts 100 1000
 
 lint: $(READY)

@@ -25,6 +25,9 @@ TIMEZONE = "America/New_York"
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%B %-d, %Y"
 DEFAULT_CATEGORY = "Journal"
+# A post's category is the one its `Category:` names, never its folder; without one it is
+# DEFAULT_CATEGORY (and the theme does not name it).
+USE_FOLDER_AS_CATEGORY = False
 
 ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
@@ -49,6 +52,7 @@ PLUGINS = [
     "pathways_references",
     "pathways_glossary",
     "pathways_reader_care",
+    "pathways_photos",
     "pathways_redirects",
     "pathways_search",
     "pathways_sitemap_robots",

@@ -229,3 +229,46 @@ def test_stylesheet_rules_are_not_repeated():
     selectors = top_level_selectors(css)
     repeated = {s for s in selectors if selectors.count(s) > 1}
     assert repeated == set()
+
+
+def test_the_text_a_reader_sees_keeps_its_spaces_in_production(production_site):
+    """Pelican's templates drop line breaks around block tags, and the production pages are
+    minified: the text once read "3 min read· in Treatment" and "Feeds: AtomRSS"."""
+    page = soup(production_site / "posts" / "ketamine" / "index.html")
+    assert page.select_one(".post-header .post-meta").get_text() == (
+        "May 18, 2023 · 3 min read · in Treatment"
+    )
+    everything = soup(production_site / "posts" / "everything-in-one-post" / "index.html")
+    assert everything.select_one(".post-header .post-meta").get_text() == (
+        "February 10, 2024 (updated March 1, 2024) · 1 min read · 2 comments"
+    )
+    for path in ("index.html", "posts/ketamine/index.html", "archives/index.html", "404.html"):
+        footer = soup(production_site / path).select_one("footer.site-footer").get_text()
+        assert "Feeds: Atom, RSS" in " ".join(footer.split()), path
+
+
+@pytest.mark.build
+def test_the_folder_is_never_a_category_and_only_a_chosen_one_is_named(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "plain.md", post("Plain"))
+    write_post(content, "chosen.md", post("Chosen", category="Treatment"))
+    assert build(write_settings(tmp_path, content)).returncode == 0
+    output = tmp_path / "output"
+    plain = soup(output / "posts" / "plain" / "index.html").select_one(".post-header .post-meta")
+    assert " in " not in text(plain) and not plain.select_one(".category")
+    chosen = soup(output / "posts" / "chosen" / "index.html").select_one(".post-meta .category")
+    assert text(chosen) == "· in Treatment"
+    assert chosen.a["href"] == "/category/treatment/"
+    assert (output / "category" / "journal" / "index.html").exists()
+    assert not (output / "category" / "posts").exists()
+
+
+def test_footnotes_have_a_heading_and_only_the_writing_is_searched(fixture_site):
+    page = soup(fixture_site / "posts" / "everything-in-one-post" / "index.html")
+    notes = page.select_one(".post-body .footnote")
+    assert text(notes.find("h2")) == "Notes" and notes.find("ol")
+    searched = page.select("[data-pagefind-body]")
+    assert [element["class"] for element in searched] == [["post-body", "e-content"]]
+    assert page.select_one("h1[data-pagefind-meta=title]")
+    tags = page.select_one(".post-footer .tags")["data-pagefind-meta"]
+    assert tags == "tags:guide, ketamine"

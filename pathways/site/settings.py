@@ -176,3 +176,30 @@ SITE = Feature(
         ),
     ),
 )
+
+
+def _widths(value: list | tuple) -> list[int]:
+    if not value or not all(isinstance(width, int) and 16 <= width <= 8192 for width in value):
+        raise ValueError(f"must list widths in pixels from 16 to 8192, not {value!r}")
+    return sorted(set(value))
+
+
+# Photos (plugins/pathways_photos): the smaller copies of the images posts and pages show.
+PHOTOS = Feature(
+    "photos",
+    (
+        Setting(
+            "PHOTOS_WIDTHS",
+            [480, 800, 1200, 1600],
+            (list, tuple),
+            "Widths in pixels of the smaller copies of each photo (none wider than the photo).",
+            _widths,
+        ),
+        Setting(
+            "PHOTOS_AVIF",
+            True,
+            bool,
+            "Also make AVIF copies (smaller than WebP; they take longer to make).",
+        ),
+    ),
+)

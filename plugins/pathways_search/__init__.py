@@ -15,6 +15,10 @@ from pelican import signals
 
 logger = logging.getLogger(__name__)
 
+# Not the writing itself: heading links ("#"), code samples (raw Markdown in the writing
+# guide) and glossary definitions. Left out, excerpts show the passage a reader looks for.
+NOT_INDEXED = (".headerlink", "pre", "code", ".glossary-popover")
+
 
 def index_site(pelican: Any) -> None:
     if not pelican.settings["SEARCH_INDEX"]:
@@ -23,6 +27,8 @@ def index_site(pelican: Any) -> None:
     language = pelican.settings.get("DEFAULT_LANG", "en")
     command = [sys.executable, "-m", "pagefind", "--site", str(pelican.output_path)]
     command += ["--output-subdir", "pagefind", "--force-language", language]
+    for selector in NOT_INDEXED:
+        command += ["--exclude-selectors", selector]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         logger.error("Search index failed (pagefind): %s", (result.stderr or result.stdout).strip())

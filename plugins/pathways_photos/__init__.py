@@ -1,0 +1,264 @@
+"""Photos that load fast on a phone and tell no one where they were taken.
+
+Every JPEG, PNG and WebP image in the site's static folders is published without its
+metadata (location, camera, date) and turned as its EXIF orientation says, and gets smaller
+copies at `PHOTOS_WIDTHS` (no wider than the photo) in AVIF (where Pillow writes it and
+`PHOTOS_AVIF` is on), WebP and JPEG (PNG for images with transparency): all of them, so that
+the preview can show a photo a post starts using at once. A post's `<img>` becomes a
+`<picture>` with `width` and `height` from the file, linked to the full size (see `markup`).
+GIF and SVG images are published as they are, with their dimensions in the page. Images
+after the first load lazily.
+
+Copies are made by `BUILD_WORKERS` processes and kept in the build cache (`photos/`) by the
+hash of the file, so a rebuild only makes copies of new or changed photos.
+"""
+
+import logging
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlparse
+
+from defusedxml import ElementTree
+from pelican import signals
+from PIL import Image
+
+from pathways.plugin_support import (
+    ARTICLE_LISTS,
+    PAGE_LISTS,
+    build_cache,
+    build_workers,
+    parallel_map,
+    post_refreshed,
+)
+from pathways.settings import read
+from pathways.site.settings import PHOTOS
+
+from .images import RESIZED_SUFFIXES, Job, avif_available, cache_key, read_info
+from .markup import Picture, image_sources, rewrite
+
+logger = logging.getLogger(__name__)
+
+# Copies to put in place when the build has written the site, by output folder.
+_placements: dict[str, list[tuple[Any, Path, dict]]] = {}
+# Where copies are made for one build when there is no build cache, by output folder.
+_scratch: dict[str, Path] = {}
+
+
+def _contents(generators: list[Any]) -> list[Any]:
+    seen, contents = set(), []
+    for generator in generators:
+        for name in (*ARTICLE_LISTS, *PAGE_LISTS):
+            for item in getattr(generator, name, None) or []:
+                if id(item) not in seen and hasattr(item, "_content"):
+                    seen.add(id(item))
+                    contents.append(item)
+    return contents
+
+
+def _static_for(src: str, content: Any, settings: dict, static: dict, by_url: dict) -> Any:
+    """The static file an image's `src` names: `{static}` links and the site's own URLs."""
+    linked = re.match(settings["INTRASITE_LINK_REGEX"] + "(?P<value>.*)$", src)
+    if linked:
+        if linked.group("what") != "static":
+            return None
+        value = unquote(urlparse(linked.group("value")).path)
+        if value.startswith("/"):
+            path = value[1:]
+        else:
+            path = posixpath.normpath(posixpath.join(content.relative_dir, value))
+        return static.get(path)
+    siteurl = settings["SITEURL"]
+    if siteurl and src.startswith(siteurl + "/"):
+        src = src[len(siteurl) :]
+    if src.startswith("/") and not src.startswith("//"):
+        return by_url.get(unquote(urlparse(src).path).lstrip("/"))
+    return None
+
+
+def _svg_size(path: str) -> tuple[int, int] | None:
+    """An SVG's size from its `width` and `height` (in pixels) or its `viewBox`."""
+    try:
+        root = ElementTree.parse(path).getroot()
+    except Exception:  # defusedxml refuses hostile files with its own errors: leave them be.
+        return None
+
+    def number(value: str | None) -> float | None:
+        try:
+            return float(value.removesuffix("px")) if value else None
+        except ValueError:
+            return None
+
+    width, height = number(root.get("width")), number(root.get("height"))
+    if not (width and height):
+        box = (root.get("viewBox") or "").replace(",", " ").split()
+        if len(box) != 4:
+            return None
+        width, height = number(box[2]), number(box[3])
+    return (round(width), round(height)) if width and height else None
+
+
+def _raster_size(path: str) -> tuple[int, int] | None:
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def _copies_folder(settings: dict) -> Path:
+    cache = build_cache(settings)
+    if cache is not None:
+        return cache / "photos"
+    output = str(settings["OUTPUT_PATH"])
+    if output not in _scratch:
+        _scratch[output] = Path(tempfile.mkdtemp(prefix="pathways-photos-"))
+    return _scratch[output]
+
+
+def _make_copies(job: Job) -> dict | None:
+    return job()
+
+
+def prepare(contents: list[Any], settings: dict, static: dict, everything: bool) -> list[tuple]:
+    """Make the copies of the photos the contents show (with `everything`, of every photo in
+    the static folders), write the contents' images for them, and return what to put in
+    place."""
+    options = read(settings, PHOTOS)
+    widths = tuple(options["PHOTOS_WIDTHS"])
+    avif = options["PHOTOS_AVIF"] and avif_available()
+    by_url = {item.url: item for item in static.values()}
+    used: dict[str, list[tuple[Any, str]]] = {}
+    for content in contents:
+        for src in image_sources(content._content or ""):
+            item = _static_for(src, content, settings, static, by_url)
+            if item is not None:
+                used.setdefault(item.source_path, []).append((content, src))
+    shown = set(used)
+    candidates = [item for item in static.values() if everything or item.source_path in shown]
+    folder = _copies_folder(settings)
+    jobs, statics = [], []
+    for item in candidates:
+        if Path(item.source_path).suffix.lower() not in RESIZED_SUFFIXES:
+            continue
+        key = cache_key(Path(item.source_path).read_bytes(), widths, avif)
+        jobs.append(Job(Path(item.source_path), folder / key, widths, avif))
+        statics.append(item)
+    started, cached = time.monotonic(), sum(read_info(job.folder) is not None for job in jobs)
+    infos = parallel_map(_make_copies, jobs, build_workers(settings))
+    if jobs:
+        logger.info(
+            "Photos: %d ready (%d from the cache) in %.2f s",
+            len(jobs),
+            cached,
+            time.monotonic() - started,
+        )
+    pictures: dict[str, Picture] = {}
+    placements = []
+    for item, job, info in zip(statics, jobs, infos, strict=True):
+        if info is None:
+            continue
+        placements.append((item, job.folder, info))
+        base = f"{settings['SITEURL']}/{quote(_variant_base(item, job.folder))}"
+        pictures[item.source_path] = Picture(
+            info["width"], info["height"], base, info["widths"], info["formats"]
+        )
+    for path in shown:
+        if path in pictures:
+            continue
+        suffix = Path(path).suffix.lower()
+        size = (
+            _svg_size(path)
+            if suffix == ".svg"
+            else _raster_size(path)
+            if suffix == ".gif"
+            else None
+        )
+        if size:
+            pictures[path] = Picture(*size)
+    by_content: dict[int, tuple[Any, dict[str, Picture]]] = {}
+    for path, uses in used.items():
+        if path in pictures:
+            for content, src in uses:
+                by_content.setdefault(id(content), (content, {}))[1][src] = pictures[path]
+    for content in contents:
+        _, known = by_content.get(id(content), (content, {}))
+        content._content = rewrite(content._content or "", known)
+    return placements
+
+
+def _variant_base(item: Any, folder: Path) -> str:
+    """Where an image's smaller copies are published, without `-<width>.<format>`."""
+    directory, name = posixpath.split(item.save_as)
+    stem = posixpath.splitext(name)[0]
+    return posixpath.join(directory, f"{stem}.{folder.name[:8]}")
+
+
+def place(placements: list[tuple], output: Path) -> None:
+    """Put the copies in the output: the cleaned full size over the file Pelican copied, and
+    the smaller copies next to it."""
+    for item, folder, info in placements:
+        target = output / item.save_as
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # A copy, never a link: Pelican writes its copy of the original into this file in
+        # place when it builds into an existing folder, which would reach the kept copy too.
+        target.unlink(missing_ok=True)
+        shutil.copyfile(folder / info["full"], target)
+        base = output / _variant_base(item, folder)
+        for width in info["widths"]:
+            for kind in info["formats"]:
+                _link(folder / f"{width}.{kind}", base.with_name(f"{base.name}-{width}.{kind}"))
+
+
+def _link(source: Path, target: Path) -> None:
+    """`target` becomes the same file as `source` (a copy across file systems)."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def process_site(generators: list[Any]) -> None:
+    settings = generators[0].settings
+    static = generators[0].context.get("static_content", {})
+    placements = prepare(_contents(generators), settings, static, everything=True)
+    _placements[str(settings["OUTPUT_PATH"])] = placements
+
+
+def place_copies(pelican: Any) -> None:
+    output = str(pelican.settings["OUTPUT_PATH"])
+    placements = _placements.pop(output, [])
+    place(placements, Path(pelican.output_path))
+    scratch = _scratch.pop(output, None)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
+        return
+    cache = build_cache(pelican.settings)
+    kept = {folder.name for _, folder, _ in placements}
+    if cache is not None and (cache / "photos").is_dir():
+        for folder in (cache / "photos").iterdir():
+            if folder.name not in kept:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def refresh_post(generator: Any, article: Any) -> None:
+    """A post re-read by the preview gets its images written again. Their copies are in the
+    output already: the last full build made copies of every photo in the static folders."""
+    settings = generator.settings
+    static = generator.context.get("static_content", {})
+    prepare([article], settings, static, everything=False)
+    scratch = _scratch.pop(str(settings["OUTPUT_PATH"]), None)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def register() -> None:
+    signals.all_generators_finalized.connect(process_site)
+    signals.finalized.connect(place_copies)
+    post_refreshed.connect(refresh_post)
