@@ -63,7 +63,7 @@ def test_approve_never_overwrites_an_existing_file(site):
     existing.write_text("Author: Edited\nDate: 2024-01-01T00:00:00+00:00\n\nMy edit.\n")
     result = moderate(site, "approve", "c1")
     assert result.returncode == 1
-    assert "already exists; not overwritten" in result.stderr
+    assert "exists and differs; your file is kept, not overwritten" in result.stderr
     assert "My edit." in existing.read_text()
 
 

@@ -9,7 +9,6 @@ network allows; a failed download keeps the remote address and is listed at the 
 
 import logging
 import os
-import tempfile
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from pathways.comments.model import (
     make_comment,
 )
 from pathways.comments.settings import COMMENTS
+from pathways.files import write_new
 
 logger = logging.getLogger(__name__)
 
@@ -295,19 +295,7 @@ class BloggerImport:
                 continue
             self.report.written[planned.kind] += 1
             if not self.options.dry_run:
-                _write_new(planned.path, data)
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing: a temporary file linked into place, never overwriting."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".import-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.link(temporary, path)
-    finally:
-        os.unlink(temporary)
+                write_new(planned.path, data)
 
 
 def import_blogger(export: Path, options: ImportOptions) -> Report:

@@ -83,6 +83,20 @@ COMMENTS = Feature(
             '"username": …, "password": …, "from": …, "to": …}`.',
         ),
         Setting(
+            "COMMENTS_TOKEN_FILE",
+            "~/.config/pathways/moderation-token",
+            str,
+            "The file (outside the repository) holding the moderation token; "
+            "`PATHWAYS_MODERATION_TOKEN` overrides it.",
+        ),
+        Setting(
+            "COMMENTS_LINK_DAYS",
+            7,
+            int,
+            "Days the moderation link in a notification e-mail works.",
+            _positive,
+        ),
+        Setting(
             "COMMENTS_INDEX_SAVE_AS",
             "comments/posts.json",
             str,
