@@ -101,7 +101,7 @@ def _dangerous(ch: str) -> bool:
 def clean_line(value: str) -> str:
     """One line of plain text (a name): control characters and bidirectional overrides
     dropped, whitespace collapsed."""
-    value = "".join(" " if _dangerous(ch) or ch in BIDI_CONTROLS else ch for ch in value)
+    value = "".join(" " if _dangerous(ch) else ch for ch in value if ch not in BIDI_CONTROLS)
     return " ".join(value.split())
 
 

@@ -227,7 +227,7 @@ class CommentStore:
             query += " WHERE status = ?"
             arguments = (status,)
         with self._connect() as db:
-            rows = db.execute(query + " ORDER BY created_at, id", arguments).fetchall()
+            rows = db.execute(query + " ORDER BY created_at, rowid", arguments).fetchall()
         return [_submission(row) for row in rows]
 
     def set_status(self, comment_id: str, status: str, *, only_from: str | None = None) -> bool:
