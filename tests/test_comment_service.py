@@ -427,12 +427,13 @@ def test_forwarded_addresses_are_ignored_when_not_behind_a_proxy(site, tmp_path)
 
 
 @contextmanager
-def running_service(settings: Path, site: Path | None, *extra: str):
-    """`pathways comments serve` in a process of its own, as the writer starts it."""
+def running_service(settings: Path, site: Path | None, *extra: str, log=subprocess.DEVNULL):
+    """`pathways comments serve` in a process of its own, as the writer starts it; its log
+    goes to `log`."""
     port = free_port()
     command = [sys.executable, "-m", "pathways", "comments", "serve", "--settings", str(settings)]
     command += ["--port", str(port), *(["--site", str(site)] if site else []), *extra]
-    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=ROOT, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -629,3 +630,41 @@ def test_a_form_sent_again_with_its_key_is_stored_once(service, config):
 def test_without_javascript_the_same_text_sent_twice_is_stored_once(service, config):
     assert submit(service.url)[0] == submit(service.url)[0] == 303
     assert len(stored(config, None)) == 1
+
+
+# Started as a new writer would start it.
+
+
+@pytest.mark.build
+@pytest.mark.server
+def test_started_with_its_options_after_serve_it_accepts_the_live_sites_readers(site, tmp_path):
+    settings = write_settings(
+        tmp_path, site.parent / "content", publish=True, COMMENTS_DB=str(tmp_path / "c.sqlite3")
+    )
+    live = "https://pathways.example.org"
+    with running_service(settings, site) as url:
+        status, headers, _ = submit(url, Origin=live)
+    assert status == 303 and headers["Location"] == f"{live}/posts/talk/#comment-pending"
+
+
+@pytest.mark.build
+@pytest.mark.server
+def test_without_a_built_site_the_service_says_so_on_health(site, tmp_path):
+    settings = write_settings(tmp_path, site.parent / "content", publish=True)
+    with running_service(settings, None, "--site", str(tmp_path / "nothing-built")) as url:
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(f"{url}/health", timeout=10)
+    assert error.value.code == 503
+
+
+@pytest.mark.build
+@pytest.mark.server
+def test_the_preview_form_works_on_any_local_port(site, tmp_path):
+    settings = write_settings(
+        tmp_path, site.parent / "content", COMMENTS_DB=str(tmp_path / "c.sqlite3")
+    )
+    with running_service(settings, site, "--preview") as url:
+        assert submit(url, Origin="http://127.0.0.1:8123", Accept="application/json")[0] == 202
+        code, headers, body = submit(url, Origin="https://evil.example", Accept="application/json")
+    assert code == 403 and headers["Access-Control-Allow-Origin"] == "https://evil.example"
+    assert "blog's own pages" in json.loads(body)["errors"][0]
