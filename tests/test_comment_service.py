@@ -651,9 +651,12 @@ def test_started_with_its_options_after_serve_it_accepts_the_live_sites_readers(
 @pytest.mark.server
 def test_without_a_built_site_the_service_says_so_on_health(site, tmp_path):
     settings = write_settings(tmp_path, site.parent / "content", publish=True)
-    with running_service(settings, None, "--site", str(tmp_path / "nothing-built")) as url:
-        with pytest.raises(urllib.error.HTTPError) as error:
-            urllib.request.urlopen(f"{url}/health", timeout=10)
+    nothing = str(tmp_path / "nothing-built")
+    with (
+        running_service(settings, None, "--site", nothing) as url,
+        pytest.raises(urllib.error.HTTPError) as error,
+    ):
+        urllib.request.urlopen(f"{url}/health", timeout=10)
     assert error.value.code == 503
 
 

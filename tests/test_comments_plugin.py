@@ -225,7 +225,8 @@ def test_the_writers_answers_are_marked_as_hers(tmp_path, content):
         content,
         "talk",
         "mine",
-        "Author: Pathways\nDate: 2024-01-07T10:00:00+00:00\nReply-To: b\nRole: author\n\nThank you.\n",
+        "Author: Pathways\nDate: 2024-01-07T10:00:00+00:00\nReply-To: b\nRole: author\n\n"
+        "Thank you.\n",
     )
     page = soup(built(tmp_path, content) / "posts" / "talk" / "index.html")
     assert text(page.select_one("#comment-mine .comment-role")) == "Author"

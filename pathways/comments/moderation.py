@@ -63,7 +63,7 @@ def reply(store: CommentStore, comment_id: str, body: str, author: str) -> list[
     )
     if submission.status != "approved":
         store.set_status(comment_id, "approved")
-    stored = store.add(answer, client="writer", status="approved")
+    stored, _ = store.add(answer, client="writer", status="approved")
     return [submission.comment, stored]
 
 
