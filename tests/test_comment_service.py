@@ -6,13 +6,11 @@ Every hostile or broken submission gets the right answer and leaves the store co
 import json
 import logging
 import sqlite3
-import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -25,8 +23,9 @@ from pathways.comments.cli import add_parser
 from pathways.comments.logs import JsonLogFormatter
 from pathways.comments.service import ServiceConfig, create_app
 from pathways.comments.store import CommentStore
+from tests.comment_helpers import running_service
 from tests.servers import ServiceThread
-from tests.sites import ROOT, build, free_port, post, write_post, write_settings
+from tests.sites import build, free_port, post, write_post, write_settings
 
 SITE = "http://site.example"
 BODY = "Thank you for writing this. It helped me."
@@ -424,33 +423,6 @@ def test_forwarded_addresses_are_ignored_when_not_behind_a_proxy(site, tmp_path)
             submit(url, {"body": f"n{n}"}, X_Forwarded_For=f"10.9.9.{n}")[0] for n in range(3)
         ]
     assert answers == [303, 303, 429]
-
-
-@contextmanager
-def running_service(settings: Path, site: Path | None, *extra: str, log=subprocess.DEVNULL):
-    """`pathways comments serve` in a process of its own, as the writer starts it; its log
-    goes to `log`."""
-    port = free_port()
-    command = [sys.executable, "-m", "pathways", "comments", "serve", "--settings", str(settings)]
-    command += ["--port", str(port), *(["--site", str(site)] if site else []), *extra]
-    process = subprocess.Popen(command, cwd=ROOT, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/health", timeout=5).close()
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the comment service did not start") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_the_beacon_stops_reading_a_huge_body():

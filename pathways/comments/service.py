@@ -447,5 +447,6 @@ def create_app(config: ServiceConfig) -> ASGIApp:
 
 def uvicorn_options() -> dict[str, Any]:
     """How uvicorn must run the service: it must not take the client's address from
-    X-Forwarded-For itself (the service decides, with COMMENTS_TRUST_PROXY)."""
-    return {"proxy_headers": False, "log_config": None, "server_header": False}
+    X-Forwarded-For itself (the service decides, with COMMENTS_TRUST_PROXY), and keeps no
+    access log (it would hold every reader's address)."""
+    return {"proxy_headers": False, "access_log": False, "log_config": None, "server_header": False}
