@@ -14,11 +14,16 @@ from tests.sites import ROOT, free_port
 
 @contextmanager
 def running_service(
-    settings: Path, site: Path | None, *extra: str, log=subprocess.DEVNULL, env=None
+    settings: Path,
+    site: Path | None,
+    *extra: str,
+    log=subprocess.DEVNULL,
+    env: dict | None = None,
+    port: int | None = None,
 ):
     """`pathways comments serve` in a process of its own, as the writer starts it; its log
     goes to `log`."""
-    port = free_port()
+    port = port or free_port()
     command = [sys.executable, "-m", "pathways", "comments", "serve", "--settings", str(settings)]
     command += ["--port", str(port), *(["--site", str(site)] if site else []), *extra]
     process = subprocess.Popen(command, cwd=ROOT, stderr=log, env={**os.environ, **(env or {})})

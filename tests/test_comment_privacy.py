@@ -113,4 +113,3 @@ def test_no_address_user_agent_or_token_is_kept(tmp_path):
     for secret in (TOKEN, WRONG_TOKEN):
         assert secret not in written["log"]
         assert secret not in written["answers"]
-

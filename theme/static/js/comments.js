@@ -53,7 +53,8 @@
   form.addEventListener("submit", function (event) {
     form.elements.elapsed.value = String(Date.now() - loadedAt);
     event.preventDefault();
-    var button = form.querySelector("button[type=submit]");
+    // Not "[type=submit]": the production build drops the attribute, as it is the default.
+    var button = event.submitter || form.querySelector("button:not([type=button])");
     button.disabled = true;
     status.textContent = "Sending…";
     fetch(form.action, {
