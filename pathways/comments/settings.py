@@ -52,7 +52,7 @@ COMMENTS = Feature(
             [],
             (list, tuple),
             "Pages allowed to send the form; empty means the origin of `SITEURL` "
-            "(plus `http://127.0.0.1:8000` in preview).",
+            "(in preview, any `http://127.0.0.1` or `localhost` port).",
         ),
         Setting(
             "COMMENTS_RATE_LIMIT",
@@ -73,7 +73,8 @@ COMMENTS = Feature(
             "COMMENTS_TRUST_PROXY",
             False,
             bool,
-            "Take the client address from `X-Forwarded-For` (only behind your own proxy).",
+            "Take the client address from the last `X-Forwarded-For` entry "
+            "(only behind your own proxy).",
         ),
         Setting(
             "COMMENTS_SMTP",
