@@ -48,8 +48,14 @@ def service_config(settings: dict, settings_file: Path, args: argparse.Namespace
     site_url = args.site_url or settings["SITEURL"] or "http://127.0.0.1:8000"
     origins = tuple(comments["COMMENTS_ALLOWED_ORIGINS"]) or (site_url,)
     limit, seconds = comments["COMMENTS_RATE_LIMIT"]
+    database = database_path(settings, settings_file)
+    on_approve = None
+    if comments["COMMENTS_PUBLISH_ON_APPROVE"]:
+        from pathways.comments.autopublish import PublishOnApprove
+
+        on_approve = PublishOnApprove(settings_file, database)
     return ServiceConfig(
-        db_path=database_path(settings, settings_file),
+        db_path=database,
         site_dir=Path(args.site or settings["OUTPUT_PATH"]).resolve(),
         site_url=site_url,
         index_path=comments["COMMENTS_INDEX_SAVE_AS"],
@@ -65,6 +71,7 @@ def service_config(settings: dict, settings_file: Path, args: argparse.Namespace
         moderation_token=read_token(settings, settings_file),
         link_days=comments["COMMENTS_LINK_DAYS"],
         author=settings.get("AUTHOR") or "The author",
+        on_approve=on_approve,
     )
 
 

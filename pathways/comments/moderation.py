@@ -122,9 +122,15 @@ def moderation_app(
     author: str,
     client: Callable[[Request], str],
     page: Callable[..., str],
+    on_approve: Callable[[list[str]], None] | None = None,
 ) -> Starlette:
-    """The moderation routes; `page(template, **values)` renders one of the service's pages."""
+    """The moderation routes; `page(template, **values)` renders one of the service's pages;
+    `on_approve(ids)` is called after comments are approved."""
     failures = Failures()
+
+    def approved(comment_ids: list[str]) -> None:
+        if on_approve is not None:
+            on_approve(comment_ids)
 
     def authorised(request: Request) -> Response | None:
         """None when the request carries the token; else the answer to give."""
@@ -157,9 +163,12 @@ def moderation_app(
                 )
                 stored = [store.get(comment.id) for comment in comments]
                 result = {"comments": [submission_json(item) for item in stored if item]}
+                approved([comment.id for comment in comments])
             elif action in (*ACTIONS, "delete"):
                 submission = await run_in_threadpool(decide, store, comment_id, action)
                 result = {"comments": [submission_json(submission)]}
+                if action == "approve":
+                    approved([comment_id])
             else:
                 return JSONResponse({"error": f"unknown action {action!r}"}, status_code=404)
         except Rejection as rejection:
@@ -220,17 +229,23 @@ def moderation_app(
             return show()
         if action == "reply":
             try:
-                await run_in_threadpool(reply, store, comment_id, fields.get("body", ""), author)
+                comments = await run_in_threadpool(
+                    reply, store, comment_id, fields.get("body", ""), author
+                )
             except CommentError as error:
                 return show(str(error), 422)
+            approved([comment.id for comment in comments])
             done = "Approved, with your answer."
         else:
             changed = await run_in_threadpool(
                 store.set_status, comment_id, ACTIONS[action], only_from=submission.status
             )
             done = f"{ACTIONS[action].capitalize()}." if changed else "Already decided."
+            if changed and action == "approve":
+                approved([comment_id])
         logger.info("moderated", extra={"event": action, "id": comment_id, "by": "link"})
-        message = done + (PUBLISH_NOTE if action in ("approve", "reply") else "")
+        note = PUBLISHING_NOTE if on_approve is not None else PUBLISH_NOTE
+        message = done + (note if action in ("approve", "reply") else "")
         return HTMLResponse(page("message.html", heading="Done", message=message))
 
     return Starlette(
@@ -249,3 +264,4 @@ EXPIRED = (
 )
 GONE = "This comment was deleted. Nothing was changed."
 PUBLISH_NOTE = " It shows on the site after your next `make publish`, which fetches it first."
+PUBLISHING_NOTE = " The site is being published with it now."

@@ -13,6 +13,7 @@ import json
 import re
 import secrets
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -85,6 +86,8 @@ class ServiceConfig:
     moderation_token: str | None = None
     link_days: int = DEFAULTS["COMMENTS_LINK_DAYS"]
     author: str = "The author"
+    # Called with the ids of newly approved comments (one server, no laptop step).
+    on_approve: Callable[[list[str]], None] | None = None
 
 
 class PostIndex:
@@ -207,6 +210,7 @@ class CommentService:
             author=self.config.author,
             client=self.client,
             page=self.page,
+            on_approve=self.config.on_approve,
         )
         beacon = beacon_app(
             self.views, self.posts.slug_for_path, self.origin_allowed, self.client, self.cors

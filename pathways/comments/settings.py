@@ -98,6 +98,13 @@ COMMENTS = Feature(
             _positive,
         ),
         Setting(
+            "COMMENTS_PUBLISH_ON_APPROVE",
+            False,
+            bool,
+            "One server, no laptop step: the service writes approved comments into its own "
+            "checkout and runs `pathways publish` there.",
+        ),
+        Setting(
             "COMMENTS_INDEX_SAVE_AS",
             "comments/posts.json",
             str,
