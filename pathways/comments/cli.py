@@ -122,16 +122,17 @@ class Moderator:
             return [submission_json(self.store.get(comment.id)) for comment in comments]
         return [submission_json(decide(self.store, comment_id, action))]
 
-    def write(self, comment: Comment) -> str:
-        """Write an approved comment's file; an existing file is never replaced."""
+    def write(self, comment: Comment) -> tuple[str, str]:
+        """Write an approved comment's file; an existing file is never replaced. Returns
+        ("written" | "present" | "kept", what happened)."""
         try:
             path = write_comment_file(self.folder, comment)
         except FileExistsError:
             path = comment_path(self.folder, comment.post_slug, comment.id)
             if path.read_text(encoding="utf-8") == format_comment(comment):
-                return f"{comment.id}: already in {path}"
-            return f"{comment.id}: {path} exists and differs; {KEPT}"
-        return f"{comment.id}: wrote {path}"
+                return "present", f"{comment.id}: already in {path}"
+            return "kept", f"{comment.id}: {path} exists and differs; {KEPT}"
+        return "written", f"{comment.id}: wrote {path}"
 
     def remove_file(self, data: dict) -> str:
         path = comment_path(self.folder, data["post_slug"], data["id"])
@@ -160,8 +161,8 @@ def pull(moderator: Moderator) -> tuple[int, int]:
     already there). Safe to run any number of times, from any number of checkouts."""
     written = present = 0
     for data in moderator.listing("approved"):
-        message = moderator.write(comment_from_json(data))
-        if ": wrote " in message:
+        outcome, message = moderator.write(comment_from_json(data))
+        if outcome == "written":
             written += 1
             print(message)
         else:
@@ -209,7 +210,7 @@ def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path
         body = args.text if args.text != "-" else sys.stdin.read()
         items = moderator.act(args.id, "reply", body=body)
         for item in items:
-            print(moderator.write(comment_from_json(item)))
+            print(moderator.write(comment_from_json(item))[1])
         return 0
     failures = 0
     for comment_id in args.ids:
@@ -218,8 +219,8 @@ def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path
                 raise CommentError(f"{comment_id!r}: not a comment id")
             [item] = moderator.act(comment_id, args.comments_command)
             if args.comments_command == "approve":
-                message = moderator.write(comment_from_json(item))
-                if message.endswith(KEPT):
+                outcome, message = moderator.write(comment_from_json(item))
+                if outcome == "kept":
                     raise CommentError(message)
                 print(message)
             elif args.comments_command == "delete":

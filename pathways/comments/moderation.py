@@ -179,7 +179,7 @@ def moderation_app(
         logger.info("moderated", extra={"event": action, "id": comment_id, "by": "token"})
         return JSONResponse(result)
 
-    def link_problem(request: Request, comment_id: str, expires: str, signature: str):
+    def link_problem(comment_id: str, expires: str, signature: str) -> Response | None:
         problem = signer.check(comment_id, expires, signature)
         if problem == "invalid":
             return HTMLResponse(
@@ -202,7 +202,7 @@ def moderation_app(
                 html = page("message.html", heading="Not done", message=str(rejection))
                 return HTMLResponse(html, status_code=rejection.status)
         expires, signature = fields.get("expires", ""), fields.get("signature", "")
-        if problem := link_problem(request, comment_id, expires, signature):
+        if problem := link_problem(comment_id, expires, signature):
             return problem
         submission = await run_in_threadpool(store.get, comment_id)
         if submission is None:
