@@ -211,6 +211,14 @@ def test_moderating_from_the_laptop_over_http(service, laptop):
     assert not (content / "comments" / "talk" / f"{third}.md").exists()
     assert "0 comment(s) written" in moderate(laptop, "pull").stdout
 
+    # Approved, then refused after all: its file leaves the checkout, and pull does not
+    # bring it back.
+    assert moderate(laptop, "approve", second).returncode == 0
+    assert (content / "comments" / "talk" / f"{second}.md").exists()
+    assert moderate(laptop, "reject", second).returncode == 0
+    assert not (content / "comments" / "talk" / f"{second}.md").exists()
+    assert "0 comment(s) written" in moderate(laptop, "pull").stdout
+
     answered = moderate(laptop, "reply", first, "Thank *you*.")
     assert answered.returncode == 0, answered.stderr
     [answer] = [s for s in svc.store.list("approved") if s.comment.parent == first]

@@ -226,7 +226,9 @@ def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path
             elif args.comments_command == "delete":
                 print(f"deleted {comment_id}{moderator.remove_file(item)}")
             else:
-                print(f"{ACTIONS[args.comments_command]} {comment_id}")
+                # A comment approved earlier and refused now leaves the site too.
+                removed = moderator.remove_file(item)
+                print(f"{ACTIONS[args.comments_command]} {comment_id}{removed}")
         except CommentError as error:
             print(error, file=sys.stderr)
             failures += 1
