@@ -53,7 +53,7 @@ logger = service_logger(__name__)
 DEFAULT_STYLESHEET = "/theme/css/style.css"
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 PENDING_MESSAGE = "Thank you! Your comment is awaiting moderation."
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 templates = Environment(
     loader=PackageLoader("pathways.comments", "templates"),
     autoescape=select_autoescape(default=True),
@@ -246,8 +246,8 @@ class CommentService:
         if origin in self.allowed:
             return True
         parts = urlsplit(origin)
-        host = parts.netloc.rsplit(":", 1)[0] if parts.port else parts.netloc
-        return self.config.allow_loopback and parts.scheme == "http" and host in LOOPBACK_HOSTS
+        loopback = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+        return self.config.allow_loopback and loopback
 
     def cors(self, request: Request) -> dict[str, str]:
         origin = request.headers.get("origin", "")
