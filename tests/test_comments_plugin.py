@@ -85,7 +85,8 @@ def test_each_comment_has_anchor_author_link_date_and_body(tmp_path, content):
     link = fay.select_one(".comment-author a")
     assert link["href"] == "https://fay.example/" and link["rel"] == ["nofollow", "ugc", "noopener"]
     assert fay.select_one(".comment-date")["href"] == "#comment-a0"
-    assert fay.select_one("time")["datetime"] == "2024-01-04T11:00:00+00:00"
+    # 11:00 UTC, shown in the blog's time zone (America/New_York in pelicanconf.py)
+    assert fay.select_one("time")["datetime"] == "2024-01-04T06:00:00-05:00"
     assert text(fay.select_one(".comment-body")) == "Earlier reply."
 
 
