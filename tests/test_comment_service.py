@@ -5,6 +5,7 @@ Every hostile or broken submission gets the right answer and leaves the store co
 
 import json
 import logging
+import shutil
 import sqlite3
 import sys
 import time
@@ -654,3 +655,29 @@ def test_the_preview_form_works_on_any_local_port(site, tmp_path):
         code, headers, body = submit(url, Origin="https://evil.example", Accept="application/json")
     assert code == 403 and headers["Access-Control-Allow-Origin"] == "https://evil.example"
     assert "blog's own pages" in json.loads(body)["errors"][0]
+
+
+@pytest.mark.build
+@pytest.mark.server
+def test_the_service_follows_the_published_sites_current_release(site, tmp_path):
+    """Started with `--site /srv/blog/current`, it learns new posts from each deploy."""
+    releases = tmp_path / "releases"
+    first, second = releases / "1", releases / "2"
+    shutil.copytree(site, first)
+    shutil.copytree(site, second)
+    index = second / "comments" / "posts.json"
+    posts = json.loads(index.read_text())
+    posts["posts"]["fresh"] = {**posts["posts"]["talk"], "url": "posts/fresh/", "comments": []}
+    index.write_text(json.dumps(posts))
+    current = tmp_path / "current"
+    current.symlink_to(first)
+    settings = write_settings(
+        tmp_path, site.parent / "content", publish=True, COMMENTS_DB=str(tmp_path / "c.sqlite3")
+    )
+    live = "https://pathways.example.org"
+    with running_service(settings, current) as url:
+        assert submit(url, {"post": "fresh"}, Origin=live)[0] == 404
+        swapped = tmp_path / "current.new"
+        swapped.symlink_to(second)
+        swapped.rename(current)
+        assert submit(url, {"post": "fresh"}, Origin=live)[0] == 303

@@ -56,7 +56,8 @@ def service_config(settings: dict, settings_file: Path, args: argparse.Namespace
         on_approve = PublishOnApprove(settings_file, database)
     return ServiceConfig(
         db_path=database,
-        site_dir=Path(args.site or settings["OUTPUT_PATH"]).resolve(),
+        # Not resolved: a `current` symlink must be followed anew after each deploy.
+        site_dir=Path(args.site or settings["OUTPUT_PATH"]).absolute(),
         site_url=site_url,
         index_path=comments["COMMENTS_INDEX_SAVE_AS"],
         allowed_origins=origins,

@@ -95,16 +95,18 @@ class PostIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._stamp: float | None = None
+        self._stamp: tuple[int, ...] | None = None
         self._posts: dict[str, dict] = {}
         self._paths: dict[str, str] = {}
         self._stylesheet = DEFAULT_STYLESHEET
 
     def _load(self) -> dict[str, dict]:
         try:
-            stamp = self.path.stat().st_mtime
+            found = self.path.stat()
         except OSError:
             return {}
+        # A deploy may swap in another file (a `current` symlink) with the same time.
+        stamp = (found.st_dev, found.st_ino, found.st_mtime_ns, found.st_size)
         if stamp != self._stamp:
             index = json.loads(self.path.read_text(encoding="utf-8"))
             self._posts = index.get("posts", {})
