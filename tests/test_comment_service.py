@@ -179,9 +179,11 @@ def test_hostile_fields_are_stored_as_text_and_never_as_markup(service, config):
 
 @pytest.mark.build
 @pytest.mark.server
-def test_oversized_request_is_refused(service, config):
-    code, _, _ = submit(service.url, {"body": "x" * 100_000})
-    assert code == 413
+def test_oversized_request_is_refused_and_the_text_given_back(service, config):
+    code, _, body = submit(service.url, {"body": "My long story. " * 7000})
+    assert code == 413 and "larger than a comment can be" in body
+    kept = BeautifulSoup(body, "html.parser").select_one("pre").get_text()
+    assert kept.startswith("My long story. My long story.") and len(kept) > 50_000
     assert stored(config, None) == []
 
 

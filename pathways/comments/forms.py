@@ -14,11 +14,19 @@ MAX_REQUEST_BYTES = 12 * sum(FIELD_LIMITS.values()) + 4096
 class Rejection(Exception):
     """A request that gets an error answer; with a comment, the reader's text is shown back."""
 
-    def __init__(self, status: int, errors: list[str], headers: dict | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        errors: list[str],
+        headers: dict | None = None,
+        fields: dict[str, str] | None = None,
+    ) -> None:
         super().__init__("; ".join(errors))
         self.status = status
         self.errors = errors
         self.headers = headers or {}
+        # What could be read of the form, to give the reader's text back.
+        self.fields = fields or {}
 
 
 async def read_form(request: Request, limit: int) -> dict[str, str]:
@@ -30,8 +38,11 @@ async def read_form(request: Request, limit: int) -> dict[str, str]:
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
+            chunks.append(chunk[: limit - size])
             raise Rejection(
-                413, [f"The form is larger than a comment can be (at most {MAX_BODY} characters)."]
+                413,
+                [f"The form is larger than a comment can be (at most {MAX_BODY} characters)."],
+                fields=_readable_part(b"".join(chunks)),
             )
         chunks.append(chunk)
     try:
@@ -47,3 +58,9 @@ async def read_form(request: Request, limit: int) -> dict[str, str]:
     except ValueError:
         raise Rejection(400, ["The form has more fields than a comment form has."]) from None
     return dict(pairs)
+
+
+def _readable_part(start: bytes) -> dict[str, str]:
+    """The fields of a form cut short, as well as they can be read."""
+    text = start.decode("ascii", "ignore")
+    return dict(parse_qsl(text, keep_blank_values=True, errors="replace", max_num_fields=100))

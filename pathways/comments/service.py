@@ -286,6 +286,7 @@ class CommentService:
                 raise Rejection(403, ["Comments are closed on this post."])
             comment = await run_in_threadpool(self.accept, request, fields, post)
         except Rejection as rejection:
+            fields = fields or rejection.fields
             logger.info(
                 "submission refused",
                 extra={"event": "refused", "status": rejection.status, "reason": str(rejection)},
