@@ -22,7 +22,8 @@ class JsonLogFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, any `extra` fields, and the
     traceback when there is one."""
 
-    RESERVED = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+    # uvicorn's `color_message` repeats the message with terminal colour codes.
+    RESERVED = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "color_message"}
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
