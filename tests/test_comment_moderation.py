@@ -6,7 +6,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -250,3 +250,32 @@ def test_a_token_file_inside_the_repository_is_refused(tmp_path):
     )
     assert result.returncode == 1
     assert "inside the repository" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.build
+@pytest.mark.server
+def test_in_any_order_each_comment_is_written_once_in_each_checkout(service, laptop, tmp_path):
+    url, svc = service
+    _, content = laptop
+    ci_content = tmp_path / "ci" / "content"
+    write_post(ci_content, "talk.md", post("Talk", "2024-01-02 10:00+00:00"))
+    ci = (write_settings(tmp_path / "ci", ci_content, COMMENTS_ENDPOINT=url), ci_content)
+    by_link, by_laptop = comment_on(url, "By link."), comment_on(url, "By laptop.")
+
+    # Approved from the laptop first; its e-mail link then changes nothing.
+    assert moderate(laptop, "approve", by_laptop).returncode == 0
+    link = svc.moderation_link(by_laptop)
+    signed = dict(parse_qsl(urlsplit(link).query))
+    assert "already approved" in call(link, {**signed, "action": "reject"}, token=None)[1]
+    # Approved by its link first; approving it from the laptop afterwards writes it once.
+    link = svc.moderation_link(by_link)
+    _, page = call(link, token=None)
+    call(link, {**link_form(page), "action": "approve"}, token=None)
+    assert moderate(laptop, "approve", by_link).returncode == 0
+
+    for checkout in (laptop, ci, laptop, ci):
+        assert moderate(checkout, "pull").returncode == 0
+    for folder in (content, ci_content):
+        files = sorted(path.stem for path in (folder / "comments" / "talk").glob("*.md"))
+        assert files == sorted([by_link, by_laptop])
+    assert {s.status for s in svc.store.list(None)} == {"approved"}
