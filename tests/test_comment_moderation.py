@@ -2,6 +2,9 @@
 `pathways comments …` on another checkout over HTTP, against a real service on 127.0.0.1."""
 
 import json
+import os
+import shutil
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -12,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pathways.comments.service import CommentService, ServiceConfig
+from pathways.site.check import VNU
 from tests.servers import ServiceThread
 from tests.sites import ROOT, build, post, run_pathways, write_post, write_settings
 
@@ -279,3 +283,35 @@ def test_in_any_order_each_comment_is_written_once_in_each_checkout(service, lap
         files = sorted(path.stem for path in (folder / "comments" / "talk").glob("*.md"))
         assert files == sorted([by_link, by_laptop])
     assert {s.status for s in svc.store.list(None)} == {"approved"}
+
+
+@pytest.mark.build
+@pytest.mark.server
+@pytest.mark.skipif(
+    not (VNU.exists() and shutil.which("java")) and not os.environ.get("CI"),
+    reason="the Nu HTML checker needs Java and node_modules/vnu-jar (npm ci)",
+)
+def test_the_services_pages_are_valid_html(service, tmp_path):
+    url, svc = service
+    comment_id = comment_on(url)
+    link = svc.moderation_link(comment_id)
+    _, moderation = call(link, token=None)
+    pages = {
+        "form": call(f"{url}/form?post=talk&parent={comment_id}", token=None)[1],
+        "moderation": moderation,
+        "refused": call(f"{url}/comments", {"post": "talk", "author": ""}, None, Origin=SITE)[1],
+        "not valid": call(link.replace("expires=", "expires=1"), token=None)[1],
+        "done": call(link, {**link_form(moderation), "action": "approve"}, token=None)[1],
+        "decided": call(link, token=None)[1],
+    }
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name, html in pages.items():
+        (folder / f"{name}.html").write_text(html, encoding="utf-8")
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "gnu", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
