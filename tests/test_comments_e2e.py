@@ -41,7 +41,7 @@ def approve_all(settings, config) -> None:
     assert pending
     database = {"PATHWAYS_COMMENTS_DB": str(config.db_path)}
     result = run_pathways(
-        "comments", "--settings", str(settings), "approve", *pending, env=database
+        "comments", "--settings", str(settings), "approve", "--local", *pending, env=database
     )
     assert result.returncode == 0, result.stderr
     assert build(settings).returncode == 0
