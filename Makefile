@@ -44,8 +44,8 @@ check: $(READY) $(CHECKERS)  ## Build for production, then check links, HTML, fe
 	$(PY) -m pathways build --publish
 	$(PY) -m pathways check
 
-comments: $(READY)  ## Run the comment service on 127.0.0.1:8081
-	$(PY) -m pathways comments serve
+comments: $(READY)  ## Run the comment service for the preview on 127.0.0.1:8081
+	$(PY) -m pathways comments serve --preview
 
 test: $(READY) $(CHECKERS)  ## Run the whole test suite
 	$(PY) -m pytest

@@ -15,6 +15,7 @@ import statistics
 import tempfile
 import threading
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -44,7 +45,12 @@ def client(port: int, count: int, latencies: list[float], failures: list[int]) -
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Origin": SITE}
     for number in range(count):
         body = urlencode(
-            {"post": "ketamine", "author": f"Reader {number}", "body": "Thank you. " * 20}
+            {
+                "post": "ketamine",
+                "author": f"Reader {number}",
+                "body": "Thank you. " * 20,
+                "key": uuid.uuid4().hex,  # as the page's script sends: one per comment
+            }
         )
         started = time.perf_counter()
         connection.request("POST", "/comments", body=body, headers=headers)

@@ -115,7 +115,7 @@ def test_every_live_comment_arrives_with_its_parent_date_and_text(left_on_blogge
     assert set((content / "comments").rglob("*.md")) == expected
     out = " ".join(result.stdout.split())
     assert (
-        "comment by 'Eve gpj.exe' on 'Bilan du samedi soir' (2022-03-13 04:40): website "
+        "comment by 'Evegpj.exe' on 'Bilan du samedi soir' (2022-03-13 04:40): website "
         "'http://exa mple.com' is not a web address; kept the comment without it" in out
     )
 

@@ -126,3 +126,28 @@ def test_writing_a_comment_file_never_overwrites(tmp_path):
         write_comment_file(tmp_path, comment)
     assert "first" in path.read_text()
     assert [p.name for p in path.parent.iterdir()] == ["c1.md"]
+
+
+def test_a_body_full_of_brackets_is_rendered_without_links():
+    """Markdown's link patterns take time growing with the square of the "[" in a paragraph:
+    past a bound, links are left as text."""
+    html = render_body("[a link](https://x.example/) " + "[" * 100)
+    assert "<a" not in html and "[a link](https://x.example/)" in html
+    assert "<a" in render_body("[a link](https://x.example/) [and] [more]")
+
+
+def test_comment_files_get_whole_seconds():
+    comment = make_comment(post_slug="talk", author="Ana", body="Hi.")
+    assert comment.date.microsecond == 0
+    moment = datetime(2026, 11, 26, 1, 29, 39, 95311, tzinfo=UTC)
+    dated = make_comment(post_slug="talk", author="Ana", body="Hi.", date=moment)
+    assert "Date: 2026-11-26T01:29:39+00:00\n" in format_comment(dated)
+
+
+def test_the_writers_replies_say_so_in_their_file():
+    answer = make_comment(post_slug="talk", author="Me", body="Thanks!", parent="c1", role="author")
+    text = format_comment(answer)
+    assert "Role: author" in text
+    assert parse_comment(text, post_slug="talk", comment_id="r1").role == "author"
+    with pytest.raises(CommentError, match="Role"):
+        parse_comment(text.replace("author\n", "admin\n"), post_slug="talk", comment_id="r1")

@@ -40,7 +40,7 @@ def approve_all(settings, config) -> None:
     assert pending
     database = {"PATHWAYS_COMMENTS_DB": str(config.db_path)}
     result = run_pathways(
-        "comments", "--settings", str(settings), "approve", *pending, env=database
+        "comments", "--settings", str(settings), "approve", "--local", *pending, env=database
     )
     assert result.returncode == 0, result.stderr
     assert build(settings).returncode == 0
@@ -88,3 +88,18 @@ def test_reader_comments_writer_approves_and_the_thread_appears(browser, blog):
     assert reply.locator(".comment-author").inner_text() == "Bo"
     assert reply.locator(".comment-body").inner_text() == "Same here."
     with_js.close()
+
+
+def test_when_the_service_does_not_answer_the_reader_is_told_in_words(browser, site_url):
+    """The fixture site's form posts to a port where nothing listens."""
+    page = browser.new_page()
+    page.goto(f"{site_url}/posts/ketamine/")
+    page.get_by_label("Name", exact=True).fill("Ana")
+    page.get_by_label("Comment", exact=True).fill("Keep my words.")
+    page.get_by_role("button", name="Publish").click()
+    status = page.locator(".form-status")
+    status.filter(has_text="did not answer").wait_for()
+    assert "Your text is still in the form." in status.inner_text()
+    assert "Failed to fetch" not in status.inner_text()
+    assert page.get_by_label("Comment", exact=True).input_value() == "Keep my words."
+    page.close()

@@ -85,7 +85,8 @@ def test_each_comment_has_anchor_author_link_date_and_body(tmp_path, content):
     link = fay.select_one(".comment-author a")
     assert link["href"] == "https://fay.example/" and link["rel"] == ["nofollow", "ugc", "noopener"]
     assert fay.select_one(".comment-date")["href"] == "#comment-a0"
-    assert fay.select_one("time")["datetime"] == "2024-01-04T11:00:00+00:00"
+    # 11:00 UTC, shown in the blog's time zone (America/New_York in pelicanconf.py)
+    assert fay.select_one("time")["datetime"] == "2024-01-04T06:00:00-05:00"
     assert text(fay.select_one(".comment-body")) == "Earlier reply."
 
 
@@ -202,3 +203,81 @@ def test_zero_configuration_and_no_comments_folder(tmp_path):
     write_post(content, "alone.md", post("Alone"))
     page = soup(built(tmp_path, content) / "posts" / "alone" / "index.html")
     assert text(page.select_one("#comments")).startswith("Comments No comments yet.")
+
+
+@pytest.mark.build
+def test_comment_times_are_valid_and_in_the_blogs_time_zone(tmp_path, content):
+    """Guards against `<time datetime>` with microseconds (the HTML checker refuses it), and
+    comment times in UTC beside post dates in the blog's zone."""
+    write_comment(
+        content, "talk", "late", comment("Hu", "2026-11-26T01:29:39.095311+00:00", "Late.")
+    )
+    page = soup(
+        built(tmp_path, content, TIMEZONE="America/New_York") / "posts" / "talk" / "index.html"
+    )
+    time = page.select_one("#comment-late time")
+    assert time["datetime"] == "2026-11-25T20:29:39-05:00"
+    assert text(time) == "November 25, 2026 at 20:29"
+
+
+@pytest.mark.build
+def test_the_writers_answers_are_marked_as_hers(tmp_path, content):
+    write_comment(
+        content,
+        "talk",
+        "mine",
+        "Author: Pathways\nDate: 2024-01-07T10:00:00+00:00\nReply-To: b\nRole: author\n\n"
+        "Thank you.\n",
+    )
+    page = soup(built(tmp_path, content) / "posts" / "talk" / "index.html")
+    assert text(page.select_one("#comment-mine .comment-role")) == "Author"
+    assert not page.select_one("#comment-b > article .comment-role")
+
+
+@pytest.mark.build
+def test_drafts_say_comments_open_on_publication(tmp_path, content):
+    write_post(content, "soon.md", post("Soon", "2024-02-01 10:00+00:00", status="draft"))
+    output = built(tmp_path, content, COMMENTS_ENDPOINT="https://c.example")
+    [draft] = list(output.rglob("soon*.html")) or list((output / "drafts").rglob("*.html"))
+    page = soup(draft)
+    area = page.select_one("#post-a-comment")
+    assert "Comments open when the post is published." in text(area)
+    assert not area.select("form")
+
+
+@pytest.mark.build
+def test_the_forms_limits_are_the_models(tmp_path, content):
+    from pathways.comments.model import FIELD_LIMITS
+
+    page = soup(
+        built(tmp_path, content, COMMENTS_ENDPOINT="https://c.example")
+        / "posts"
+        / "talk"
+        / "index.html"
+    )
+    form = page.select_one("form[data-comment-form]")
+    limits = {name: int(form.select_one(f"[name={name}]")["maxlength"]) for name in FIELD_LIMITS}
+    assert limits == FIELD_LIMITS
+
+
+@pytest.mark.build
+def test_a_service_on_the_sites_own_domain_passes_the_link_check(tmp_path, content):
+    """The README's set-up: COMMENTS_ENDPOINT under SITEURL; the no-JS Reply links to
+    `/api/form?…` are the service's, not missing files."""
+    from pathways.site.build import load_settings
+    from pathways.site.checks import check_site
+
+    settings = write_settings(
+        tmp_path,
+        content,
+        publish=True,
+        SITEURL="https://blog.example.org",
+        COMMENTS_ENDPOINT="https://blog.example.org/api",
+        SEARCH_INDEX=False,
+    )
+    assert build(settings).returncode == 0
+    output = tmp_path / "output"
+    page = soup(output / "posts" / "talk" / "index.html")
+    assert page.select_one(".reply-link")["href"].startswith("https://blog.example.org/api/form?")
+    problems = [str(p) for p in check_site(output, load_settings(settings), None)]
+    assert not [p for p in problems if "/api/" in p], problems

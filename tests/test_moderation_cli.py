@@ -63,7 +63,7 @@ def test_approve_never_overwrites_an_existing_file(site):
     existing.write_text("Author: Edited\nDate: 2024-01-01T00:00:00+00:00\n\nMy edit.\n")
     result = moderate(site, "approve", "c1")
     assert result.returncode == 1
-    assert "already exists; not overwritten" in result.stderr
+    assert "exists and differs; your file is kept, not overwritten" in result.stderr
     assert "My edit." in existing.read_text()
 
 
@@ -76,3 +76,19 @@ def test_reject_and_delete(site):
     assert store.get("c3") is None
     missing = moderate(site, "reject", "nope")
     assert missing.returncode == 1 and "no such comment" in missing.stderr
+
+
+def test_the_writer_sees_the_commenters_e_mail_and_answers_at_once(site):
+    _, content, _, store = site
+    comment = make_comment(post_slug="talk", author="Di", body="Question?", comment_id="c4")
+    store.add(comment, client="test", email="di@example.org")
+    listed = moderate(site, "list")
+    assert "Di <di@example.org>" in listed.stdout
+    answered = moderate(site, "reply", "c4", "An answer.")
+    assert answered.returncode == 0, answered.stderr
+    [answer] = [s for s in store.list("approved") if s.comment.parent == "c4"]
+    assert answer.comment.role == "author" and answer.comment.author == "Pathways"
+    written = (content / "comments" / "talk" / f"{answer.comment.id}.md").read_text()
+    assert "Role: author" in written and "Reply-To: c4" in written
+    assert (content / "comments" / "talk" / "c4.md").exists()
+    assert store.get("c4").status == "approved"

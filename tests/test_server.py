@@ -5,6 +5,7 @@ command line. Only paths, ports and the server name are substituted."""
 
 import gzip
 import http.client
+import itertools
 import json
 import os
 import shlex
@@ -292,8 +293,13 @@ def test_a_reader_comments_through_nginx_to_the_service(server, browser):
         assert {item.comment.post_slug for item in stored} == {"my-first-year-with-long-covid"}
 
 
+COMMENT_NUMBERS = itertools.count(1)
+
+
 def send_comment(url: str, source: str, headers: dict | None = None) -> int:
-    form = {"post": "rest", "author": "Bo", "body": "Same here."}
+    """A new comment (its own text: the service takes a resent one for the first) from the
+    loopback address `source`, through nginx; the status the service answered."""
+    form = {"post": "rest", "author": "Bo", "body": f"Same here, {next(COMMENT_NUMBERS)}."}
     response, _ = fetch(
         url,
         "/api/comments",

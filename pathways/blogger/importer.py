@@ -11,7 +11,6 @@ is never dropped for a bad field: the field is dropped and the comment kept.
 import hashlib
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from pathways.comments.model import (
     make_comment,
 )
 from pathways.comments.settings import COMMENTS
+from pathways.files import write_whole
 
 PROFILE_HOSTS = ("www.blogger.com", "blogger.com", "draft.blogger.com")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp"}
@@ -454,7 +454,7 @@ class BloggerImport:
             self._write_one(planned)
         if not self.options.dry_run and self.manifest:
             text = json.dumps({"files": self.manifest}, indent=1, sort_keys=True) + "\n"
-            _write_file(self.manifest_path, text.encode(), replace=True)
+            write_whole(self.manifest_path, text, replace=True)
 
     def _write_one(self, planned: PlannedFile) -> None:
         relative = self._relative(planned.path)
@@ -485,25 +485,8 @@ class BloggerImport:
             self.report.updated[planned.kind] += 1
         self.report.missing_alt += planned.notes
         if not self.options.dry_run:
-            _write_file(planned.path, planned.data, replace=planned.path.exists())
+            write_whole(planned.path, planned.data, replace=planned.path.exists())
             self.manifest[relative] = written
-
-
-def _write_file(path: Path, data: bytes, *, replace: bool) -> None:
-    """Write a whole file or nothing: a temporary file moved into place; a new file never
-    replaces one that appeared meanwhile."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".import-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        if replace:
-            os.replace(temporary, path)
-        else:
-            os.link(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def import_blogger(export: Path, options: ImportOptions) -> Report:

@@ -1,19 +1,33 @@
-"""`pathways comments …`: run the comment service and moderate what it received."""
+"""`pathways comments …`: run the comment service and moderate what it received.
+
+Moderation works next to the database, or from anywhere over HTTP when the settings have a
+`COMMENTS_ENDPOINT` and a moderation token is at hand (`PATHWAYS_MODERATION_TOKEN` or
+`COMMENTS_TOKEN_FILE`). Either way, an approved comment's file is written into this
+checkout's `content/comments/<slug>/`, whole and never over an existing file.
+"""
 
 import argparse
-import logging
 import os
 import sys
 from datetime import timedelta
 from pathlib import Path
 
-from pathways.comments.model import CommentError, make_comment, write_comment_file
+from pathways.comments.model import (
+    Comment,
+    CommentError,
+    comment_path,
+    format_comment,
+    is_valid_id,
+    write_comment_file,
+)
+from pathways.comments.moderation import ACTIONS, comment_from_json, decide, reply, submission_json
+from pathways.comments.remote import Remote, make_token, read_token, token_file
 from pathways.comments.settings import COMMENTS
 from pathways.comments.store import STATUSES, CommentStore
 from pathways.settings import read
 from pathways.site.build import load_settings
 
-PREVIEW_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
+KEPT = "your file is kept, not overwritten"
 
 
 def database_path(settings: dict, settings_file: Path) -> Path:
@@ -30,130 +44,266 @@ def service_config(settings: dict, settings_file: Path, args: argparse.Namespace
     from pathways.comments.service import ServiceConfig
 
     comments = read(settings, COMMENTS)
-    site_url = args.site_url or settings.get("SITEURL") or PREVIEW_ORIGINS[0]
+    preview = not settings["SITEURL"]
+    site_url = args.site_url or settings["SITEURL"] or "http://127.0.0.1:8000"
     origins = tuple(comments["COMMENTS_ALLOWED_ORIGINS"]) or (site_url,)
-    if not settings.get("SITEURL"):
-        origins += PREVIEW_ORIGINS
     limit, seconds = comments["COMMENTS_RATE_LIMIT"]
+    database = database_path(settings, settings_file)
+    on_approve = None
+    if comments["COMMENTS_PUBLISH_ON_APPROVE"]:
+        from pathways.comments.autopublish import PublishOnApprove
+
+        on_approve = PublishOnApprove(settings_file, database)
     return ServiceConfig(
-        db_path=database_path(settings, settings_file),
-        site_dir=Path(args.site or settings["OUTPUT_PATH"]),
+        db_path=database,
+        # Not resolved: a `current` symlink must be followed anew after each deploy.
+        site_dir=Path(args.site or settings["OUTPUT_PATH"]).absolute(),
         site_url=site_url,
         index_path=comments["COMMENTS_INDEX_SAVE_AS"],
         allowed_origins=origins,
+        allow_loopback=preview,
         rate_limit=limit,
         rate_window=timedelta(seconds=seconds),
         min_seconds=comments["COMMENTS_MIN_SECONDS"],
         max_links=comments["COMMENTS_MAX_LINKS"],
         trust_proxy=comments["COMMENTS_TRUST_PROXY"],
         smtp=comments["COMMENTS_SMTP"],
+        public_url=comments["COMMENTS_ENDPOINT"] or f"http://{args.host}:{args.port}",
+        moderation_token=read_token(settings, settings_file),
+        link_days=comments["COMMENTS_LINK_DAYS"],
+        author=settings.get("AUTHOR") or "The author",
+        on_approve=on_approve,
     )
 
 
 def cmd_serve(args: argparse.Namespace, settings: dict, settings_file: Path) -> int:
     import uvicorn
 
-    from pathways.comments.service import JsonLogFormatter, create_app
+    from pathways.comments.logs import log_json_to_stderr, service_logger
+    from pathways.comments.service import create_app, uvicorn_options
 
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonLogFormatter())
-    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    log_json_to_stderr()
     config = service_config(settings, settings_file, args)
-    logging.getLogger(__name__).info(
+    service_logger(__name__).info(
         "comment service starting",
-        extra={"event": "start", "host": args.host, "port": args.port, "db": str(config.db_path)},
+        extra={
+            "event": "start",
+            "host": args.host,
+            "port": args.port,
+            "db": str(config.db_path),
+            "site": str(config.site_dir),
+            "settings": str(settings_file),
+            "moderation": "on" if config.moderation_token else "off (no token)",
+        },
     )
-    uvicorn.run(create_app(config), host=args.host, port=args.port, log_config=None)
+    uvicorn.run(create_app(config), host=args.host, port=args.port, **uvicorn_options())
     return 0
 
 
-def cmd_list(args: argparse.Namespace, store: CommentStore, settings: dict) -> int:
-    status = None if args.status == "all" else args.status
-    submissions = store.list(status)
-    if not submissions:
-        print(f"No {args.status} comments." if status else "No comments.")
-    for item in submissions:
-        comment = item.comment
-        reply = f" (reply to {comment.parent})" if comment.parent else ""
-        print(f"{comment.id}  [{item.status}]  {comment.post_slug}{reply}")
-        print(f"  {comment.author}, {comment.date:%Y-%m-%d %H:%M} UTC")
-        if item.spam_reason:
-            print(f"  held as spam: {item.spam_reason}")
-        text = " ".join(comment.body.split())
+class Moderator:
+    """Moderation next to the database, or through the service when `remote` is set."""
+
+    def __init__(self, settings: dict, settings_file: Path, remote: Remote | None) -> None:
+        self.settings = settings
+        self.remote = remote
+        self.folder = comments_folder(settings)
+        self.store = None if remote else CommentStore(database_path(settings, settings_file))
+
+    def listing(self, status: str) -> list[dict]:
+        if self.remote:
+            return self.remote.listing(status)
+        return [submission_json(s) for s in self.store.list(None if status == "all" else status)]
+
+    def act(self, comment_id: str, action: str, **fields: str) -> list[dict]:
+        if self.remote:
+            return self.remote.act(comment_id, action, **fields)
+        if action == "reply":
+            author = self.settings.get("AUTHOR") or "The author"
+            comments = reply(self.store, comment_id, fields["body"], author)
+            return [submission_json(self.store.get(comment.id)) for comment in comments]
+        return [submission_json(decide(self.store, comment_id, action))]
+
+    def write(self, comment: Comment) -> tuple[str, str]:
+        """Write an approved comment's file; an existing file is never replaced. Returns
+        ("written" | "present" | "kept", what happened)."""
+        try:
+            path = write_comment_file(self.folder, comment)
+        except FileExistsError:
+            path = comment_path(self.folder, comment.post_slug, comment.id)
+            if path.read_text(encoding="utf-8") == format_comment(comment):
+                return "present", f"{comment.id}: already in {path}"
+            return "kept", f"{comment.id}: {path} exists and differs; {KEPT}"
+        return "written", f"{comment.id}: wrote {path}"
+
+    def remove_file(self, data: dict) -> str:
+        path = comment_path(self.folder, data["post_slug"], data["id"])
+        if path.exists():
+            path.unlink()
+            return f"; removed {path}"
+        return ""
+
+
+def print_comments(items: list[dict], status: str) -> None:
+    if not items:
+        print(f"No {status} comments." if status != "all" else "No comments.")
+    for item in items:
+        reply_to = f" (reply to {item['parent']})" if item["parent"] else ""
+        print(f"{item['id']}  [{item['status']}]  {item['post_slug']}{reply_to}")
+        contact = " · ".join(x for x in (item["email"], item["website"]) if x)
+        print(f"  {item['author']}{f' <{contact}>' if contact else ''}, {item['date']}")
+        if item["spam_reason"]:
+            print(f"  held as spam: {item['spam_reason']}")
+        text = " ".join(item["body"].split())
         print(f"  {text[:200]}{'…' if len(text) > 200 else ''}\n")
-    return 0
 
 
-def approve(store: CommentStore, comment_id: str, folder: Path) -> str:
-    submission = store.get(comment_id)
-    if submission is None:
-        raise CommentError(f"{comment_id}: no such comment")
-    stored = submission.comment
-    comment = make_comment(
-        post_slug=stored.post_slug,
-        author=stored.author,
-        body=stored.body,
-        date=stored.date,
-        parent=stored.parent,
-        website=stored.website,
-        comment_id=stored.id,
-    )
-    try:
-        path = write_comment_file(folder, comment)
-    except FileExistsError:
-        raise CommentError(f"{comment_id}: its file already exists; not overwritten") from None
-    store.set_status(comment_id, "approved")
-    return f"approved {comment_id}: wrote {path}"
+def pull(moderator: Moderator) -> tuple[int, int]:
+    """Write every approved comment that is not in this checkout yet; returns (written,
+    already there). Safe to run any number of times, from any number of checkouts."""
+    written = present = 0
+    for data in moderator.listing("approved"):
+        outcome, message = moderator.write(comment_from_json(data))
+        if outcome == "written":
+            written += 1
+            print(message)
+        else:
+            present += 1
+    return written, present
 
 
-def decide(args: argparse.Namespace, store: CommentStore, settings: dict) -> int:
+def moderator_for(settings: dict, settings_file: Path, local: bool = False) -> Moderator:
+    endpoint = settings["COMMENTS_ENDPOINT"]
+    token = None if local or not endpoint else read_token(settings, settings_file)
+    return Moderator(settings, settings_file, Remote(endpoint, token) if token else None)
+
+
+def pull_before_publish(settings: dict, settings_file: Path) -> str | None:
+    """For `make publish`: when moderation goes through the service, fetch what was approved
+    there. Returns what was done, or None when there is no remote."""
+    moderator = moderator_for(settings, settings_file)
+    if moderator.remote is None:
+        return None
+    written, present = pull(moderator)
+    return f"Fetched {written} newly approved comment(s) ({present} already here)."
+
+
+def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path) -> int:
+    if args.comments_command == "token":
+        path = token_file(settings)
+        if path.exists() and not args.new:
+            print(f"The moderation token is in {path} (--new makes another).")
+            return 0
+        print(
+            f"Wrote a new moderation token to {make_token(settings)}; copy this file to the "
+            "same place on the server and on every computer you moderate from."
+        )
+        return 0
+    moderator = moderator_for(settings, settings_file, args.local)
+    where = f"the service at {settings['COMMENTS_ENDPOINT']}" if moderator.remote else "here"
+    if args.comments_command == "list":
+        print_comments(moderator.listing(args.status), args.status)
+        return 0
+    if args.comments_command == "pull":
+        written, present = pull(moderator)
+        print(f"{written} comment(s) written from {where}; {present} already here.")
+        return 0
+    if args.comments_command == "reply":
+        body = args.text if args.text != "-" else sys.stdin.read()
+        items = moderator.act(args.id, "reply", body=body)
+        for item in items:
+            print(moderator.write(comment_from_json(item))[1])
+        return 0
     failures = 0
     for comment_id in args.ids:
         try:
-            if args.action == "approve":
-                print(approve(store, comment_id, comments_folder(settings)))
-            elif args.action == "delete":
-                if not store.delete(comment_id):
-                    raise CommentError(f"{comment_id}: no such comment")
-                print(f"deleted {comment_id}")
+            if not is_valid_id(comment_id):
+                raise CommentError(f"{comment_id!r}: not a comment id")
+            [item] = moderator.act(comment_id, args.comments_command)
+            if args.comments_command == "approve":
+                outcome, message = moderator.write(comment_from_json(item))
+                if outcome == "kept":
+                    raise CommentError(message)
+                print(message)
+            elif args.comments_command == "delete":
+                print(f"deleted {comment_id}{moderator.remove_file(item)}")
             else:
-                if not store.set_status(comment_id, "rejected"):
-                    raise CommentError(f"{comment_id}: no such comment")
-                print(f"rejected {comment_id}")
+                # A comment approved earlier and refused now leaves the site too.
+                removed = moderator.remove_file(item)
+                print(f"{ACTIONS[args.comments_command]} {comment_id}{removed}")
         except CommentError as error:
             print(error, file=sys.stderr)
             failures += 1
-    if args.action == "approve" and failures < len(args.ids):
-        print("Rebuild and publish the site to show approved comments.")
+    if args.comments_command == "approve" and failures < len(args.ids):
+        print("Publish the site (make publish) to show approved comments.")
     return 1 if failures else 0
 
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     settings = load_settings(settings_file)
-    if args.comments_command == "serve":
-        return cmd_serve(args, settings, settings_file)
-    store = CommentStore(database_path(settings, settings_file))
-    if args.comments_command == "list":
-        return cmd_list(args, store, settings)
-    args.action = args.comments_command
-    return decide(args, store, settings)
+    try:
+        if args.comments_command == "serve":
+            return cmd_serve(args, settings, settings_file)
+        return run_moderation(args, settings, settings_file)
+    except CommentError as error:
+        print(f"pathways comments: {error}", file=sys.stderr)
+        return 1
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     comments = commands.add_parser("comments", help="run the comment service and moderate")
-    comments.add_argument("--settings", help="a Pelican settings file to use instead")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--settings",
+        default=argparse.SUPPRESS,
+        help="a Pelican settings file (default: publishconf.py)",
+    )
+    common.add_argument(
+        "--preview",
+        action="store_false",
+        dest="publish",
+        default=argparse.SUPPRESS,
+        help="use pelicanconf.py (the preview's settings)",
+    )
+    comments.add_argument("--settings", help="a Pelican settings file (default: publishconf.py)")
+    comments.add_argument(
+        "--preview", action="store_false", dest="publish", help="use pelicanconf.py"
+    )
     actions = comments.add_subparsers(dest="comments_command", required=True)
-    serve = actions.add_parser("serve", help="receive comments (binds to 127.0.0.1)")
+    serve = actions.add_parser(
+        "serve", parents=[common], help="receive comments (binds to 127.0.0.1)"
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8081)
     serve.add_argument("--site", help="the built site folder (default: OUTPUT_PATH)")
     serve.add_argument("--site-url", help="where readers are sent back (default: SITEURL)")
-    listing = actions.add_parser("list", help="show comments waiting for moderation")
+    moderation = argparse.ArgumentParser(add_help=False, parents=[common])
+    moderation.add_argument(
+        "--local", action="store_true", help="use the database here, not the service"
+    )
+    listing = actions.add_parser(
+        "list", parents=[moderation], help="show comments waiting, with e-mail addresses"
+    )
     listing.add_argument("--status", choices=[*STATUSES, "all"], default="pending")
     for action, text in (
         ("approve", "publish comments: write their files into content/comments/"),
         ("reject", "refuse comments (kept in the database as rejected)"),
-        ("delete", "remove comments from the database"),
+        ("spam", "mark comments as spam (kept in the database)"),
+        ("delete", "remove comments from the database and their files from content/"),
     ):
-        actions.add_parser(action, help=text).add_argument("ids", nargs="+", metavar="ID")
+        actions.add_parser(action, parents=[moderation], help=text).add_argument(
+            "ids", nargs="+", metavar="ID"
+        )
+    answer = actions.add_parser(
+        "reply", parents=[moderation], help="answer a comment, published at once as yours"
+    )
+    answer.add_argument("id", metavar="ID")
+    answer.add_argument("text", help="your answer (- reads it from standard input)")
+    actions.add_parser(
+        "pull", parents=[moderation], help="write comments approved on the service into content/"
+    )
+    token = actions.add_parser(
+        "token", parents=[common], help="make the moderation token (COMMENTS_TOKEN_FILE)"
+    )
+    token.add_argument("--new", action="store_true", help="replace an existing token")
+    comments.set_defaults(local=False, publish=True)
     return comments

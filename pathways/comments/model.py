@@ -6,24 +6,40 @@ body. This module reads and writes those files, checks fields, makes ids, keeps 
 their folder, and renders bodies to safe HTML.
 """
 
-import os
 import re
 import secrets
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
+
+from pathways.files import write_whole
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 SLUG_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}")
 MAX_AUTHOR = 80
 MAX_WEBSITE = 300
 MAX_BODY = 5000
-HEADERS = {"author": "Author", "date": "Date", "parent": "Reply-To", "website": "Website"}
+MAX_EMAIL = 254
+# The form's fields and their limits in characters, for the service and the theme's form.
+FIELD_LIMITS = {"author": MAX_AUTHOR, "email": MAX_EMAIL, "website": MAX_WEBSITE, "body": MAX_BODY}
+HEADERS = {
+    "author": "Author",
+    "date": "Date",
+    "parent": "Reply-To",
+    "website": "Website",
+    "role": "Role",
+}
+ROLES = ("author",)
+# Markdown's link patterns take time that grows with the square of the number of "[" in a
+# paragraph; a body with more than this many is rendered without links.
+MAX_LINK_BRACKETS = 64
+# Bidirectional embeddings, overrides and isolates: in a name they can disguise what follows.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
@@ -46,6 +62,7 @@ class Comment:
     body: str
     parent: str | None = None
     website: str | None = None
+    role: str | None = None
     replies: list["Comment"] = field(default_factory=list)
     depth: int = 0
     html: str = ""
@@ -56,9 +73,15 @@ class Comment:
 
 
 def new_comment_id(now: datetime | None = None) -> str:
-    """Time-ordered and unique enough per post: `20240304T102200-3f9a1c`."""
+    """Time-ordered, with 32 random bits: `20240304T102200-3f9a1c07`. The store makes an id
+    that is already taken unique before it is kept."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    return f"{moment:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+    return f"{moment:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+
+
+def now_in_seconds() -> datetime:
+    """The current time in UTC, whole seconds (a comment's `Date:`)."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def is_valid_id(value: str) -> bool:
@@ -69,30 +92,51 @@ def is_valid_slug(value: str) -> bool:
     return bool(SLUG_PATTERN.fullmatch(value)) and ".." not in value
 
 
+def _dangerous(ch: str) -> bool:
+    """Control characters (NUL, escapes) and lone surrogates. Format characters such as the
+    zero-width joiner are kept: emoji sequences and Persian and Indic text need them."""
+    return unicodedata.category(ch) in ("Cc", "Cs")
+
+
 def clean_line(value: str) -> str:
-    """One line of plain text: control characters dropped, whitespace collapsed."""
-    if not value.isprintable():
-        value = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in value)
+    """One line of plain text (a name): control characters and bidirectional overrides
+    dropped, whitespace collapsed."""
+    value = "".join(" " if _dangerous(ch) else ch for ch in value if ch not in BIDI_CONTROLS)
     return " ".join(value.split())
 
 
 def clean_body(value: str) -> str:
     """Body text with normalised newlines and no control characters but line breaks and tabs."""
     text = value.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.replace("\n", "").replace("\t", "").isprintable():
-        text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    return text.strip()
+    return "".join(ch for ch in text if ch in "\n\t" or not _dangerous(ch)).strip()
 
 
 def check_website(value: str) -> str | None:
-    """An http(s) address or nothing; anything else is refused."""
+    """An http(s) address of a named host or nothing; anything else is refused."""
     value = clean_line(value)
     if not value:
         return None
     if len(value) > MAX_WEBSITE:
         raise CommentError(f"Website: longer than {MAX_WEBSITE} characters")
-    if not re.match(r"https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if parts.scheme.lower() not in ("http", "https") or not host or " " in value:
         raise CommentError("Website: must be an address starting with http:// or https://")
+    if "@" in parts.netloc:
+        raise CommentError("Website: an address with a name and @ before the host is not allowed")
+    return value
+
+
+def check_email(value: str) -> str | None:
+    """An e-mail address (kept for the writer only) or nothing."""
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) > MAX_EMAIL or not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", value):
+        raise CommentError("Email: not a valid address (or leave it empty)")
     return value
 
 
@@ -105,6 +149,7 @@ def make_comment(
     parent: str | None = None,
     website: str | None = None,
     comment_id: str | None = None,
+    role: str | None = None,
 ) -> Comment:
     """A checked comment from untrusted fields; raises CommentError naming the field."""
     if not is_valid_slug(post_slug):
@@ -122,10 +167,12 @@ def make_comment(
     parent = clean_line(parent or "") or None
     if parent is not None and not is_valid_id(parent):
         raise CommentError("Reply-To: not a valid comment id")
+    if role is not None and role not in ROLES:
+        raise CommentError(f"Role: {role!r} is not one of {', '.join(ROLES)}")
     comment_id = comment_id or new_comment_id(date)
     if not is_valid_id(comment_id):
         raise CommentError("Id: not a valid comment id")
-    date = date or datetime.now(UTC)
+    date = date or now_in_seconds()
     if date.tzinfo is None:
         date = date.replace(tzinfo=UTC)
     return Comment(
@@ -136,6 +183,7 @@ def make_comment(
         body=body,
         parent=parent,
         website=check_website(website or ""),
+        role=role,
     )
 
 
@@ -164,16 +212,19 @@ def parse_comment(text: str, *, post_slug: str, comment_id: str) -> Comment:
         parent=fields.get("parent"),
         website=fields.get("website"),
         comment_id=comment_id,
+        role=fields.get("role") or None,
     )
 
 
 def format_comment(comment: Comment) -> str:
     """The text of a comment file; the inverse of `parse_comment`."""
-    lines = [f"Author: {comment.author}", f"Date: {comment.date.isoformat()}"]
+    lines = [f"Author: {comment.author}", f"Date: {comment.date.isoformat(timespec='seconds')}"]
     if comment.parent:
         lines.append(f"Reply-To: {comment.parent}")
     if comment.website:
         lines.append(f"Website: {comment.website}")
+    if comment.role:
+        lines.append(f"Role: {comment.role}")
     return "\n".join(lines) + "\n\n" + comment.body + "\n"
 
 
@@ -191,16 +242,7 @@ def comment_path(comments_root: Path, post_slug: str, comment_id: str) -> Path:
 def write_comment_file(comments_root: Path, comment: Comment) -> Path:
     """Write the comment's file atomically; never overwrites an existing one."""
     path = comment_path(comments_root, comment.post_slug, comment.id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-", suffix=".md")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(format_comment(comment))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.link(temporary, path)
-    finally:
-        os.unlink(temporary)
+    write_whole(path, format_comment(comment))
     return path
 
 
@@ -213,13 +255,25 @@ class _NoRawHtmlOrImages(markdown.Extension):
             md.inlinePatterns.deregister(pattern)
 
 
+class _NoLinks(markdown.Extension):
+    """For bodies with very many "[": links are left as text, so the work stays bounded."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        for pattern in ("link", "reference", "short_reference"):
+            md.inlinePatterns.deregister(pattern)
+
+
 _markdown = markdown.Markdown(extensions=[_NoRawHtmlOrImages(), "fenced_code"])
+_markdown_without_links = markdown.Markdown(
+    extensions=[_NoRawHtmlOrImages(), _NoLinks(), "fenced_code"]
+)
 
 
 def render_body(text: str) -> str:
     """Restricted Markdown to HTML, then sanitised: no scripts, handlers or unsafe URLs."""
-    _markdown.reset()
-    html = _markdown.convert(text)
+    converter = _markdown if text.count("[") <= MAX_LINK_BRACKETS else _markdown_without_links
+    converter.reset()
+    html = converter.convert(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -228,3 +282,8 @@ def render_body(text: str) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     )
+
+
+def shows_as_empty(text: str) -> bool:
+    """Whether a body renders to no visible words (only `---`, only an empty list...)."""
+    return not nh3.clean(render_body(text), tags=set()).strip()

@@ -1,25 +1,24 @@
-"""The comment service: receives "Post a Comment" forms (and optional view beacons).
+"""The comment service: receives "Post a Comment" forms, and lets the writer moderate.
 
 A small Starlette app. It checks each submission (origin, size, encoding, fields, the post
 and parent exist), quietly keeps obvious spam aside, rate-limits per client, stores the
-comment as pending in SQLite, optionally e-mails the writer, and sends the reader back to
-the post ("Your comment is awaiting moderation."). With JavaScript the theme submits in
-place and gets JSON instead of the redirect.
+comment as pending in SQLite, has the writer notified, and sends the reader back to the post
+("Your comment is awaiting moderation."). With JavaScript the theme submits in place and
+gets JSON instead of the redirect. The moderation routes (`moderation.py`) and the view
+beacon (`pathways.views.beacon`) are mounted on it.
 """
 
-import io
+import hashlib
 import json
-import logging
 import re
-import smtplib
+import secrets
 import sqlite3
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -27,23 +26,34 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pathways.comments.model import MAX_BODY, Comment, CommentError, make_comment
+from pathways.comments.forms import FIELDS, MAX_REQUEST_BYTES, Rejection, read_form
+from pathways.comments.links import LinkSigner
+from pathways.comments.logs import service_logger
+from pathways.comments.model import (
+    FIELD_LIMITS,
+    Comment,
+    CommentError,
+    check_email,
+    make_comment,
+    shows_as_empty,
+)
+from pathways.comments.moderation import moderation_app
+from pathways.comments.notify import Notifier
 from pathways.comments.settings import COMMENTS
-from pathways.comments.store import CommentStore
-from pathways.views.sources import REPEAT_WINDOW, is_bot, normalise_path
+from pathways.comments.store import CommentStore, RateLimited
+from pathways.views.beacon import beacon_app
+from pathways.views.sources import normalise_path
 from pathways.views.store import ViewStore
 
-logger = logging.getLogger(__name__)
+logger = service_logger(__name__)
 
-MAX_REQUEST_BYTES = 4 * MAX_BODY + 4096
-MAX_EMAIL = 254
-MAX_BEACON_BYTES = 2048
 DEFAULT_STYLESHEET = "/theme/css/style.css"
-FIELDS = ("post", "parent", "author", "email", "website", "body", "homepage", "elapsed")
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 PENDING_MESSAGE = "Thank you! Your comment is awaiting moderation."
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 templates = Environment(
     loader=PackageLoader("pathways.comments", "templates"),
     autoescape=select_autoescape(default=True),
@@ -62,6 +72,8 @@ class ServiceConfig:
     site_url: str
     index_path: str = DEFAULTS["COMMENTS_INDEX_SAVE_AS"]
     allowed_origins: tuple[str, ...] = ()
+    # In preview (no SITEURL) the form may come from a page on any loopback port.
+    allow_loopback: bool = False
     rate_limit: int = DEFAULTS["COMMENTS_RATE_LIMIT"][0]
     rate_window: timedelta = timedelta(seconds=DEFAULTS["COMMENTS_RATE_LIMIT"][1])
     min_seconds: float = DEFAULTS["COMMENTS_MIN_SECONDS"]
@@ -69,6 +81,13 @@ class ServiceConfig:
     trust_proxy: bool = DEFAULTS["COMMENTS_TRUST_PROXY"]
     busy_timeout: float = 5.0
     smtp: dict[str, Any] = field(default_factory=dict)
+    # Where readers reach the service (COMMENTS_ENDPOINT): the e-mail's links point there.
+    public_url: str = ""
+    moderation_token: str | None = None
+    link_days: int = DEFAULTS["COMMENTS_LINK_DAYS"]
+    author: str = "The author"
+    # Called with the ids of newly approved comments (one server, no laptop step).
+    on_approve: Callable[[list[str]], None] | None = None
 
 
 class PostIndex:
@@ -76,17 +95,18 @@ class PostIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._stamp: float | None = None
+        self._stamp: tuple[int, ...] | None = None
         self._posts: dict[str, dict] = {}
         self._paths: dict[str, str] = {}
         self._stylesheet = DEFAULT_STYLESHEET
 
     def _load(self) -> dict[str, dict]:
         try:
-            stamp = self.path.stat().st_mtime
+            found = self.path.stat()
         except OSError:
-            logger.warning("no comment index at %s: build the site first", self.path)
             return {}
+        # A deploy may swap in another file (a `current` symlink) with the same time.
+        stamp = (found.st_dev, found.st_ino, found.st_mtime_ns, found.st_size)
         if stamp != self._stamp:
             index = json.loads(self.path.read_text(encoding="utf-8"))
             self._posts = index.get("posts", {})
@@ -96,6 +116,9 @@ class PostIndex:
             }
             self._stamp = stamp
         return self._posts
+
+    def available(self) -> bool:
+        return self.path.is_file()
 
     def get(self, slug: str) -> dict | None:
         return self._load().get(slug)
@@ -108,50 +131,6 @@ class PostIndex:
     def slug_for_path(self, path: str) -> str | None:
         self._load()
         return self._paths.get(path)
-
-
-class RecentViews:
-    """Remembers, in memory only, which client saw which post in the last 30 minutes."""
-
-    def __init__(self, window: float = REPEAT_WINDOW) -> None:
-        self.window = window
-        self.seen_at: dict[tuple[str, str], float] = {}
-
-    def seen(self, client: str, slug: str) -> bool:
-        now = time.monotonic()
-        if len(self.seen_at) > 100_000:
-            self.seen_at = {k: t for k, t in self.seen_at.items() if now - t < self.window}
-        previous = self.seen_at.get((client, slug))
-        if previous is not None and now - previous < self.window:
-            return True
-        self.seen_at[(client, slug)] = now
-        return False
-
-
-class JsonLogFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message and any `extra` fields."""
-
-    RESERVED = frozenset(vars(logging.makeLogRecord({})))
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        entry.update({k: v for k, v in vars(record).items() if k not in self.RESERVED})
-        return json.dumps(entry, default=str)
-
-
-class Rejection(Exception):
-    """A submission that gets an error answer; the reader's text is shown back to them."""
-
-    def __init__(self, status: int, errors: list[str], headers: dict | None = None) -> None:
-        super().__init__("; ".join(errors))
-        self.status = status
-        self.errors = errors
-        self.headers = headers or {}
 
 
 def count_links(text: str) -> int:
@@ -175,13 +154,36 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
 
 
-def check_email(value: str) -> str | None:
-    value = value.strip()
-    if not value:
-        return None
-    if len(value) > MAX_EMAIL or not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", value):
-        raise CommentError("Email: not a valid address (or leave it empty)")
-    return value
+class SecurityHeaders:
+    """Headers on every answer: what the service's pages may load, and that no other site
+    may frame them."""
+
+    def __init__(self, app: ASGIApp, site_origin: str) -> None:
+        self.app = app
+        sources = f"'self' {site_origin}".strip()
+        policy = (
+            f"default-src 'none'; style-src {sources}; img-src {sources}; "
+            f"form-action {sources}; frame-ancestors 'none'; base-uri 'none'"
+        )
+        self.headers = [
+            (b"content-security-policy", policy.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"no-referrer"),
+        ]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], *self.headers]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 class CommentService:
@@ -193,67 +195,76 @@ class CommentService:
         self.posts = PostIndex(config.site_dir / config.index_path)
         self.allowed = {origin_of(origin) for origin in config.allowed_origins} - {""}
         self.views = ViewStore(config.db_path, busy_timeout=config.busy_timeout)
-        self.recent_views = RecentViews()
+        self.signer = LinkSigner(self.store.secret("link_secret"), config.link_days)
+        self.notifier = Notifier(config.smtp, self.moderation_link)
+        if not self.posts.available():
+            logger.error(
+                "cannot accept comments: no %s; build the site (make publish) or pass --site",
+                self.posts.path,
+                extra={"event": "no-index"},
+            )
 
-    def app(self) -> Starlette:
-        return Starlette(
-            routes=[
-                Route("/comments", self.submit, methods=["POST"]),
-                Route("/form", self.reply_form, methods=["GET"]),
-                Route("/health", self.health, methods=["GET"]),
-                Route("/views", self.count_view, methods=["POST"]),
-                Route("/views.csv", self.export_views, methods=["GET"]),
-            ]
+    def app(self) -> ASGIApp:
+        moderation = moderation_app(
+            self.store,
+            token=self.config.moderation_token,
+            signer=self.signer,
+            author=self.config.author,
+            client=self.client,
+            page=self.page,
+            on_approve=self.config.on_approve,
         )
+        beacon = beacon_app(
+            self.views, self.posts.slug_for_path, self.origin_allowed, self.client, self.cors
+        )
+        routes = [
+            Route("/comments", self.submit, methods=["POST"]),
+            Route("/form", self.reply_form, methods=["GET"]),
+            Route("/health", self.health, methods=["GET"]),
+            Mount("/moderation", app=moderation),
+            Mount("", app=beacon),
+        ]
+        return SecurityHeaders(Starlette(routes=routes), origin_of(self.config.site_url))
 
     def post_url(self, post: dict) -> str:
         return f"{self.config.site_url.rstrip('/')}/{post['url']}"
 
+    def moderation_link(self, comment_id: str) -> str:
+        expires, signature = self.signer.sign(comment_id)
+        query = urlencode({"expires": expires, "signature": signature})
+        return f"{self.config.public_url.rstrip('/')}/moderation/link/{comment_id}?{query}"
+
     def client(self, request: Request) -> str:
+        """The client's key for rate limits. Behind your own proxy (COMMENTS_TRUST_PROXY),
+        the address it appended last to X-Forwarded-For; others can be made up by anyone."""
         address = request.client.host if request.client else "unknown"
         if self.config.trust_proxy:
             forwarded = request.headers.get("x-forwarded-for", "")
-            address = forwarded.split(",")[0].strip() or address
+            address = forwarded.rsplit(",", 1)[-1].strip() or address
         return self.store.client_key(address)
 
-    def cors_headers(self, request: Request) -> dict[str, str]:
+    def origin_allowed(self, origin: str) -> bool:
+        origin = origin_of(origin)
+        if origin in self.allowed:
+            return True
+        parts = urlsplit(origin)
+        loopback = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+        return self.config.allow_loopback and loopback
+
+    def cors(self, request: Request) -> dict[str, str]:
         origin = request.headers.get("origin", "")
-        if origin_of(origin) in self.allowed:
+        if self.origin_allowed(origin):
             return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
         return {"Vary": "Origin"}
 
     def check_origin(self, request: Request) -> None:
         claimed = request.headers.get("origin") or request.headers.get("referer")
-        if claimed and origin_of(claimed) not in self.allowed:
+        if claimed and not self.origin_allowed(claimed):
             raise Rejection(403, ["This form can only be sent from the blog's own pages."])
 
     async def read_fields(self, request: Request) -> dict[str, str]:
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type != "application/x-www-form-urlencoded":
-            raise Rejection(415, ["Send the form as application/x-www-form-urlencoded."])
-        size = 0
-        chunks = []
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > MAX_REQUEST_BYTES:
-                raise Rejection(413, [f"The comment is too long (at most {MAX_BODY} characters)."])
-            chunks.append(chunk)
-        try:
-            pairs = parse_qsl(
-                b"".join(chunks).decode("ascii"),
-                keep_blank_values=True,
-                strict_parsing=False,
-                encoding="utf-8",
-                errors="strict",
-                max_num_fields=len(FIELDS) * 2,
-            )
-        except (UnicodeDecodeError, ValueError):
-            raise Rejection(400, ["The form could not be read (it is not valid UTF-8)."]) from None
-        fields = {name: "" for name in FIELDS}
-        for name, value in pairs:
-            if name in fields:
-                fields[name] = value
-        return fields
+        pairs = await read_form(request, MAX_REQUEST_BYTES)
+        return {name: pairs.get(name, "") for name in FIELDS}
 
     async def submit(self, request: Request) -> Response:
         wants_json = "application/json" in request.headers.get("accept", "")
@@ -262,6 +273,12 @@ class CommentService:
         try:
             self.check_origin(request)
             fields = await self.read_fields(request)
+            if not self.posts.available():
+                raise Rejection(
+                    503,
+                    ["Comments cannot be received just now; please try again later."],
+                    {"Retry-After": "600"},
+                )
             post = self.posts.get(fields["post"])
             if post is None:
                 raise Rejection(404, ["There is no post here to comment on."])
@@ -269,25 +286,35 @@ class CommentService:
                 raise Rejection(403, ["Comments are closed on this post."])
             comment = await run_in_threadpool(self.accept, request, fields, post)
         except Rejection as rejection:
+            fields = fields or rejection.fields
             logger.info(
                 "submission refused",
                 extra={"event": "refused", "status": rejection.status, "reason": str(rejection)},
             )
             return self.refusal(request, rejection, fields, post, wants_json)
         task = None
-        if comment is not None and self.config.smtp.get("host"):
-            task = BackgroundTask(self.notify, comment, post)
+        if comment is not None and self.notifier.enabled:
+            task = BackgroundTask(self.notifier.notify, comment, post["title"], self.post_url(post))
         if wants_json:
             payload = {"status": "pending", "message": PENDING_MESSAGE}
             return JSONResponse(
-                payload, status_code=202, headers=self.cors_headers(request), background=task
+                payload, status_code=202, headers=self.cors(request), background=task
             )
         return RedirectResponse(
             self.post_url(post) + "#comment-pending", status_code=303, background=task
         )
 
+    def submission_key(self, client: str, fields: dict[str, str]) -> str:
+        """The form's one-time key; without one (no JavaScript), the same text from the same
+        client on the same post counts as the same submission."""
+        if fields["key"]:
+            return "form:" + fields["key"][:100]
+        text = "\0".join([client, *(fields[name] for name in ("post", "parent", "author", "body"))])
+        return "text:" + hashlib.sha256(text.encode()).hexdigest()
+
     def accept(self, request: Request, fields: dict[str, str], post: dict) -> Comment | None:
-        """Check and store one submission; returns the stored comment, or None for spam."""
+        """Check and store one submission; returns the stored comment, or None for spam or a
+        resubmission (stored already)."""
         slug = fields["post"]
         try:
             comment = make_comment(
@@ -300,36 +327,57 @@ class CommentService:
             email = check_email(fields["email"])
         except CommentError as error:
             raise Rejection(422, [str(error)]) from None
+        if shows_as_empty(comment.body):
+            raise Rejection(422, ["Comment: it shows as nothing; please write some words."])
         if comment.parent and comment.parent not in self.known_comments(slug, post):
             raise Rejection(422, ["Reply-To: not a comment on this post."])
         client = self.client(request)
         window = self.config.rate_window
+        reason = spam_reason(fields, self.config)
+        status = "spam" if reason else "pending"
         try:
-            if self.store.recent_count(client, window) >= self.config.rate_limit:
-                minutes = max(1, int(window.total_seconds() // 60))
-                raise Rejection(
-                    429,
-                    [f"Too many comments from your connection; please wait {minutes} minutes."],
-                    {"Retry-After": str(int(window.total_seconds()))},
-                )
-            reason = spam_reason(fields, self.config)
-            status = "spam" if reason else "pending"
-            self.store.add(comment, client=client, email=email, status=status, spam_reason=reason)
-        except sqlite3.OperationalError as error:
+            stored, created = self.store.add(
+                comment,
+                client=client,
+                email=email,
+                status=status,
+                spam_reason=reason,
+                key=self.submission_key(client, fields),
+                limit=(self.config.rate_limit, window),
+            )
+        except RateLimited:
+            minutes = max(1, int(window.total_seconds() // 60))
+            raise Rejection(
+                429,
+                [f"Too many comments from your connection; please wait {minutes} minutes."],
+                {"Retry-After": str(int(window.total_seconds()))},
+            ) from None
+        except sqlite3.Error as error:
             logger.error("store unavailable", extra={"event": "store-error", "error": str(error)})
             raise Rejection(
                 503,
                 ["The comment could not be saved just now; please send it again in a minute."],
                 {"Retry-After": "60"},
             ) from None
+        if not created:
+            logger.info("resubmission", extra={"event": "resubmitted", "id": stored.id})
+            return None
         logger.info(
             "comment stored",
-            extra={"event": "stored", "id": comment.id, "post": slug, "status": status},
+            extra={"event": "stored", "id": stored.id, "post": slug, "status": status},
         )
-        return None if reason else comment
+        return None if reason else stored
 
     def known_comments(self, slug: str, post: dict) -> set[str]:
         return set(post.get("comments", [])) | self.store.ids_for_post(slug)
+
+    def page(self, template: str, **values: Any) -> str:
+        return templates.get_template(template).render(
+            site_url=self.config.site_url.rstrip("/"),
+            stylesheet=self.posts.stylesheet(),
+            limits=FIELD_LIMITS,
+            **values,
+        )
 
     def refusal(
         self,
@@ -339,7 +387,11 @@ class CommentService:
         post: dict | None,
         wants_json: bool,
     ) -> Response:
-        headers = {**rejection.headers, **self.cors_headers(request)}
+        # The refusal is readable by the page's script whatever its origin, so the reader
+        # gets the sentence rather than a failed request.
+        origin = request.headers.get("origin")
+        cors = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin else {}
+        headers = {**rejection.headers, **cors}
         if wants_json:
             return JSONResponse(
                 {"status": "error", "errors": rejection.errors},
@@ -349,13 +401,12 @@ class CommentService:
         if post is not None and rejection.status in (422, 429, 503):
             html = self.render_form(fields["post"], post, fields, rejection.errors)
             return HTMLResponse(html, status_code=rejection.status, headers=headers)
-        html = templates.get_template("message.html").render(
+        html = self.page(
+            "message.html",
             heading="Comment not sent",
             message=" ".join(rejection.errors),
             body=fields.get("body", ""),
             back=self.post_url(post) if post else None,
-            site_url=self.config.site_url.rstrip("/"),
-            stylesheet=self.posts.stylesheet(),
         )
         return HTMLResponse(html, status_code=rejection.status, headers=headers)
 
@@ -363,16 +414,15 @@ class CommentService:
         self, slug: str, post: dict, values: dict[str, str], errors: list[str] | None = None
     ) -> str:
         heading = "Reply to a comment" if values.get("parent") else "Post a Comment"
-        return templates.get_template("comment_form.html").render(
+        return self.page(
+            "comment_form.html",
             heading=heading,
             post=post,
             post_url=self.post_url(post),
             slug=slug,
-            values=values,
+            values={**values, "key": values.get("key") or secrets.token_urlsafe(16)},
             errors=errors or [],
             action="comments",
-            site_url=self.config.site_url.rstrip("/"),
-            stylesheet=self.posts.stylesheet(),
         )
 
     async def reply_form(self, request: Request) -> Response:
@@ -386,66 +436,24 @@ class CommentService:
         return HTMLResponse(self.render_form(slug, post, values))
 
     async def health(self, request: Request) -> Response:
+        """ "ok", or why comments cannot be accepted now (nothing else is told)."""
+        if not self.posts.available():
+            problem = "cannot accept comments: the built site's list of posts is missing"
+            return JSONResponse({"status": "error", "problem": problem}, status_code=503)
         try:
-            pending = await run_in_threadpool(self.store.count, "pending")
-        except sqlite3.Error as error:
-            return JSONResponse({"status": "error", "error": str(error)}, status_code=503)
-        return JSONResponse({"status": "ok", "pending": pending})
-
-    async def count_view(self, request: Request) -> Response:
-        """The view beacon: one count per post, client and 30 minutes; nothing about the
-        reader is stored. Always answers 204, so it tells a bot nothing."""
-        origin = request.headers.get("origin")
-        body = (await request.body())[:MAX_BEACON_BYTES]
-        agent = request.headers.get("user-agent", "")
-        if (origin is None or origin_of(origin) in self.allowed) and not is_bot(agent):
-            path = normalise_path(body.decode("utf-8", "replace").strip())
-            slug = self.posts.slug_for_path(path)
-            if slug is not None and not self.recent_views.seen(self.client(request), slug):
-                try:
-                    await run_in_threadpool(self.views.add, path, datetime.now(UTC).date())
-                except sqlite3.OperationalError as error:
-                    logger.warning(
-                        "view not counted", extra={"event": "view-error", "error": str(error)}
-                    )
-        return Response(status_code=204, headers=self.cors_headers(request))
-
-    async def export_views(self, request: Request) -> Response:
-        """Daily counts as the plain `path,date,views` CSV that Popular Posts reads."""
-        stream = io.StringIO()
-        await run_in_threadpool(self.views.export_csv, stream)
-        return Response(stream.getvalue(), media_type="text/csv; charset=utf-8")
-
-    def notify(self, comment: Comment, post: dict) -> None:
-        """E-mail the writer about a new pending comment; a failure is logged, never fatal."""
-        smtp = self.config.smtp
-        message = EmailMessage()
-        message["Subject"] = f"New comment on {post['title']}"
-        message["From"] = smtp.get("from", "pathways@localhost")
-        message["To"] = smtp["to"]
-        message.set_content(
-            f"{comment.author} wrote on {self.post_url(post)}:\n\n{comment.body}\n\n"
-            f"Approve:  pathways comments approve {comment.id}\n"
-            f"Reject:   pathways comments reject {comment.id}\n"
-        )
-        started = time.monotonic()
-        try:
-            with smtplib.SMTP(smtp["host"], int(smtp.get("port", 25)), timeout=10) as server:
-                if smtp.get("starttls"):
-                    server.starttls()
-                if smtp.get("username"):
-                    server.login(smtp["username"], smtp.get("password", ""))
-                server.send_message(message)
-        except (OSError, smtplib.SMTPException) as error:
-            logger.error(
-                "notification failed", extra={"event": "notify-error", "error": str(error)}
-            )
-            return
-        logger.info(
-            "notification sent",
-            extra={"event": "notified", "id": comment.id, "seconds": time.monotonic() - started},
-        )
+            await run_in_threadpool(self.store.count, "pending")
+        except sqlite3.Error:
+            problem = "cannot accept comments: the database cannot be read"
+            return JSONResponse({"status": "error", "problem": problem}, status_code=503)
+        return JSONResponse({"status": "ok"})
 
 
-def create_app(config: ServiceConfig) -> Starlette:
+def create_app(config: ServiceConfig) -> ASGIApp:
     return CommentService(config).app()
+
+
+def uvicorn_options() -> dict[str, Any]:
+    """How uvicorn must run the service: it must not take the client's address from
+    X-Forwarded-For itself (the service decides, with COMMENTS_TRUST_PROXY), and keeps no
+    access log (it would hold every reader's address)."""
+    return {"proxy_headers": False, "access_log": False, "log_config": None, "server_header": False}

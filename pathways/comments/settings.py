@@ -52,7 +52,7 @@ COMMENTS = Feature(
             [],
             (list, tuple),
             "Pages allowed to send the form; empty means the origin of `SITEURL` "
-            "(plus `http://127.0.0.1:8000` in preview).",
+            "(in preview, any `http://127.0.0.1` or `localhost` port).",
         ),
         Setting(
             "COMMENTS_RATE_LIMIT",
@@ -73,7 +73,8 @@ COMMENTS = Feature(
             "COMMENTS_TRUST_PROXY",
             False,
             bool,
-            "Take the client address from `X-Forwarded-For` (only behind your own proxy).",
+            "Take the client address from the last `X-Forwarded-For` entry "
+            "(only behind your own proxy).",
         ),
         Setting(
             "COMMENTS_SMTP",
@@ -81,6 +82,27 @@ COMMENTS = Feature(
             dict,
             'E-mail the writer about new comments: `{"host": …, "port": 587, "starttls": True, '
             '"username": …, "password": …, "from": …, "to": …}`.',
+        ),
+        Setting(
+            "COMMENTS_TOKEN_FILE",
+            "~/.config/pathways/moderation-token",
+            str,
+            "The file (outside the repository) holding the moderation token; "
+            "`PATHWAYS_MODERATION_TOKEN` overrides it.",
+        ),
+        Setting(
+            "COMMENTS_LINK_DAYS",
+            7,
+            int,
+            "Days the moderation link in a notification e-mail works.",
+            _positive,
+        ),
+        Setting(
+            "COMMENTS_PUBLISH_ON_APPROVE",
+            False,
+            bool,
+            "One server, no laptop step: the service writes approved comments into its own "
+            "checkout and runs `pathways publish` there.",
         ),
         Setting(
             "COMMENTS_INDEX_SAVE_AS",

@@ -3,6 +3,9 @@
 Every submission is kept, with a status: `pending` until the writer decides, then `approved`
 or `rejected`; obvious spam is kept as `spam` so a false positive can still be approved.
 Readers' addresses are never stored: a client is a salted hash, used only for rate limits.
+
+The schema is versioned with `PRAGMA user_version`: `MIGRATIONS` is the list of steps, and a
+database made by an older version is upgraded in place when it is opened.
 """
 
 import hashlib
@@ -10,32 +13,49 @@ import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pathways.comments.model import Comment
 
 STATUSES = ("pending", "approved", "rejected", "spam")
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS submissions (
-    id TEXT PRIMARY KEY,
-    post_slug TEXT NOT NULL,
-    parent_id TEXT,
-    author TEXT NOT NULL,
-    email TEXT,
-    website TEXT,
-    body TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'spam')),
-    spam_reason TEXT,
-    client TEXT NOT NULL,
-    decided_at TEXT
-);
-CREATE INDEX IF NOT EXISTS submissions_by_client ON submissions (client, created_at);
-CREATE INDEX IF NOT EXISTS submissions_by_status ON submissions (status, created_at);
-CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
+
+# Each step takes the schema from version n to n + 1 (step 1 is the first schema).
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE IF NOT EXISTS submissions (
+            id TEXT PRIMARY KEY,
+            post_slug TEXT NOT NULL,
+            parent_id TEXT,
+            author TEXT NOT NULL,
+            email TEXT,
+            website TEXT,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'spam')),
+            spam_reason TEXT,
+            client TEXT NOT NULL,
+            decided_at TEXT
+        )""",
+        "CREATE INDEX IF NOT EXISTS submissions_by_client ON submissions (client, created_at)",
+        "CREATE INDEX IF NOT EXISTS submissions_by_status ON submissions (status, created_at)",
+        "CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
+    (
+        # The form's one-time key: a resubmission of the same form is recognised.
+        "ALTER TABLE submissions ADD COLUMN submission_key TEXT",
+        "CREATE UNIQUE INDEX submissions_by_key ON submissions (submission_key)"
+        " WHERE submission_key IS NOT NULL",
+        # The writer's own replies, shown as hers in the thread.
+        "ALTER TABLE submissions ADD COLUMN role TEXT",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class RateLimited(Exception):
+    """The client has sent as many comments as the rate limit allows for now."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +65,29 @@ class Submission:
     status: str
     spam_reason: str | None
     created_at: datetime
+    decided_at: datetime | None = None
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring the schema to `SCHEMA_VERSION`, step by step, in one transaction; returns the
+    version the database had. Safe when several processes open the database at once."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(
+                f"the comment database has schema version {version}, newer than this"
+                f" program's {SCHEMA_VERSION}: update pathways"
+            )
+        for step in MIGRATIONS[version:]:
+            for statement in step:
+                db.execute(statement)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return version
 
 
 class CommentStore:
@@ -56,14 +99,21 @@ class CommentStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-            db.execute(
-                "INSERT OR IGNORE INTO settings (name, value) VALUES ('client_salt', ?)",
-                (secrets.token_hex(16),),
-            )
-            self._salt = db.execute(
-                "SELECT value FROM settings WHERE name = 'client_salt'"
-            ).fetchone()[0]
+            migrate(db)
+            self._salt = self._secret(db, "client_salt")
+
+    @staticmethod
+    def _secret(db: sqlite3.Connection, name: str) -> str:
+        db.execute(
+            "INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)",
+            (name, secrets.token_hex(32)),
+        )
+        return db.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()[0]
+
+    def secret(self, name: str) -> str:
+        """A random secret made once and kept in the database (e.g. to sign links)."""
+        with self._connect() as db:
+            return self._secret(db, name)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -74,6 +124,18 @@ class CommentStore:
             yield db
         finally:
             db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that holds the write lock from its start."""
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     def client_key(self, address: str) -> str:
         """A salted hash of a client's address: enough to rate-limit, useless to identify."""
@@ -87,25 +149,52 @@ class CommentStore:
         email: str | None = None,
         status: str = "pending",
         spam_reason: str | None = None,
-    ) -> None:
-        with self._connect() as db:
+        key: str | None = None,
+        limit: tuple[int, timedelta] | None = None,
+    ) -> tuple[Comment, bool]:
+        """Store a submission; returns it as stored, and whether it is new.
+
+        In one transaction: a submission whose `key` is already stored is not stored again
+        (the first one is returned, not new); with `limit` (count, window), a client that reached it
+        gets RateLimited; an id already taken gets a suffix, so ids are unique."""
+        with self._transaction() as db:
+            if key:
+                row = db.execute(
+                    "SELECT * FROM submissions WHERE submission_key = ?", (key,)
+                ).fetchone()
+                if row:
+                    return _submission(row).comment, False
+            if limit is not None:
+                count, window = limit
+                since = (datetime.now(UTC) - window).isoformat()
+                recent = db.execute(
+                    "SELECT COUNT(*) FROM submissions WHERE client = ? AND created_at >= ?",
+                    (client, since),
+                ).fetchone()[0]
+                if recent >= count:
+                    raise RateLimited
+            stored = replace(comment, id=_free_id(db, comment.id))
             db.execute(
                 "INSERT INTO submissions (id, post_slug, parent_id, author, email, website, body,"
-                " created_at, status, spam_reason, client) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " created_at, status, spam_reason, client, submission_key, role)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    comment.id,
-                    comment.post_slug,
-                    comment.parent,
-                    comment.author,
+                    stored.id,
+                    stored.post_slug,
+                    stored.parent,
+                    stored.author,
                     email,
-                    comment.website,
-                    comment.body,
-                    comment.date.isoformat(),
+                    stored.website,
+                    stored.body,
+                    stored.date.isoformat(),
                     status,
                     spam_reason,
                     client,
+                    key or None,
+                    stored.role,
                 ),
             )
+        return stored, True
 
     def recent_count(self, client: str, window: timedelta, now: datetime | None = None) -> int:
         since = ((now or datetime.now(UTC)) - window).isoformat()
@@ -138,17 +227,21 @@ class CommentStore:
             query += " WHERE status = ?"
             arguments = (status,)
         with self._connect() as db:
-            rows = db.execute(query + " ORDER BY created_at, id", arguments).fetchall()
+            rows = db.execute(query + " ORDER BY created_at, rowid", arguments).fetchall()
         return [_submission(row) for row in rows]
 
-    def set_status(self, comment_id: str, status: str) -> bool:
+    def set_status(self, comment_id: str, status: str, *, only_from: str | None = None) -> bool:
+        """Change a comment's status; with `only_from`, only if it has that status now
+        (a decision made twice changes nothing the second time)."""
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
+        query = "UPDATE submissions SET status = ?, decided_at = ? WHERE id = ?"
+        arguments: tuple = (status, datetime.now(UTC).isoformat(timespec="seconds"), comment_id)
+        if only_from is not None:
+            query += " AND status = ?"
+            arguments += (only_from,)
         with self._connect() as db:
-            cursor = db.execute(
-                "UPDATE submissions SET status = ?, decided_at = ? WHERE id = ?",
-                (status, datetime.now(UTC).isoformat(), comment_id),
-            )
+            cursor = db.execute(query, arguments)
         return cursor.rowcount == 1
 
     def delete(self, comment_id: str) -> bool:
@@ -163,6 +256,15 @@ class CommentStore:
             ).fetchone()[0]
 
 
+def _free_id(db: sqlite3.Connection, wanted: str) -> str:
+    """`wanted`, or `wanted-2`, `wanted-3`… : the first id no submission has."""
+    candidate, suffix = wanted, 1
+    while db.execute("SELECT 1 FROM submissions WHERE id = ?", (candidate,)).fetchone():
+        suffix += 1
+        candidate = f"{wanted}-{suffix}"
+    return candidate
+
+
 def _submission(row: sqlite3.Row) -> Submission:
     comment = Comment(
         id=row["id"],
@@ -172,11 +274,14 @@ def _submission(row: sqlite3.Row) -> Submission:
         body=row["body"],
         parent=row["parent_id"],
         website=row["website"],
+        role=row["role"],
     )
+    decided = row["decided_at"]
     return Submission(
         comment=comment,
         email=row["email"],
         status=row["status"],
         spam_reason=row["spam_reason"],
         created_at=comment.date,
+        decided_at=datetime.fromisoformat(decided) if decided else None,
     )

@@ -85,6 +85,7 @@ class SiteChecker:
         self.settings = settings
         self.settings_name = settings_file.name if settings_file else "the settings"
         self.siteurl = settings["SITEURL"].rstrip("/")
+        self.endpoint = settings["COMMENTS_ENDPOINT"].rstrip("/")
         self.vnu = vnu
         self.problems: list[Problem] = []
         self.external = external
@@ -164,6 +165,8 @@ class SiteChecker:
         """The file and fragment an address points to on this site; None if elsewhere."""
         if url.startswith(SKIPPED_SCHEMES) or not url.strip():
             return None
+        if self.endpoint and url.startswith(self.endpoint + "/"):
+            return None  # the comment service answers there, even on the site's own domain
         if self.siteurl and url.startswith(self.siteurl + "/"):
             url = url[len(self.siteurl) :]
         parts = urlsplit(url)

@@ -4,6 +4,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from pathways.comments.cli import pull_before_publish
+from pathways.comments.model import CommentError
 from pathways.site.build import BuildError, build_site, init_logging, load_settings
 from pathways.site.check import VNU, report
 from pathways.site.checks import check_site
@@ -13,6 +15,18 @@ from pathways.site.deploy_config import deploy_problems
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     init_logging()
+    if not args.no_pull:
+        try:
+            pulled = pull_before_publish(load_settings(settings_file), settings_file)
+        except CommentError as error:
+            print(
+                f"Comments not fetched: {error}\nNothing was published "
+                "(`pathways publish --no-pull` publishes without them).",
+                file=sys.stderr,
+            )
+            return 1
+        if pulled:
+            print(pulled)
     try:
         config = load_settings(settings_file)["DEPLOY"]
     except Exception as error:
@@ -50,5 +64,10 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     publish = commands.add_parser("publish", help="build for production, check, deploy")
     publish.add_argument("--settings", help="settings file (default: publishconf.py)")
     publish.add_argument("--no-check", action="store_true", help="deploy without the checks")
+    publish.add_argument(
+        "--no-pull",
+        action="store_true",
+        help="do not fetch comments approved on the comment service first",
+    )
     publish.set_defaults(publish=True)
     return publish

@@ -11,11 +11,18 @@ import json
 import logging
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 from pelican import signals
 
-from pathways.comments.model import Comment, CommentError, parse_comment, render_body
+from pathways.comments.model import (
+    FIELD_LIMITS,
+    Comment,
+    CommentError,
+    parse_comment,
+    render_body,
+)
 from pathways.plugin_support import build_workers, parallel_map
 
 from .cache import CommentCache
@@ -87,6 +94,11 @@ def attach_comments(generator: Any) -> None:
     for comment, html in zip(unrendered, bodies, strict=True):
         comment.html = html
     cache.save()
+    # Shown beside the post's date, so in the blog's time zone too.
+    zone = ZoneInfo(settings["TIMEZONE"]) if settings.get("TIMEZONE") else None
+    for comments in by_article.values():
+        for comment in comments:
+            comment.date = comment.date.astimezone(zone)
     total = 0
     for slug, article in articles.items():
         comments = by_article[slug]
@@ -100,6 +112,7 @@ def attach_comments(generator: Any) -> None:
             if folder.is_dir() and folder.name not in articles:
                 _report(settings, "%s: no post has the slug %r", folder, folder.name)
     generator.context["comment_total"] = total
+    generator.context["COMMENT_LIMITS"] = FIELD_LIMITS
 
 
 def _ids(threads: list[Comment]) -> list[str]:

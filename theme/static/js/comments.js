@@ -12,6 +12,18 @@
   var replying = form.querySelector(".replying-to");
   var status = form.querySelector(".form-status");
   var body = form.elements.body;
+  var key = form.elements.key;
+
+  // A new one-time key per comment: if the answer is lost and the reader sends again,
+  // the service recognises the same comment and keeps it once.
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    key.value = Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+  newKey();
 
   function cancelReply() {
     parent.value = "";
@@ -41,7 +53,8 @@
   form.addEventListener("submit", function (event) {
     form.elements.elapsed.value = String(Date.now() - loadedAt);
     event.preventDefault();
-    var button = form.querySelector("button:not([type=button])");
+    // Not "[type=submit]": the production build drops the attribute, as it is the default.
+    var button = event.submitter || form.querySelector("button:not([type=button])");
     button.disabled = true;
     status.textContent = "Sending…";
     fetch(form.action, {
@@ -49,13 +62,20 @@
       body: new URLSearchParams(new FormData(form)),
       headers: { Accept: "application/json" },
     })
+      .catch(function () {
+        throw new Error("The comment could not be sent: the comment service did not answer. " +
+          "Please try again in a moment.");
+      })
       .then(function (response) {
-        return response.json().then(function (data) {
+        return response.json().catch(function () {
+          return {};
+        }).then(function (data) {
           if (!response.ok) {
             throw new Error((data.errors || ["The comment could not be sent."]).join(" "));
           }
           form.reset();
           cancelReply();
+          newKey();
           status.textContent = data.message;
         });
       })

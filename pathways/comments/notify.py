@@ -1,0 +1,61 @@
+"""E-mail the writer when a new comment waits for her, after it is stored.
+
+The message holds the comment, the post's address and a signed link to the moderation page
+(Approve, Reject, Spam, Reply). It never holds the reader's network address.
+"""
+
+import smtplib
+import time
+from collections.abc import Callable
+from email.message import EmailMessage
+from typing import Any
+
+from pathways.comments.logs import service_logger
+from pathways.comments.model import Comment
+
+logger = service_logger(__name__)
+
+
+class Notifier:
+    """Sends one message per stored comment; a failure is logged, never fatal."""
+
+    def __init__(self, smtp: dict[str, Any], moderation_link: Callable[[str], str]) -> None:
+        self.smtp = smtp
+        self.moderation_link = moderation_link
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.smtp.get("host"))
+
+    def message(self, comment: Comment, post_title: str, post_url: str) -> EmailMessage:
+        message = EmailMessage()
+        message["Subject"] = f"New comment on {post_title}"
+        message["From"] = self.smtp.get("from", "pathways@localhost")
+        message["To"] = self.smtp["to"]
+        message.set_content(
+            f"{comment.author} wrote on {post_url}:\n\n{comment.body}\n\n"
+            f"Approve, reject or answer it here (the link works once, for a few days):\n"
+            f"{self.moderation_link(comment.id)}\n\n"
+            f"Or from your computer: pathways comments approve {comment.id}\n"
+        )
+        return message
+
+    def notify(self, comment: Comment, post_title: str, post_url: str) -> None:
+        smtp = self.smtp
+        started = time.monotonic()
+        try:
+            with smtplib.SMTP(smtp["host"], int(smtp.get("port", 25)), timeout=10) as server:
+                if smtp.get("starttls"):
+                    server.starttls()
+                if smtp.get("username"):
+                    server.login(smtp["username"], smtp.get("password", ""))
+                server.send_message(self.message(comment, post_title, post_url))
+        except (OSError, smtplib.SMTPException) as error:
+            logger.error(
+                "notification failed", extra={"event": "notify-error", "error": str(error)}
+            )
+            return
+        logger.info(
+            "notification sent",
+            extra={"event": "notified", "id": comment.id, "seconds": time.monotonic() - started},
+        )

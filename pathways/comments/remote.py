@@ -1,0 +1,102 @@
+"""The writer's side of moderation over HTTP: the token, and calls to the service's
+moderation endpoints (`pathways comments …` on a laptop, `make publish` pulling first)."""
+
+import json
+import os
+import secrets
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from pathways import PROJECT_ROOT
+from pathways.comments.model import CommentError
+
+TOKEN_VARIABLE = "PATHWAYS_MODERATION_TOKEN"
+
+
+def token_file(settings: dict) -> Path:
+    return Path(os.path.expanduser(settings["COMMENTS_TOKEN_FILE"])).resolve()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def read_token(settings: dict, settings_file: Path) -> str | None:
+    """The moderation token from `PATHWAYS_MODERATION_TOKEN`, else from COMMENTS_TOKEN_FILE;
+    None when neither is there. A token file inside the repository is refused: it would be
+    committed with the site."""
+    if os.environ.get(TOKEN_VARIABLE):
+        return os.environ[TOKEN_VARIABLE].strip()
+    path = token_file(settings)
+    for repository in {PROJECT_ROOT, settings_file.resolve().parent}:
+        if _inside(path, repository):
+            raise CommentError(
+                f"COMMENTS_TOKEN_FILE {path} is inside the repository {repository}; "
+                "keep the token in a file outside it (the default is "
+                "~/.config/pathways/moderation-token)"
+            )
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise CommentError(f"COMMENTS_TOKEN_FILE {path}: cannot be read ({error})") from None
+    return token or None
+
+
+def make_token(settings: dict) -> Path:
+    """Write a new random token to COMMENTS_TOKEN_FILE (readable by its owner only)."""
+    path = token_file(settings)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        stream.write(secrets.token_urlsafe(32) + "\n")
+    return path
+
+
+class Remote:
+    """The comment service's moderation endpoints at `endpoint`, with `token`."""
+
+    def __init__(self, endpoint: str, token: str, timeout: float = 30) -> None:
+        self.base = endpoint.rstrip("/") + "/moderation/api"
+        self.endpoint = endpoint
+        self.token = token
+        self.timeout = timeout
+
+    def _call(self, path: str, data: dict[str, str] | None = None) -> dict[str, Any]:
+        request = urllib.request.Request(
+            self.base + path,
+            data=urlencode(data).encode() if data is not None else None,
+            method="POST" if data is not None else "GET",
+            headers={"Authorization": f"Bearer {self.token}", "Accept": "application/json"},
+        )
+        if data is not None:
+            request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            if error.code == 401:
+                raise CommentError(
+                    f"the comment service at {self.endpoint} refused the moderation token; "
+                    f"check {TOKEN_VARIABLE} or COMMENTS_TOKEN_FILE"
+                ) from None
+            try:
+                detail = json.loads(error.read()).get("error", "")
+            except ValueError:
+                detail = ""
+            raise CommentError(detail or f"the comment service answered {error.code}") from None
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            reason = getattr(error, "reason", error)
+            raise CommentError(
+                f"cannot reach the comment service at {self.endpoint}: {reason}"
+            ) from None
+
+    def listing(self, status: str) -> list[dict[str, Any]]:
+        return self._call("/comments?" + urlencode({"status": status}))["comments"]
+
+    def act(self, comment_id: str, action: str, **fields: str) -> list[dict[str, Any]]:
+        return self._call(f"/comments/{comment_id}/{action}", fields)["comments"]
