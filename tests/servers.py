@@ -1,8 +1,13 @@
-"""Real servers on 127.0.0.1 for tests: an ASGI app under uvicorn, a folder over HTTP."""
+"""Real servers on 127.0.0.1 for tests: an ASGI app under uvicorn, a folder over HTTP, and an
+SMTP server that keeps what it receives."""
 
+import email
+import email.policy
 import functools
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -48,3 +53,37 @@ def serve_folder(folder: Path) -> tuple[str, ThreadingHTTPServer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
+class Mailbox:
+    """The messages an SMTP server received, in order."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.messages: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(envelope.content.decode())
+        return "250 OK"
+
+    def wait(self, count: int, timeout: float = 20) -> email.message.EmailMessage:
+        """The `count`-th message, once it arrived."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(self.messages) >= count, "no e-mail arrived"
+        return email.message_from_string(self.messages[count - 1], policy=email.policy.default)
+
+
+@contextmanager
+def mail_server() -> Iterator[Mailbox]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; `COMMENTS_SMTP` can point at its port."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox(free_port())
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port)
+    smtp.start()
+    try:
+        yield mailbox
+    finally:
+        smtp.stop()

@@ -6,25 +6,16 @@ import time
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.comment_helpers import running_service
-from tests.sites import build, free_port, post, write_post, write_settings
+from tests.servers import mail_server
+from tests.sites import build, post, write_post, write_settings
 
 SITE = "https://blog.example.org"
 READER_ADDRESS = "127.0.0.2"
 READER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0 Zq7Marker"
 TOKEN = "token-that-must-never-be-logged-4242"
 WRONG_TOKEN = "wrong-token-that-must-never-be-logged-1313"
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope.content.decode())
-        return "250 OK"
 
 
 def request(url: str, method: str, path: str, body: str = "", **headers) -> str:
@@ -46,25 +37,22 @@ def request(url: str, method: str, path: str, body: str = "", **headers) -> str:
 def test_no_address_user_agent_or_token_is_kept(tmp_path):
     content = tmp_path / "content"
     write_post(content, "talk.md", post("Talk", "2024-01-02 10:00+00:00"))
-    mailbox = Mailbox()
-    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    smtp.start()
-    database = tmp_path / "state" / "comments.sqlite3"
-    settings = write_settings(
-        tmp_path,
-        content,
-        publish=True,
-        SITEURL=SITE,
-        COMMENTS_ENDPOINT=f"{SITE}/api",
-        COMMENTS_DB=str(database),
-        COMMENTS_MIN_SECONDS=0,
-        COMMENTS_SMTP={"host": "127.0.0.1", "port": smtp.port, "to": "writer@example.org"},
-        SEARCH_INDEX=False,
-    )
-    assert build(settings).returncode == 0
-    log = tmp_path / "service.log"
-    answers = []
-    try:
+    with mail_server() as mailbox:
+        database = tmp_path / "state" / "comments.sqlite3"
+        settings = write_settings(
+            tmp_path,
+            content,
+            publish=True,
+            SITEURL=SITE,
+            COMMENTS_ENDPOINT=f"{SITE}/api",
+            COMMENTS_DB=str(database),
+            COMMENTS_MIN_SECONDS=0,
+            COMMENTS_SMTP={"host": "127.0.0.1", "port": mailbox.port, "to": "writer@example.org"},
+            SEARCH_INDEX=False,
+        )
+        assert build(settings).returncode == 0
+        log = tmp_path / "service.log"
+        answers = []
         with (
             log.open("w") as log_file,
             running_service(
@@ -93,8 +81,6 @@ def test_no_address_user_agent_or_token_is_kept(tmp_path):
             deadline = time.monotonic() + 10
             while not mailbox.messages and time.monotonic() < deadline:
                 time.sleep(0.05)
-    finally:
-        smtp.stop()
     assert "202" in answers[1].split("\n")[0] or answers[1].startswith("303")
     assert "/posts/talk,20" in answers[-1]
     assert len(mailbox.messages) == 1

@@ -8,7 +8,6 @@ import logging
 import shutil
 import sqlite3
 import sys
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +16,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 
 from pathways.comments.cli import add_parser
@@ -25,8 +23,8 @@ from pathways.comments.logs import JsonLogFormatter
 from pathways.comments.service import ServiceConfig, create_app
 from pathways.comments.store import CommentStore
 from tests.comment_helpers import running_service
-from tests.servers import ServiceThread
-from tests.sites import build, free_port, post, write_post, write_settings
+from tests.servers import ServiceThread, mail_server
+from tests.sites import build, post, write_post, write_settings
 
 SITE = "http://site.example"
 BODY = "Thank you for writing this. It helped me."
@@ -294,31 +292,18 @@ def test_reply_page_works_without_javascript(service):
 @pytest.mark.build
 @pytest.mark.server
 def test_the_writer_is_emailed_about_new_comments(site, tmp_path):
-    received = []
-
-    class Sink:
-        async def handle_DATA(self, server, session, envelope):
-            received.append(envelope.content.decode())
-            return "250 OK"
-
-    smtp = Controller(Sink(), hostname="127.0.0.1", port=free_port())
-    smtp.start()
-    try:
+    with mail_server() as mailbox:
         config = ServiceConfig(
             db_path=tmp_path / "c.sqlite3",
             site_dir=site,
             site_url=SITE,
             allowed_origins=(SITE,),
-            smtp={"host": "127.0.0.1", "port": smtp.port, "to": "writer@example.org"},
+            smtp={"host": "127.0.0.1", "port": mailbox.port, "to": "writer@example.org"},
         )
         with ServiceThread(create_app(config)) as running:
             assert submit(running.url)[0] == 303
-            deadline = time.monotonic() + 10
-            while not received and time.monotonic() < deadline:
-                time.sleep(0.05)
-    finally:
-        smtp.stop()
-    [message] = received
+            mailbox.wait(1)
+    [message] = mailbox.messages
     assert "Subject: New comment on Talk" in message
     assert "pathways comments approve" in message and BODY in message
     assert "/moderation/link/" in message

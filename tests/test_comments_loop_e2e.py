@@ -9,42 +9,21 @@ comment is approved from the laptop over HTTP. Wrong token, expired link, reused
 mail scanner's GET change nothing.
 """
 
-import email
-import email.policy
 import re
 import shutil
 import time
 import urllib.request
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from pathways.comments.links import LinkSigner
 from pathways.comments.store import CommentStore
 from tests.comment_helpers import running_service
-from tests.conftest import serve_folder
+from tests.servers import mail_server, serve_folder
 from tests.sites import ROOT, build, free_port, run_pathways, write_settings
 
 TOKEN = "the-writers-moderation-token-5f0c2a"
 POST = "/posts/ketamine/"
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope.content.decode())
-        return "250 OK"
-
-    def wait(self, count: int) -> str:
-        """The text of the `count`-th message, once it arrived."""
-        deadline = time.monotonic() + 20
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(self.messages) >= count, "no notification arrived"
-        message = email.message_from_string(self.messages[count - 1], policy=email.policy.default)
-        return message.get_content()
 
 
 def checkout(folder, **settings):
@@ -84,26 +63,23 @@ def comment_through_the_form(browser, site_url: str, name: str, text: str) -> No
 @pytest.mark.build
 @pytest.mark.server
 def test_a_comment_travels_from_the_form_to_the_published_page(browser, tmp_path):
-    mailbox = Mailbox()
-    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    smtp.start()
-    published = tmp_path / "published"
-    published.mkdir()
-    site_url, static = serve_folder(published)
-    endpoint = f"http://127.0.0.1:{free_port()}"
-    common = {"SITEURL": site_url, "COMMENTS_ENDPOINT": endpoint, "COMMENTS_MIN_SECONDS": 0}
-    server_settings, _ = checkout(
-        tmp_path / "server",
-        COMMENTS_DB=str(tmp_path / "server-state" / "comments.sqlite3"),
-        COMMENTS_SMTP={"host": "127.0.0.1", "port": smtp.port, "to": "writer@example.org"},
-        **common,
-    )
-    laptop_settings, laptop_content = checkout(
-        tmp_path / "laptop", DEPLOY={"target": "folder", "path": str(published)}, **common
-    )
-    token_env = {"PATHWAYS_MODERATION_TOKEN": TOKEN}
-    port = int(endpoint.rsplit(":", 1)[1])
-    try:
+    with mail_server() as mailbox:
+        published = tmp_path / "published"
+        published.mkdir()
+        site_url, static = serve_folder(published)
+        endpoint = f"http://127.0.0.1:{free_port()}"
+        common = {"SITEURL": site_url, "COMMENTS_ENDPOINT": endpoint, "COMMENTS_MIN_SECONDS": 0}
+        server_settings, _ = checkout(
+            tmp_path / "server",
+            COMMENTS_DB=str(tmp_path / "server-state" / "comments.sqlite3"),
+            COMMENTS_SMTP={"host": "127.0.0.1", "port": mailbox.port, "to": "writer@example.org"},
+            **common,
+        )
+        laptop_settings, laptop_content = checkout(
+            tmp_path / "laptop", DEPLOY={"target": "folder", "path": str(published)}, **common
+        )
+        token_env = {"PATHWAYS_MODERATION_TOKEN": TOKEN}
+        port = int(endpoint.rsplit(":", 1)[1])
         assert build(server_settings).returncode == 0
         with running_service(
             server_settings,
@@ -117,7 +93,7 @@ def test_a_comment_travels_from_the_form_to_the_published_page(browser, tmp_path
 
             # A reader comments through the real form; the writer gets an e-mail.
             comment_through_the_form(browser, site_url, "Ana", "This helped me *so* much.")
-            message = mailbox.wait(1)
+            message = mailbox.wait(1).get_content()
             link = re.search(rf"{re.escape(endpoint)}/moderation/link/\S+", message).group(0)
 
             # A mail scanner opens the link: nothing is decided.
@@ -186,8 +162,6 @@ def test_a_comment_travels_from_the_form_to_the_published_page(browser, tmp_path
             output = publish_with(laptop_settings, token_env)
             assert "Fetched 0 newly approved comment(s) (2 already here)" in output
             assert published_authors(site_url) == ["Ana", "Bo"]
-    finally:
-        smtp.stop()
         static.shutdown()
 
 
