@@ -1,7 +1,8 @@
-"""Writing files whole or not at all (comments, imported posts): never half-written, and
-never overwriting a file unless asked to."""
+"""Writing files and folders whole or not at all: comment files and imported posts are never
+half-written nor overwritten unless asked to; a built site replaces the last one in one step."""
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -27,3 +28,13 @@ def write_whole(path: Path, data: bytes | str, *, replace: bool = False) -> None
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def swap_in(incoming: Path, target: Path) -> None:
+    """Put the folder `incoming` where `target` is, with renames: readers of `target` see
+    the old folder or the new one, never a mix; the old one is removed afterwards."""
+    previous = target.with_name(f".{target.name}-previous-{os.getpid()}")
+    if target.exists():
+        target.rename(previous)
+    incoming.rename(target)
+    shutil.rmtree(previous, ignore_errors=True)

@@ -40,6 +40,13 @@ PAGE_LISTS = (
 )
 
 
+def old_urls(content: Any) -> list[str]:
+    """The old addresses a post or page lists in its `Old-URLs:` (comma-separated)."""
+    return [
+        url.strip() for url in str(content.metadata.get("old-urls", "")).split(",") if url.strip()
+    ]
+
+
 def fast_build(settings: Mapping[str, Any]) -> bool:
     return bool(settings["FAST_BUILD"])
 

@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from pathways.site.check import VNU
+from pathways.site.checks import VNU
 from tests import blogger_corpus
 from tests.blogger_exports import ImageHost
 from tests.sites import build, run_pathways, soup, text, write_settings

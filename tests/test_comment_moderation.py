@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pathways.comments.service import CommentService, ServiceConfig
-from pathways.site.check import VNU
+from pathways.site.checks import VNU
 from tests.servers import ServiceThread
 from tests.sites import ROOT, build, post, run_pathways, write_post, write_settings
 

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.comment_helpers import running_service
-from tests.conftest import serve_folder
+from tests.servers import serve_folder
 from tests.sites import ROOT, run_pathways, write_settings
 
 TOKEN = "one-server-token-8c1d"

@@ -13,8 +13,8 @@ from PIL import Image
 
 from plugins.pathways_photos.images import Job
 from plugins.pathways_photos.markup import Picture, rewrite
-from tests.conftest import serve_folder
 from tests.photos import CAMERA, GPS, MAKE, MODEL, ORIENTATION, phone_photo
+from tests.servers import serve_folder
 from tests.sites import ROOT, build, post, soup, write_post, write_settings
 from tests.test_browser import LAYOUT_SHIFT, WCAG_TAGS, axe
 from tests.test_preview import fetch, serving, wait_for

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from pathways.site.build import load_settings
-from pathways.site.check import VNU
-from pathways.site.checks import check_site
+from pathways.site.checks import VNU, check_site
 from pathways.site.problems import Kind, Severity
 from tests.sites import FIXTURES, ROOT, build, post, run_pathways, write_post, write_settings
 

@@ -7,37 +7,21 @@ checkout's `content/comments/<slug>/`, whole and never over an existing file.
 """
 
 import argparse
-import os
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 from pathways.comments.model import (
-    Comment,
     CommentError,
-    comment_path,
-    format_comment,
     is_valid_id,
-    write_comment_file,
 )
-from pathways.comments.moderation import ACTIONS, comment_from_json, decide, reply, submission_json
-from pathways.comments.remote import Remote, make_token, read_token, token_file
+from pathways.comments.moderation import ACTIONS, comment_from_json
+from pathways.comments.moderator import moderator_for, pull
+from pathways.comments.remote import make_token, read_token, token_file
 from pathways.comments.settings import COMMENTS
-from pathways.comments.store import STATUSES, CommentStore
+from pathways.comments.store import STATUSES, database_path
 from pathways.settings import read
 from pathways.site.build import load_settings
-
-KEPT = "your file is kept, not overwritten"
-
-
-def database_path(settings: dict, settings_file: Path) -> Path:
-    """`PATHWAYS_COMMENTS_DB`, else the `COMMENTS_DB` setting, relative to the settings file."""
-    configured = os.environ.get("PATHWAYS_COMMENTS_DB") or settings["COMMENTS_DB"]
-    return (settings_file.resolve().parent / configured).resolve()
-
-
-def comments_folder(settings: dict) -> Path:
-    return Path(settings["PATH"]) / settings["COMMENTS_PATH"]
 
 
 def service_config(settings: dict, settings_file: Path, args: argparse.Namespace):
@@ -100,49 +84,6 @@ def cmd_serve(args: argparse.Namespace, settings: dict, settings_file: Path) -> 
     return 0
 
 
-class Moderator:
-    """Moderation next to the database, or through the service when `remote` is set."""
-
-    def __init__(self, settings: dict, settings_file: Path, remote: Remote | None) -> None:
-        self.settings = settings
-        self.remote = remote
-        self.folder = comments_folder(settings)
-        self.store = None if remote else CommentStore(database_path(settings, settings_file))
-
-    def listing(self, status: str) -> list[dict]:
-        if self.remote:
-            return self.remote.listing(status)
-        return [submission_json(s) for s in self.store.list(None if status == "all" else status)]
-
-    def act(self, comment_id: str, action: str, **fields: str) -> list[dict]:
-        if self.remote:
-            return self.remote.act(comment_id, action, **fields)
-        if action == "reply":
-            author = self.settings.get("AUTHOR") or "The author"
-            comments = reply(self.store, comment_id, fields["body"], author)
-            return [submission_json(self.store.get(comment.id)) for comment in comments]
-        return [submission_json(decide(self.store, comment_id, action))]
-
-    def write(self, comment: Comment) -> tuple[str, str]:
-        """Write an approved comment's file; an existing file is never replaced. Returns
-        ("written" | "present" | "kept", what happened)."""
-        try:
-            path = write_comment_file(self.folder, comment)
-        except FileExistsError:
-            path = comment_path(self.folder, comment.post_slug, comment.id)
-            if path.read_text(encoding="utf-8") == format_comment(comment):
-                return "present", f"{comment.id}: already in {path}"
-            return "kept", f"{comment.id}: {path} exists and differs; {KEPT}"
-        return "written", f"{comment.id}: wrote {path}"
-
-    def remove_file(self, data: dict) -> str:
-        path = comment_path(self.folder, data["post_slug"], data["id"])
-        if path.exists():
-            path.unlink()
-            return f"; removed {path}"
-        return ""
-
-
 def print_comments(items: list[dict], status: str) -> None:
     if not items:
         print(f"No {status} comments." if status != "all" else "No comments.")
@@ -155,36 +96,6 @@ def print_comments(items: list[dict], status: str) -> None:
             print(f"  held as spam: {item['spam_reason']}")
         text = " ".join(item["body"].split())
         print(f"  {text[:200]}{'…' if len(text) > 200 else ''}\n")
-
-
-def pull(moderator: Moderator) -> tuple[int, int]:
-    """Write every approved comment that is not in this checkout yet; returns (written,
-    already there). Safe to run any number of times, from any number of checkouts."""
-    written = present = 0
-    for data in moderator.listing("approved"):
-        outcome, message = moderator.write(comment_from_json(data))
-        if outcome == "written":
-            written += 1
-            print(message)
-        else:
-            present += 1
-    return written, present
-
-
-def moderator_for(settings: dict, settings_file: Path, local: bool = False) -> Moderator:
-    endpoint = settings["COMMENTS_ENDPOINT"]
-    token = None if local or not endpoint else read_token(settings, settings_file)
-    return Moderator(settings, settings_file, Remote(endpoint, token) if token else None)
-
-
-def pull_before_publish(settings: dict, settings_file: Path) -> str | None:
-    """For `make publish`: when moderation goes through the service, fetch what was approved
-    there. Returns what was done, or None when there is no remote."""
-    moderator = moderator_for(settings, settings_file)
-    if moderator.remote is None:
-        return None
-    written, present = pull(moderator)
-    return f"Fetched {written} newly approved comment(s) ({present} already here)."
 
 
 def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path) -> int:

@@ -9,15 +9,17 @@ database made by an older version is upgraded in place when it is opened.
 """
 
 import hashlib
+import os
 import secrets
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pathways.comments.model import Comment
+from pathways.database import connection
 
 STATUSES = ("pending", "approved", "rejected", "spam")
 
@@ -115,15 +117,8 @@ class CommentStore:
         with self._connect() as db:
             return self._secret(db, name)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
-        try:
-            db.execute("PRAGMA synchronous=FULL")
-            db.row_factory = sqlite3.Row
-            yield db
-        finally:
-            db.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connection(self.path, self.busy_timeout)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -285,3 +280,9 @@ def _submission(row: sqlite3.Row) -> Submission:
         created_at=comment.date,
         decided_at=datetime.fromisoformat(decided) if decided else None,
     )
+
+
+def database_path(settings: dict, settings_file: Path) -> Path:
+    """`PATHWAYS_COMMENTS_DB`, else the `COMMENTS_DB` setting, relative to the settings file."""
+    configured = os.environ.get("PATHWAYS_COMMENTS_DB") or settings["COMMENTS_DB"]
+    return (settings_file.resolve().parent / configured).resolve()

@@ -6,7 +6,6 @@ half-written site behind. Every error of a build is reported, not just the first
 """
 
 import logging
-import os
 import shutil
 import sys
 import tempfile
@@ -17,6 +16,7 @@ from pelican import Pelican
 from pelican.log import init as init_pelican_logging
 from pelican.settings import read_settings
 
+from pathways.files import swap_in
 from pathways.settings import apply_defaults
 from pathways.site.setting_typos import likely_typos
 
@@ -82,7 +82,7 @@ def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> 
             message = f"{count} error{'s' if count > 1 else ''}, listed above"
             raise BuildError(message, errors.messages)
         staging.chmod(0o755)
-        _replace(target, staging)
+        swap_in(staging, target)
     except Exception as error:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, BuildError):
@@ -92,14 +92,3 @@ def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> 
     finally:
         logging.getLogger().removeHandler(errors)
     return target
-
-
-def _replace(target: Path, staging: Path) -> None:
-    """Put `staging` where `target` is, keeping the old site until the new one is in place."""
-    previous = None
-    if target.exists():
-        previous = target.with_name(f".{target.name}-previous-{os.getpid()}")
-        target.rename(previous)
-    staging.rename(target)
-    if previous is not None:
-        shutil.rmtree(previous)

@@ -4,12 +4,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from pathways import PROJECT_ROOT
 from pathways.site.build import load_settings
-from pathways.site.checks import check_site
-from pathways.site.problems import Kind, Problem, Severity
-
-VNU = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+from pathways.site.checks import VNU, check_site
+from pathways.site.problems import Kind, report
 
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
@@ -30,20 +27,6 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
         print(f"All checks passed ({pages} pages in {output}).")
         return 0
     return 1
-
-
-def report(problems: list[Problem], output: Path) -> int:
-    """Print the warnings, then the errors; return how many errors there are."""
-    errors = [problem for problem in problems if problem.severity is Severity.ERROR]
-    for problem in problems:
-        if problem.severity is Severity.WARNING:
-            print(f"Warning: {problem}", file=sys.stderr)
-    if errors:
-        count = len(errors)
-        print(f"{count} problem{'s' if count > 1 else ''} in {output}:", file=sys.stderr)
-        for problem in errors:
-            print(f"  {problem}", file=sys.stderr)
-    return len(errors)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:

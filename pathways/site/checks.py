@@ -26,10 +26,13 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 from lxml import etree, html
 
+from pathways import PROJECT_ROOT
 from pathways.blogger.images import BLOGGER_IMAGE_HOSTS, is_on_host
 from pathways.site.problems import Kind, Problem, Severity
 from pathways.site.sources import COMMENT_ANCHOR, Sources, front_matter, line_of
 
+# The Nu HTML checker, installed with npm (package.json) by `make check` and `make test`.
+VNU = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:")
 ALT_HINT = "describe it in the Markdown's [brackets]"

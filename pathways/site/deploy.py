@@ -15,6 +15,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pathways.files import swap_in
 from pathways.site.deploy_config import deploy_problems
 
 
@@ -35,11 +36,7 @@ def deploy_folder(output: Path, destination: Path) -> str:
     except OSError as error:
         shutil.rmtree(incoming, ignore_errors=True)
         raise DeployError(f"could not copy the site: {error}") from error
-    previous = destination.with_name(f".{destination.name}-previous-{os.getpid()}")
-    if destination.exists():
-        destination.rename(previous)
-    incoming.rename(destination)
-    shutil.rmtree(previous, ignore_errors=True)
+    swap_in(incoming, destination)
     return f"deployed to {destination}"
 
 

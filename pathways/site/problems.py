@@ -5,8 +5,10 @@ warning is printed) and the kind (`--skip-html` leaves out the HTML checker's ab
 from a message's words.
 """
 
+import sys
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
 
 class Severity(Enum):
@@ -50,3 +52,17 @@ class Problem:
         where = f"{self.path}:{self.line}" if self.line else self.path
         seen = f" (in {self.page})" if self.page else ""
         return f"{where}: {self.message}{seen}"
+
+
+def report(problems: list[Problem], output: Path) -> int:
+    """Print the warnings, then the errors; return how many errors there are."""
+    errors = [problem for problem in problems if problem.severity is Severity.ERROR]
+    for problem in problems:
+        if problem.severity is Severity.WARNING:
+            print(f"Warning: {problem}", file=sys.stderr)
+    if errors:
+        count = len(errors)
+        print(f"{count} problem{'s' if count > 1 else ''} in {output}:", file=sys.stderr)
+        for problem in errors:
+            print(f"  {problem}", file=sys.stderr)
+    return len(errors)

@@ -4,13 +4,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from pathways.comments.cli import pull_before_publish
 from pathways.comments.model import CommentError
+from pathways.comments.moderator import pull_before_publish
 from pathways.site.build import BuildError, build_site, init_logging, load_settings
-from pathways.site.check import VNU, report
-from pathways.site.checks import check_site
+from pathways.site.checks import VNU, check_site
 from pathways.site.deploy import DeployError, deploy
 from pathways.site.deploy_config import deploy_problems
+from pathways.site.problems import report
 
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:

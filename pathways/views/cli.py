@@ -8,7 +8,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from pathways.comments.cli import database_path
+from pathways.comments.store import database_path
 from pathways.settings import read
 from pathways.site.build import load_settings
 from pathways.views.ranking import (

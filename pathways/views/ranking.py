@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pathways.plugin_support import old_urls
 from pathways.views.rules import DAY, Views, normalise_path, window_seconds
 from pathways.views.settings import parse_today
 
@@ -92,9 +93,8 @@ def build_resolver(articles: list, redirects: dict[str, str]) -> Callable[[str],
     paths = {}
     for article in articles:
         paths[normalise_path("/" + article.url)] = article.slug
-        for old in str(article.metadata.get("old-urls", "")).split(","):
-            if old.strip():
-                paths[normalise_path(old.strip())] = article.slug
+        for old in old_urls(article):
+            paths[normalise_path(old)] = article.slug
     for old, new in redirects.items():
         target = paths.get(normalise_path(new))
         if target is not None:

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from pelican import signals
 from pelican.generators import Generator
 
+from pathways.plugin_support import old_urls
 from pathways.views.sources import normalise_path
 
 logger = logging.getLogger(__name__)
@@ -47,9 +48,8 @@ def redirect_pairs(context: dict, settings: dict) -> dict[str, str]:
     siteurl = settings.get("SITEURL", "")
     pairs: dict[str, str] = {}
     for item in [*context.get("articles", []), *context.get("pages", [])]:
-        for old in str(item.metadata.get("old-urls", "")).split(","):
-            if old.strip():
-                pairs[normalise_path(old.strip())] = f"{siteurl}/{item.url}"
+        for old in old_urls(item):
+            pairs[normalise_path(old)] = f"{siteurl}/{item.url}"
     if settings["REDIRECTS_BLOGGER_LABELS"]:
         for tag, _ in context.get("tags", []):
             pairs[f"/search/label/{tag.name}"] = f"{siteurl}/{tag.url}"
