@@ -209,7 +209,9 @@ def preview_after_edit(settings: Path, content: Path, output: Path) -> tuple[flo
 
 
 def measure(posts: int) -> dict:
-    with tempfile.TemporaryDirectory(prefix="pathways-bench-") as scratch:
+    with tempfile.TemporaryDirectory(
+        prefix="pathways-bench-", ignore_cleanup_errors=True
+    ) as scratch:
         folder = Path(scratch)
         content = generate(folder, posts)
         comments = sum(1 for _ in (content / "comments").rglob("*.md"))

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from plugins.pathways_photos.images import Job
-from plugins.pathways_photos.markup import Picture, rewrite
+from plugins.pathways_photos.markup import Picture, image_sources, rewrite
 from tests.photos import CAMERA, GPS, MAKE, MODEL, ORIENTATION, phone_photo
 from tests.servers import serve_folder
 from tests.sites import ROOT, build, post, soup, write_post, write_settings
@@ -295,3 +295,20 @@ def test_the_preview_shows_a_photo_added_to_a_saved_post_at_once(tmp_path):
         with urllib.request.urlopen(base + second["src"], timeout=5) as response:
             assert response.status == 200
         connection.close()
+
+
+def test_only_the_images_are_rewritten_and_their_attributes_read_as_html_would():
+    """Escaped characters in an address, a `>` inside a quoted value and the rest of the
+    post: each image is matched as a browser would read it, and nothing else changes."""
+    html = (
+        "<p>Before &amp; <em>after</em>.<br />\n"
+        '<img alt="a > b" src="/images/a.jpg?x=1&amp;y=2" title="it\'s">'
+        "<code>&lt;img src=x&gt;</code></p>"
+    )
+    rewritten = rewrite(html, {"/images/a.jpg?x=1&y=2": picture()})
+    assert rewritten.startswith("<p>Before &amp; <em>after</em>.<br />\n<a href=")
+    assert rewritten.endswith("<code>&lt;img src=x&gt;</code></p>")
+    page = BeautifulSoup(rewritten, "html.parser")
+    assert page.find("a")["href"] == "/images/a.jpg?x=1&y=2"
+    assert page.find("img")["alt"] == "a > b"
+    assert image_sources(html) == ["/images/a.jpg?x=1&y=2"]
