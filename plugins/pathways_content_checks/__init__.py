@@ -1,4 +1,4 @@
-"""Fail the build with a clear message on broken front matter or colliding slugs."""
+"""Fail the build with a clear message on colliding slugs or a theme missing a template."""
 
 from .checks import register
 

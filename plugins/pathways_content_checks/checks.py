@@ -1,4 +1,5 @@
-"""Fail the build with a clear message when two posts or pages claim the same slug.
+"""Fail the build with a clear message when two posts or pages claim the same slug, or the
+theme lacks a template (see templates.py).
 
 Pelican lets two posts with the same slug overwrite each other's page; this check turns that
 into an error naming both files and saying what to do. (Front matter that cannot be read is
@@ -14,6 +15,8 @@ from pelican import signals
 from pelican.contents import Content
 
 from pathways.plugin_support import ARTICLE_LISTS, PAGE_LISTS
+
+from .templates import check_theme
 
 
 class SlugCollision(Exception):
@@ -49,5 +52,6 @@ def check_page_slugs(generator: Any) -> None:
 
 
 def register() -> None:
+    signals.initialized.connect(check_theme)
     signals.article_generator_finalized.connect(check_article_slugs)
     signals.page_generator_finalized.connect(check_page_slugs)

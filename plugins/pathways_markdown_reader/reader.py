@@ -10,9 +10,13 @@ from pelican.utils import pelican_open
 
 from pathways.plugin_support import fast_build
 
+from .fields import likely_field, two_way_date
 from .typography import readers_typogrify, typographer, typographic_metadata
 
 logger = logging.getLogger(__name__)
+
+
+DATE_FIELDS = ("date", "modified")
 
 
 class FrontMatterError(Exception):
@@ -35,23 +39,39 @@ class SiteMarkdownReader(MarkdownReader):
         self.prefetched: Any = None
 
     def process_metadata(self, name: str, value: Any) -> Any:
+        if name in DATE_FIELDS and two_way_date(value):
+            self._fail(name, f"{value!r} can be read as two different dates")
         try:
             return super().process_metadata(name, value)
         except (ValueError, TypeError) as error:
-            source = os.path.relpath(self._source_path, self.settings["PATH"])
-            message = (
-                f"{source}: the '{name.capitalize()}' field has an invalid "
-                f"value {value!r} ({error})"
-            )
-            if name == "date" or name == "modified":
-                message += "; write it like 2024-03-01 09:30+01:00"
-            logger.error(message)
-            raise FrontMatterError(message) from error
+            self._fail(name, f"has an invalid value {value!r} ({error})")
+
+    def _fail(self, name: str, problem: str) -> None:
+        source = os.path.relpath(self._source_path, self.settings["PATH"])
+        message = f"{source}: the '{name.capitalize()}' field {problem}"
+        if name in DATE_FIELDS:
+            message += "; write it like 2024-03-01 09:30+01:00 (year, month, day)"
+        logger.error(message)
+        raise FrontMatterError(message)
 
     def read(self, source_path: str) -> tuple[str, dict]:
+        self._source_path = source_path
+        content, metadata = self._read(source_path)
+        for name in metadata:
+            meant = likely_field(name)
+            if meant:
+                source = os.path.relpath(source_path, self.settings["PATH"])
+                logger.warning(
+                    "%s: '%s:' is not a field this site reads: did you mean '%s:'?",
+                    source,
+                    name.capitalize(),
+                    meant.capitalize(),
+                )
+        return content, metadata
+
+    def _read(self, source_path: str) -> tuple[str, dict]:
         if not self._fast:
             return super().read(source_path)
-        self._source_path = source_path
         converted = self.prefetched.take(source_path) if self.prefetched else None
         content, meta, formatted = converted or self.convert(source_path)
         metadata = self._metadata(meta, formatted)

@@ -1,0 +1,60 @@
+"""Mistakes Pelican would pass over in silence are named, with what to write instead."""
+
+import shutil
+
+import pytest
+
+from plugins.pathways_markdown_reader.fields import likely_field, two_way_date
+from tests.sites import ROOT, build, post, write_post, write_settings
+
+
+def test_dates_that_read_two_ways_are_told_apart_from_those_that_do_not():
+    assert two_way_date("03.04.2026") and two_way_date("4/3/2026 09:30")
+    assert not two_way_date("2026-04-03") and not two_way_date("13.04.2026")
+    assert not two_way_date("04.04.2026")
+
+
+def test_a_field_close_to_a_known_one_is_named():
+    assert likely_field("dtae") == "date"
+    assert likely_field("sumary") == "summary"
+    assert likely_field("date") is None and likely_field("mood") is None
+
+
+@pytest.mark.build
+def test_an_ambiguous_date_fails_the_build_showing_the_accepted_form(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "spring.md", post("Spring", date="03.04.2026"))
+    result = build(write_settings(tmp_path, content))
+    assert result.returncode != 0
+    assert (
+        "posts/spring.md: the 'Date' field '03.04.2026' can be read as two different dates; "
+        "write it like 2024-03-01 09:30+01:00 (year, month, day)"
+    ) in result.stderr
+
+
+@pytest.mark.build
+def test_a_mistyped_field_is_named_with_the_one_meant(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "walk.md", "Title: Walk\nDtae: 2024-01-02 10:00+00:00\n\nOut.\n")
+    write_post(content, "rest.md", post("Rest", sumary="A day of rest."))
+    result = build(write_settings(tmp_path, content))
+    assert result.returncode != 0
+    assert "posts/walk.md: 'Dtae:' is not a field this site reads: did you mean 'Date:'?" in (
+        result.stderr
+    )
+    assert "posts/rest.md: 'Sumary:' is not a field this site reads: did you mean 'Summary:'?" in (
+        result.stderr
+    )
+
+
+@pytest.mark.build
+def test_a_theme_without_a_template_it_needs_fails_the_build(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "one.md", post("One"))
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    (theme / "templates" / "article.html").unlink()
+    result = build(write_settings(tmp_path, content, THEME=str(theme)))
+    assert result.returncode != 0
+    assert f"{theme / 'templates' / 'article.html'} is missing" in result.stderr
+    assert not (tmp_path / "output").exists()
