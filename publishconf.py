@@ -25,7 +25,7 @@ COMMENTS_STRICT = True
 
 # Production extras: minified pages and stylesheets, theme files named by their content,
 # security headers and cache rules for the host, gzip and brotli copies of text files.
-PLUGINS = [*PLUGINS, "pathways_production_assets", "pathways_host_config"]  # noqa: F405
+PLUGINS = [*PLUGINS, "pathways_feeds", "pathways_production_assets", "pathways_host_config"]  # noqa: F405
 MINIFY = True
 FINGERPRINT_ASSETS = True
 PRECOMPRESS = True

@@ -55,3 +55,46 @@ def test_a_mistyped_folder_is_not_created(tmp_path):
     assert result.returncode == 1
     assert f"{target.parent} does not exist: create it first" in result.stderr
     assert not target.parent.exists()
+
+
+@pytest.mark.parametrize("where", [".", "content", "output"])
+def test_a_folder_deploy_never_replaces_the_project_its_content_or_its_build(tmp_path, where):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "draft.md").write_text("Title: Mine\n\nWords.\n")
+    result = publish(tmp_path, {"target": "folder", "path": str(tmp_path / where)})
+    assert result.returncode == 1
+    assert "which a deploy would delete: choose another folder" in result.stderr
+    assert (tmp_path / "content" / "draft.md").exists()
+
+
+def test_a_folder_of_other_files_is_never_emptied(tmp_path):
+    target = tmp_path / "documents"
+    target.mkdir()
+    (target / "important.txt").write_text("keep me")
+    result = publish(tmp_path, {"target": "folder", "path": str(target)})
+    assert result.returncode == 1
+    assert "already holds files that are not a site published here" in result.stderr
+    assert (target / "important.txt").read_text() == "keep me"
+
+
+@pytest.mark.build
+def test_a_folder_in_the_home_folder_is_written_with_a_tilde(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "hello.md").write_text(
+        "Title: Hello\nDate: 2024-01-02 10:00+00:00\nSummary: Hi.\n\nHello.\n"
+    )
+    settings = write_settings(
+        tmp_path,
+        tmp_path / "content",
+        publish=True,
+        DEPLOY={"target": "folder", "path": "~/site"},
+        CHECK_LIVE_ADDRESSES=False,
+    )
+    result = run_pathways(
+        "publish", "--settings", str(settings), "--no-check", env={"HOME": str(home)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert (home / "site" / "index.html").exists()
+    assert not (tmp_path / "~").exists()

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pathways.files import swap_in
-from pathways.site.deploy_config import deploy_problems
+from pathways.site.deploy_config import SITE_MARK, deploy_problems
 
 
 class DeployError(Exception):
@@ -25,13 +25,14 @@ class DeployError(Exception):
 
 def deploy_folder(output: Path, destination: Path) -> str:
     """Copy the site next to `destination`, then swap it in with renames."""
-    destination = destination.resolve()
+    destination = destination.expanduser().resolve()
     destination.parent.mkdir(parents=True, exist_ok=True)
     incoming = Path(
         tempfile.mkdtemp(prefix=f".{destination.name}-incoming-", dir=destination.parent)
     )
     try:
         shutil.copytree(output, incoming, dirs_exist_ok=True)
+        (incoming / SITE_MARK).write_text("Published by pathways; replaced whole by the next.\n")
         incoming.chmod(0o755)
     except OSError as error:
         shutil.rmtree(incoming, ignore_errors=True)

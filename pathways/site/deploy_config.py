@@ -20,8 +20,21 @@ def _close(name: str, known: set[str] | frozenset[str]) -> str:
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
-def _folder_problem(path: Path) -> str | None:
-    """What keeps `path` from being a folder the site is swapped into, or None."""
+# Written into every site deployed to a folder: a folder without it is not ours to replace.
+SITE_MARK = ".pathways-site"
+
+
+def _folder_problem(path: Path, keep: tuple[Path, ...]) -> str | None:
+    """What keeps `path` from being a folder the site is swapped into, or None. `keep` are
+    folders a deploy must never replace (the project, its content, its build)."""
+    for kept in keep:
+        if path == kept or path in kept.parents:
+            return f"{path} holds {kept}, which a deploy would delete: choose another folder"
+    if path.is_dir() and any(path.iterdir()) and not (path / SITE_MARK).exists():
+        return (
+            f"{path} already holds files that are not a site published here; publish into a "
+            "new or empty folder (nothing in it was changed)"
+        )
     for parent in path.parents:
         if parent.exists() and not parent.is_dir():
             return f"{parent} is a file, not a folder"
@@ -32,8 +45,9 @@ def _folder_problem(path: Path) -> str | None:
     return None
 
 
-def deploy_problems(config: object) -> list[str]:
-    """What is wrong with a `DEPLOY` value, one line each; empty when it can be used."""
+def deploy_problems(config: object, keep: tuple[Path, ...] = ()) -> list[str]:
+    """What is wrong with a `DEPLOY` value, one line each; empty when it can be used. A
+    folder target may not be or hold any of the folders in `keep`."""
     if not isinstance(config, dict):
         return [f"DEPLOY must be a dict such as {{'target': 'folder', 'path': …}}, not {config!r}"]
     if not config:
@@ -64,7 +78,8 @@ def deploy_problems(config: object) -> list[str]:
         elif value is not None and not isinstance(value, str):
             problems.append(f"DEPLOY {key!r} must be text, not {value!r}")
     if target == "folder" and isinstance(config.get("path"), str) and config["path"]:
-        problem = _folder_problem(Path(config["path"]).expanduser().resolve())
+        kept = tuple(folder.resolve() for folder in keep)
+        problem = _folder_problem(Path(config["path"]).expanduser().resolve(), kept)
         if problem:
             problems.append(f"DEPLOY 'path': {problem}")
     return problems

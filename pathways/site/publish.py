@@ -13,6 +13,11 @@ from pathways.site.deploy_config import deploy_problems
 from pathways.site.problems import report
 
 
+def protected_folders(settings: dict, settings_file: Path) -> tuple[Path, ...]:
+    """What a folder deploy must never replace: the project, its content and its build."""
+    return (settings_file.resolve().parent, Path(settings["PATH"]), Path(settings["OUTPUT_PATH"]))
+
+
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     init_logging()
     if not args.no_pull:
@@ -28,11 +33,12 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
         if pulled:
             print(pulled)
     try:
-        config = load_settings(settings_file)["DEPLOY"]
+        settings = load_settings(settings_file)
     except Exception as error:
         print(f"Cannot read the settings in {settings_file}: {error}", file=sys.stderr)
         return 1
-    problems = deploy_problems(config)
+    config = settings["DEPLOY"]
+    problems = deploy_problems(config, protected_folders(settings, settings_file))
     if problems:
         for problem in problems:
             print(f"{settings_file.name}: {problem}", file=sys.stderr)
