@@ -1,6 +1,7 @@
 """`pathways serve` (`make devserver`): serves on 127.0.0.1, rebuilds on save, reloads the page."""
 
 import http.client
+import os
 import subprocess
 import sys
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sites import ROOT, free_port, post, write_post, write_settings
+from tests.sites import ROOT, build, free_port, post, write_post, write_settings
 
 
 def fetch(url: str) -> str:
@@ -197,3 +198,32 @@ def test_an_open_tab_shows_a_broken_save_then_the_fixed_page(tmp_path, browser):
             tab.wait_for_selector("text=persimmon", timeout=30_000)
         finally:
             tab.close()
+
+
+def save_by_rename(path: Path, text: str) -> None:
+    """Save as many editors do: a new file renamed over the old one."""
+    temporary = path.with_name(f".{path.name}.swp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+@pytest.mark.server
+def test_settings_saved_by_renaming_are_picked_up_every_time(preview, tmp_path):
+    _, base, _ = preview
+    wait_for(lambda: "tangerine" in fetch(f"{base}/posts/notes/"))
+    settings = tmp_path / "site_preview.py"
+    original = settings.read_text(encoding="utf-8")
+    for subtitle in ("Walking slowly", "Resting often"):
+        save_by_rename(settings, original + f"SITESUBTITLE = {subtitle!r}\n")
+        wait_for(lambda subtitle=subtitle: subtitle in fetch(f"{base}/"))
+
+
+@pytest.mark.build
+def test_a_time_zone_that_does_not_exist_is_named_with_the_setting(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "notes.md", post("Notes"))
+    result = build(write_settings(tmp_path, content, TIMEZONE="Europe/Berln"))
+    assert result.returncode != 0
+    assert "TIMEZONE 'Europe/Berln' is not a time zone (did you mean 'Europe/Berlin'?)" in (
+        result.stderr
+    )

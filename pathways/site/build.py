@@ -5,12 +5,14 @@ The previous site in the output folder is replaced only when the whole build suc
 half-written site behind. Every error of a build is reported, not just the first.
 """
 
+import difflib
 import logging
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pelican import Pelican
 from pelican.log import init as init_pelican_logging
@@ -56,6 +58,17 @@ class _ErrorRecorder(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def time_zone_problem(name: object) -> str | None:
+    """What is wrong with a `TIMEZONE` value (it must be a tz database name), or None."""
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        close = difflib.get_close_matches(str(name), sorted(available_timezones()), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else " (a name such as 'Europe/Berlin')"
+        return f"TIMEZONE {name!r} is not a time zone{hint}"
+    return None
+
+
 def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> Path:
     """Build into a fresh staging folder and move it over the output folder on success."""
     try:
@@ -69,6 +82,9 @@ def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> 
             settings_file.name,
             likely,
         )
+    problem = time_zone_problem(settings.get("TIMEZONE"))
+    if problem:
+        raise BuildError(f"{problem}; set TIMEZONE in {settings_file.name}")
     target = Path(settings["OUTPUT_PATH"])
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))

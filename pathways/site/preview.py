@@ -196,8 +196,11 @@ class Preview:
             async for raw in process.stderr:
                 line = raw.decode("utf-8", errors="replace")
                 sys.stderr.write(line)
+                # The errors logged, and a build refused before any (a bad setting).
                 if line.startswith("ERROR: "):
                     errors.append(line.removeprefix("ERROR: ").strip())
+                elif line.startswith("Build failed: ") and "listed above" not in line:
+                    errors.append(line.strip())
             if await process.wait() != 0:
                 logger.error("Preview not fully rebuilt: fix the error above and save again.")
                 self.files.errors = errors or ["The build failed: see the terminal."]
