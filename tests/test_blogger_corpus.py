@@ -384,3 +384,20 @@ def test_photos_left_on_blogger_are_listed_by_the_check_and_labels_redirect(tmp_
         "run `pathways import blogger` again without --no-images to download it" in line
         for line in on_blogger
     )
+
+
+@pytest.mark.server
+def test_photos_downloaded_later_for_an_edited_post_say_what_to_write(tmp_path, image_host):
+    content, _ = imported(tmp_path, "classic", "--no-images", name="site")
+    evening = next(post for post in BLOG.posts if post.title == "Bilan du samedi soir")
+    path = item_file(content, evening)
+    path.write_text(path.read_text(encoding="utf-8").replace("![](", "![A lake at dusk]("))
+    env = {"PATHWAYS_BLOGGER_IMAGE_ORIGIN": image_host.origin}
+    _, again = imported(tmp_path, "classic", env=env, name="site")
+    photo = evening.images[0].original_url
+    assert f"Left alone: {path}" in again.stdout
+    assert photo in path.read_text(encoding="utf-8")
+    line = next(line for line in again.stdout.splitlines() if photo in line)
+    assert line.strip().startswith(f"It still shows {photo}: write {{static}}/images/")
+    local = line.split("write {static}/", 1)[1].split(" there instead.", 1)[0]
+    assert (content / local).is_file()

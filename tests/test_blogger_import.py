@@ -350,3 +350,15 @@ def test_a_photo_linking_elsewhere_keeps_its_link_and_a_thumbnail_loses_it(tmp_p
             "![Y](https://1.bp.blogspot.com/-a/b/s1600/y.jpg)\n"
         )
     )
+
+
+def test_a_download_without_network_says_so_in_plain_words():
+    import socket
+    import urllib.error
+
+    from pathways.blogger.images import _in_plain_words
+
+    offline = urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+    assert _in_plain_words(offline).startswith(
+        "the image host could not be found: is this computer online?"
+    )

@@ -114,3 +114,29 @@ def test_the_stub_would_have_won_under_an_old_name(impostors):
 
     (plugin,) = load_plugins({"PLUGINS": ["series"], "PLUGIN_PATHS": [str(PLUGINS_FOLDER)]})
     assert plugin.__name__ == "pelican.plugins.series"
+
+
+def test_an_unknown_share_service_is_left_out_and_the_others_kept(caplog):
+    from pathways.site.settings import SITE
+
+    with caplog.at_level(logging.WARNING):
+        values = read({"SHARE_LINKS": ["email", "twitter"]}, SITE)
+    assert values["SHARE_LINKS"] == ["email"]
+    assert "SHARE_LINKS: 'twitter' left out" in caplog.text
+
+
+def test_pelicans_own_settings_without_a_default_are_checked_for_typos_too():
+    from pathways.site.setting_typos import likely_typos
+
+    assert likely_typos({"TIME_ZONE": "Europe/Berlin"}) == {"TIME_ZONE": "TIMEZONE"}
+
+
+@pytest.mark.build
+def test_without_a_profile_text_the_sidebar_has_no_empty_about_text(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "one.md", post("One"))
+    result = build(write_settings(tmp_path, content, PROFILE_TEXT=""))
+    assert result.returncode == 0, result.stderr
+    page = soup(tmp_path / "output" / "index.html")
+    assert page.select_one("#about-title") is None
+    assert not [p for p in page.select(".sidebar p") if not p.get_text(strip=True)]

@@ -14,6 +14,7 @@ instead: `https://1.bp.blogspot.com/a/s0/x.jpg` is fetched as
 import io
 import os
 import re
+import socket
 import struct
 import threading
 import time
@@ -126,6 +127,18 @@ class Downloads:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
+def _in_plain_words(error: Exception) -> str:
+    """Why a download failed, as a writer would say it (the system's words in brackets)."""
+    reason = getattr(error, "reason", error)
+    if isinstance(reason, socket.gaierror):
+        return f"the image host could not be found: is this computer online? ({reason})"
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return f"the image host did not answer in time ({reason})"
+    if isinstance(reason, ConnectionError):
+        return f"the image host refused or dropped the connection ({reason})"
+    return str(reason)
+
+
 def _fetch(url: str, timeout: float, downloads: Downloads) -> bytes:
     request = urllib.request.Request(fetch_address(url), headers={"User-Agent": "pathways-import"})
     attempt = 0
@@ -142,7 +155,7 @@ def _fetch(url: str, timeout: float, downloads: Downloads) -> bytes:
                 raise DownloadFailed(f"HTTP Error {error.code}: {error.reason}") from None
         except (OSError, ValueError) as error:
             if attempt == ATTEMPTS:
-                raise DownloadFailed(str(getattr(error, "reason", error))) from None
+                raise DownloadFailed(_in_plain_words(error)) from None
         with downloads.lock:
             downloads.retries += 1
         time.sleep(0.2 * 2**attempt)

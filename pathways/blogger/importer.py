@@ -67,6 +67,8 @@ class Report:
     updated: Counter = field(default_factory=Counter)
     unchanged: int = 0
     kept_edited: list[str] = field(default_factory=list)
+    # Per post left alone: (Blogger address it still shows, the downloaded photo to use).
+    photos_to_relink: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     kept_foreign: list[str] = field(default_factory=list)
     kept_removed: list[str] = field(default_factory=list)
     outdated: list[str] = field(default_factory=list)
@@ -103,6 +105,8 @@ class Report:
             )
         for path in self.kept_edited:
             lines.append(f"Left alone: {path} (you changed it after it was imported).")
+            for remote, local in self.photos_to_relink.get(path, []):
+                lines.append(f"  It still shows {remote}: write {local} there instead.")
         for path in self.kept_removed:
             lines.append(f"Not written again: {path} (you removed it after it was imported).")
         if self.outdated:
@@ -456,6 +460,15 @@ class BloggerImport:
             text = json.dumps({"files": self.manifest}, indent=1, sort_keys=True) + "\n"
             write_whole(self.manifest_path, text, replace=True)
 
+    def _photos_to_relink(self, text: bytes) -> list[tuple[str, str]]:
+        """The Blogger photos a file still shows that are now downloaded: (address, local)."""
+        shown = text.decode("utf-8", errors="replace")
+        return [
+            (remote, "{static}/" + self._relative(path))
+            for remote, path in self.photo_paths.items()
+            if remote in shown and path.exists()
+        ]
+
     def _write_one(self, planned: PlannedFile) -> None:
         relative = self._relative(planned.path)
         record = self.manifest.get(relative)
@@ -478,6 +491,7 @@ class BloggerImport:
                 return
             if _digest(current) != record.get("sha256"):
                 self.report.kept_edited.append(shown)
+                self.report.photos_to_relink[shown] = self._photos_to_relink(current)
                 return
             if record.get("source") != planned.source and not self.options.update:
                 self.report.outdated.append(shown)

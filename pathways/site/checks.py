@@ -36,7 +36,10 @@ VNU = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:")
 ALT_HINT = "describe it in the Markdown's [brackets]"
-ON_BLOGGER_HINT = "run `pathways import blogger` again without --no-images to download it"
+ON_BLOGGER_HINT = (
+    "run `pathways import blogger` again without --no-images to download it (for a post you "
+    "edited since, it says what to write in its place)"
+)
 # The Nu checker's --format gnu lines: "file:/path":line.column-line.column: error: message
 VNU_ERROR = re.compile(
     r'"?file:(?P<path>[^"]+)"?:(?P<line>\d+)(?:\.(?P<start>\d+))?'

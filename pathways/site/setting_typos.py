@@ -12,6 +12,7 @@ from pathways.settings import declared
 
 # Settings Pelican and its theme read without a default in DEFAULT_CONFIG.
 PELICAN_WITHOUT_DEFAULT = {
+    "TIMEZONE",
     "SITESUBTITLE",
     "FEED_DOMAIN",
     "MENUITEMS",

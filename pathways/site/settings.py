@@ -2,7 +2,11 @@
 features, the production build, the build's speed-ups and publishing (see the README,
 "Settings" and "Publishing"). Pelican's own settings are Pelican's to declare."""
 
+import logging
+
 from pathways.settings import Feature, Setting
+
+logger = logging.getLogger(__name__)
 
 
 def _positive(value: int) -> int:
@@ -29,8 +33,12 @@ SHARE_SERVICES = ("email", "bluesky", "facebook", "linkedin")
 def _share_links(value: list | tuple) -> list[str]:
     unknown = [name for name in value if name not in SHARE_SERVICES]
     if unknown:
-        raise ValueError(f"names {unknown!r}: use {', '.join(SHARE_SERVICES)}")
-    return list(value)
+        logger.warning(
+            "SHARE_LINKS: %s left out: the services are %s",
+            ", ".join(map(repr, unknown)),
+            ", ".join(SHARE_SERVICES),
+        )
+    return [name for name in value if name in SHARE_SERVICES]
 
 
 SITE = Feature(
@@ -40,7 +48,7 @@ SITE = Feature(
             "PROFILE_TEXT",
             "",
             str,
-            'The sidebar\'s short "About" text (plain text); empty leaves the box out.',
+            'The sidebar\'s short "About" text (plain text); empty leaves it out.',
         ),
         Setting(
             "SHARE_LINKS",
