@@ -45,7 +45,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for marker, fixtures in MARKING_FIXTURES.items():
             if used & fixtures:
                 item.add_marker(marker)
-        if without_sample and (used & ABOUT_THE_SAMPLE or item.path.name in SAMPLE_MODULES):
+        about_sample = used & ABOUT_THE_SAMPLE or item.path.name in SAMPLE_MODULES
+        if without_sample and (about_sample or item.get_closest_marker("sample")):
             item.add_marker(skip)
 
 

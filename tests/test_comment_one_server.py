@@ -24,6 +24,7 @@ def fetch(url: str, data: dict | None = None, **headers) -> str:
         return response.read().decode()
 
 
+@pytest.mark.sample
 @pytest.mark.build
 @pytest.mark.server
 def test_approving_on_the_server_publishes_the_comment(tmp_path):

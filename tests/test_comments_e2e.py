@@ -46,6 +46,7 @@ def approve_all(settings, config) -> None:
     assert build(settings).returncode == 0
 
 
+@pytest.mark.sample
 @pytest.mark.build
 @pytest.mark.server
 def test_reader_comments_writer_approves_and_the_thread_appears(browser, blog):

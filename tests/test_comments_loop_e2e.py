@@ -60,6 +60,7 @@ def comment_through_the_form(browser, site_url: str, name: str, text: str) -> No
     context.close()
 
 
+@pytest.mark.sample
 @pytest.mark.build
 @pytest.mark.server
 def test_a_comment_travels_from_the_form_to_the_published_page(browser, tmp_path):

@@ -116,6 +116,7 @@ def test_the_first_image_comes_first_and_the_others_load_lazily(photo_site):
         assert not image.has_attr("fetchpriority")
 
 
+@pytest.mark.sample
 @pytest.mark.build
 def test_png_keeps_its_transparency_and_gif_and_svg_are_published_as_they_are(photo_site):
     body = post_body(photo_site)

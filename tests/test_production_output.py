@@ -88,6 +88,7 @@ def strict_site(tmp_path):
     server.server_close()
 
 
+@pytest.mark.sample
 @pytest.mark.build
 def test_the_theme_satisfies_its_content_security_policy(browser, strict_site):
     context = browser.new_context()

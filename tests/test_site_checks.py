@@ -317,6 +317,7 @@ def test_invalid_html_in_a_post_names_its_markdown_line(tmp_path):
     assert found[0].endswith("(in posts/nested/index.html)")
 
 
+@pytest.mark.sample
 @pytest.mark.build
 def test_a_link_to_a_removed_post_names_the_file_and_line_that_link_it(tmp_path):
     content = tmp_path / "content"

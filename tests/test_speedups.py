@@ -70,6 +70,7 @@ def test_the_site_is_the_same_with_and_without_the_speed_ups(three_builds):
     assert [name for name in slow if warm[name] != slow[name]] == []
 
 
+@pytest.mark.sample
 @pytest.mark.build
 def test_typography_and_the_glossary_survive_the_speed_ups(three_builds):
     cold = three_builds[1]
