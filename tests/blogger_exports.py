@@ -32,7 +32,11 @@ POSTS = [
     ("1001", "post", "LIVE", "Third infusion", "2023-05-18T20:00:00.001-04:00",
      "/2023/05/third-infusion.html", ["Ketamine", "Post-covid"], BODY),
     ("1002", "post", "LIVE", "Third infusion", "2023-06-02T08:00:00.000-04:00",
-     "/2023/06/third-infusion.html", ["Ketamine"], "<p>Again, a month later.</p>"),
+     "/2023/06/third-infusion.html", ["Ketamine"],
+     '<p>Again, a month later (see <a href="https://spoonie.blogspot.com/2023/05/'
+     'third-infusion.html#more">the first</a>, <a href="http://spoonie.blogspot.de/2023/05/'
+     'third-infusion.html">its old copy</a> and <a href="https://elsewhere.example/2023/05/'
+     'third-infusion.html">someone else\'s</a>).</p>'),
     ("1003", "post", "LIVE", "", "2023-07-01T10:00:00.000-04:00",
      "/2023/07/blog-post.html", [], "<p>A post without a title.</p>"),
     ("1004", "post", "DRAFT", "Not ready", "2023-08-01T10:00:00.000-04:00",

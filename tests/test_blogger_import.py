@@ -145,6 +145,13 @@ def test_the_imported_blog_builds_with_threads_and_working_redirects(blog):
     assert label.select_one("a")["href"] == "/tags/ketamine/"
     redirects = (output / "_redirects").read_text().splitlines()
     assert "/2023/05/third-infusion.html /posts/third-infusion/ 301" in redirects
+    later = soup(output / "posts" / "third-infusion-2" / "index.html")
+    links = [a["href"] for a in later.select(".post-body a")]
+    assert links[:3] == [
+        "/posts/third-infusion/#more",
+        "/posts/third-infusion/",
+        "https://elsewhere.example/2023/05/third-infusion.html",
+    ]
     assert '"/p/about-me.html" "/about-me/";' in (output / "nginx-redirects.map").read_text()
 
 
@@ -157,6 +164,8 @@ def test_keeping_blogger_urls_publishes_posts_at_their_old_addresses(blog):
         "2023/05/third-infusion.html"
     )
     assert build(settings).returncode == 0
+    later = soup(settings.parent / "output" / "2023" / "06" / "third-infusion.html")
+    assert later.select_one(".post-body a")["href"] == "/2023/05/third-infusion.html#more"
     page = soup(settings.parent / "output" / "2023" / "05" / "third-infusion.html")
     assert text(page.find("h1")) == "Third infusion"
     assert not page.select_one("meta[http-equiv=refresh]")

@@ -148,13 +148,14 @@ def _tidy(markdown: str) -> str:
 
 
 Photo = Callable[[str, str | None], tuple[str, bool] | None]
+Link = Callable[[str], str | None]
 
 
-def convert(html: str, photo: Photo | None = None) -> str:
+def convert(html: str, photo: Photo | None = None, relink: Link | None = None) -> str:
     """Markdown for a Blogger post or comment body. `photo(src, link)` says what to show for
     an image (`link`: the address the image alone links to, if any): its new address and
     whether the link goes (it only led to the photo itself), or None to leave both as they
-    are."""
+    are. `relink(href)` gives a link's new address (a post of the same blog), or None."""
     clean = nh3.clean(
         _captions_as_paragraphs(_links_for_embeds(html)),
         tags=SAFE_TAGS,
@@ -172,6 +173,9 @@ def convert(html: str, photo: Photo | None = None) -> str:
             image["src"], unlink = shown
             if unlink:
                 image.parent.replace_with(image)
+    if relink is not None:
+        for anchor in soup.find_all("a", href=True):
+            anchor["href"] = relink(anchor["href"]) or anchor["href"]
     if "<h" in clean:
         _shift_headings(soup)
     markdown = _Converter(heading_style="ATX", bullets="-", escape_misc=False).convert_soup(soup)

@@ -203,6 +203,8 @@ class BloggerImport:
         self.taken_paths: set[Path] = set()
         self.manifest_path = options.content / MANIFEST
         self.manifest: dict[str, dict[str, str]] = self._read_manifest()
+        # Blogger path of each imported post or page -> a link to its file here.
+        self.moved: dict[str, str] = {}
 
     def _progress(self, label: str, total: int) -> Callable[[], None]:
         if self.options.progress is None:
@@ -219,6 +221,11 @@ class BloggerImport:
                 if planned is not None:
                     contents.append(planned)
         available = self.fetch_photos()
+        self.moved = {
+            content.entry.path: f"{{filename}}/{content.folder}/{content.slug}.md"
+            for content in contents
+            if content.entry.path and content.entry.status == LIVE
+        }
         comments = [entry for entry in export.entries if entry.kind == "comment"]
         step = self._progress("Converting posts and comments", len(contents) + len(comments))
         slugs = {}
@@ -327,6 +334,17 @@ class BloggerImport:
             self.files.append(PlannedFile(self.photo_paths[url], data, "photos", _digest(url)))
         return available | set(downloads.data)
 
+    def new_address(self, href: str) -> str | None:
+        """A link to another post or page of the blog on Blogger, as a link to its file here
+        (the build writes its new address); None for any other link."""
+        parts = urlsplit(href)
+        host = (parts.hostname or "").lower()
+        # Blogger's own addresses: name.blogspot.com and the country ones (.blogspot.de …).
+        on_blogspot = host.endswith(".blogspot.com") or ".blogspot." in host
+        if not on_blogspot or parts.path not in self.moved:
+            return None
+        return self.moved[parts.path] + (f"#{parts.fragment}" if parts.fragment else "")
+
     def write_content(self, content: Content, available: set[str]) -> None:
         """Plan the Markdown file of a post or page, its photos pointing at local copies."""
         entry, slug = content.entry, content.slug
@@ -343,7 +361,7 @@ class BloggerImport:
                 return address, to_original
             return original, to_original
 
-        body = convert(entry.html, shown)
+        body = convert(entry.html, shown, self.new_address)
         title = inert(clean_line(content.title))
         meta = [f"Title: {title}", f"Date: {self._date_text(entry.published)}"]
         updated = entry.updated.replace(microsecond=0) if entry.updated else None
