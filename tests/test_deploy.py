@@ -81,6 +81,7 @@ def test_publish_builds_checks_and_deploys(tmp_path):
     )
     result = run_pathways("publish", "--settings", str(settings))
     assert result.returncode == 0, result.stderr
+    assert "All checks passed (" in result.stdout
     assert f"deployed to {destination}" in result.stdout
     assert (destination / "posts" / "hello" / "index.html").exists()
 

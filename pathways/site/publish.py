@@ -55,6 +55,7 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
         if report(problems, output):
             print("Not published: fix the problems above and publish again.", file=sys.stderr)
             return 1
+        print(f"All checks passed ({sum(1 for _ in output.rglob('*.html'))} pages).")
     if not config:
         print(f"Built and checked {output}; no DEPLOY target is set in {settings_file.name}.")
         return 0
