@@ -4,6 +4,7 @@ half-written nor overwritten unless asked to; a built site replaces the last one
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -30,11 +31,29 @@ def write_whole(path: Path, data: bytes | str, *, replace: bool = False) -> None
             os.unlink(temporary)
 
 
-def swap_in(incoming: Path, target: Path) -> None:
+def swap_in(incoming: Path, target: Path, *, remove_old_later: bool = False) -> None:
     """Put the folder `incoming` where `target` is, with renames: readers of `target` see
-    the old folder or the new one, never a mix; the old one is removed afterwards."""
-    previous = target.with_name(f".{target.name}-previous-{os.getpid()}")
+    the old folder or the new one, never a mix. The old one is removed afterwards, or, with
+    `remove_old_later`, by a process of its own while the caller goes on."""
+    previous = target.with_name(f".{target.name}-previous-{os.getpid()}-{time.time_ns()}")
     if target.exists():
         target.rename(previous)
     incoming.rename(target)
-    shutil.rmtree(previous, ignore_errors=True)
+    if not previous.exists():
+        return
+    if remove_old_later:
+        remove_in_background(previous)
+    else:
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def remove_in_background(folder: Path) -> None:
+    """Delete `folder` in a detached process (forked twice, so it is never left a zombie)."""
+    child = os.fork()
+    if child == 0:
+        try:
+            if os.fork() == 0:
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)

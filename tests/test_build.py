@@ -1,6 +1,7 @@
 """Building fixture sites: drafts, pagination, bad front matter and the all-or-nothing output."""
 
 import shutil
+import time
 from pathlib import Path
 
 import feedparser
@@ -144,3 +145,17 @@ def test_an_error_while_pages_are_rendered_in_parallel_fails_the_build(tmp_path,
     assert "ZeroDivisionError" in result.stderr
     assert "previous site was left as it was" in " ".join(result.stderr.split())
     assert page.read_bytes() == page_before
+
+
+@pytest.mark.build
+def test_a_rebuild_replaces_the_site_and_the_old_one_is_deleted_soon_after(tmp_path, content):
+    settings = write_settings(tmp_path, content)
+    assert build(settings).returncode == 0
+    first = (tmp_path / "output").stat().st_ino
+    assert build(settings).returncode == 0
+    assert (tmp_path / "output").stat().st_ino != first
+    assert (tmp_path / "output" / "index.html").exists()
+    deadline = time.monotonic() + 30
+    while list(tmp_path.glob(".output-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(tmp_path.glob(".output-*"))

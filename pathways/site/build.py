@@ -2,7 +2,8 @@
 
 The previous site in the output folder is replaced only when the whole build succeeded
 (no error logged, no exception), so a broken post or a crash mid-build never leaves a
-half-written site behind. Every error of a build is reported, not just the first.
+half-written site behind. Every error of a build is reported, not just the first. The
+replaced site is deleted by a process of its own, so a rebuild does not wait for it.
 """
 
 import difflib
@@ -98,7 +99,7 @@ def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> 
             message = f"{count} error{'s' if count > 1 else ''}, listed above"
             raise BuildError(message, errors.messages)
         staging.chmod(0o755)
-        swap_in(staging, target)
+        swap_in(staging, target, remove_old_later=True)
     except Exception as error:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, BuildError):
