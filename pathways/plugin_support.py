@@ -40,6 +40,12 @@ PAGE_LISTS = (
 )
 
 
+def blog_timezone(settings: Mapping[str, Any]) -> str:
+    """The blog's `TIMEZONE` (Pelican's own setting; UTC when the site sets none, as Pelican
+    assumes), in which dates are shown and days counted."""
+    return settings.get("TIMEZONE") or "UTC"
+
+
 def old_urls(content: Any) -> list[str]:
     """The old addresses a post or page lists in its `Old-URLs:` (comma-separated)."""
     return [

@@ -17,8 +17,9 @@ import pytest
 from pathways.comments.service import ServiceConfig, create_app
 from pathways.settings import read
 from pathways.views.ranking import Candidate, rank, reference_time
+from pathways.views.rules import is_bot
 from pathways.views.settings import POPULAR_POSTS
-from pathways.views.sources import is_bot, read_sources
+from pathways.views.sources import read_sources
 from tests.servers import ServiceThread
 from tests.sites import (
     ROOT,

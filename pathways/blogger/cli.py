@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
+from pathways.plugin_support import blog_timezone
 from pathways.site.build import load_settings
 
 
@@ -42,10 +43,11 @@ def _site_notes(export, settings: dict) -> list[str]:
                 f"{value!r}; this site's {name} is {settings[name]!r}. To use Blogger's, set "
                 f"{name} = {value!r} in pelicanconf.py."
             )
-    if export.timezone and export.timezone != settings["TIMEZONE"]:
+    zone = blog_timezone(settings)
+    if export.timezone and export.timezone != zone:
         notes.append(
             f"The blog's time zone on Blogger is {export.timezone}; dates are written in this "
-            f"site's TIMEZONE, {settings['TIMEZONE']}. Set TIMEZONE = {export.timezone!r} in "
+            f"site's TIMEZONE, {zone}. Set TIMEZONE = {export.timezone!r} in "
             "pelicanconf.py (and import again) to keep Blogger's."
         )
     return notes
@@ -62,7 +64,7 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
         options = ImportOptions(
             content=Path(settings["PATH"]),
             comments_path=settings["COMMENTS_PATH"],
-            timezone=settings["TIMEZONE"],
+            timezone=blog_timezone(settings),
             keep_blogger_urls=args.keep_blogger_urls,
             download_images=not args.no_images,
             image_hosts=BLOGGER_IMAGE_HOSTS + tuple(args.image_host or ()),

@@ -45,7 +45,7 @@ from pathways.comments.notify import Notifier
 from pathways.comments.settings import COMMENTS
 from pathways.comments.store import CommentStore, RateLimited
 from pathways.views.beacon import beacon_app
-from pathways.views.sources import normalise_path
+from pathways.views.rules import normalise_path
 from pathways.views.store import ViewStore
 
 logger = service_logger(__name__)

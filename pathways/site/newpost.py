@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 from pelican.utils import slugify
 
+from pathways.plugin_support import blog_timezone
+
 POST_TEMPLATE = """\
 Title: {title}
 Date: {date}
@@ -34,7 +36,7 @@ def create_post(
     slug = slugify(title, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
     if not slug:
         raise ValueError(f"cannot make a URL slug from the title {title!r}")
-    moment = now or datetime.now(ZoneInfo(settings["TIMEZONE"]))
+    moment = now or datetime.now(ZoneInfo(blog_timezone(settings)))
     posts = Path(settings["PATH"]) / "posts"
     posts.mkdir(parents=True, exist_ok=True)
     path = posts / f"{slug}.md"

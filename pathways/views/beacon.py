@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pathways.comments.logs import service_logger
-from pathways.views.sources import REPEAT_WINDOW, is_bot, normalise_path
+from pathways.views.rules import is_bot, is_repeat, normalise_path
 from pathways.views.store import ViewStore
 
 logger = service_logger(__name__)
@@ -27,18 +27,17 @@ MAX_BEACON_BYTES = 2048
 
 
 class RecentViews:
-    """Remembers, in memory only, which client saw which post in the last 30 minutes."""
+    """Remembers, in memory only, which client's view of which post was last counted, for
+    the same repeat rule as the access logs."""
 
-    def __init__(self, window: float = REPEAT_WINDOW) -> None:
-        self.window = window
+    def __init__(self) -> None:
         self.seen_at: dict[tuple[str, str], float] = {}
 
     def seen(self, client: str, slug: str) -> bool:
         now = time.monotonic()
         if len(self.seen_at) > 100_000:
-            self.seen_at = {k: t for k, t in self.seen_at.items() if now - t < self.window}
-        previous = self.seen_at.get((client, slug))
-        if previous is not None and now - previous < self.window:
+            self.seen_at = {k: t for k, t in self.seen_at.items() if is_repeat(t, now)}
+        if is_repeat(self.seen_at.get((client, slug)), now):
             return True
         self.seen_at[(client, slug)] = now
         return False

@@ -9,10 +9,10 @@ from pathlib import Path
 from markupsafe import Markup
 
 from pathways.comments.store import database_path
+from pathways.plugin_support import blog_timezone
 from pathways.settings import read
 from pathways.site.build import load_settings
 from pathways.views.ranking import (
-    blog_timezone,
     build_resolver,
     rank_windows,
     reference_time,

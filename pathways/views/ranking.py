@@ -39,11 +39,6 @@ def window_label(window: str) -> str:
     return WINDOW_LABELS.get(window, f"Last {window.rstrip('d')} days")
 
 
-def blog_timezone(settings: dict) -> str:
-    """The blog's `TIMEZONE` (Pelican's own setting; UTC when the site sets none)."""
-    return settings.get("TIMEZONE") or "UTC"
-
-
 def reference_time(value: str | date | datetime | None, timezone: str) -> datetime:
     """The instant windows end at: a date means the end of that day in `timezone`, an instant
     is taken as it is, None is now. ValueError for anything else."""

@@ -18,6 +18,12 @@ REPEAT_WINDOW = 30 * 60
 DAY = 86_400
 
 
+def is_repeat(last_counted: float | None, moment: float) -> bool:
+    """The repeat rule: a hit less than 30 minutes after its key's last counted view (times
+    in seconds; the key is the reader and the post)."""
+    return last_counted is not None and 0 <= moment - last_counted < REPEAT_WINDOW
+
+
 @lru_cache(maxsize=65536)
 def is_bot(user_agent: str) -> bool:
     """A crawler, script or empty user agent; cached, as logs repeat a few thousand agents."""
@@ -206,7 +212,7 @@ class Visits:
         last = None
         for index in sorted(range(len(times)), key=times.__getitem__):
             moment = times[index]
-            if last is not None and moment - last < REPEAT_WINDOW:
+            if is_repeat(last, moment):
                 self.repeated(key, moment, details.get(index))
                 continue
             last = moment

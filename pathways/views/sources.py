@@ -18,17 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pathways.views.logs import LogReader
-from pathways.views.rules import (
-    DAY,
-    REPEAT_WINDOW,
-    Hit,
-    Views,
-    Visits,
-    is_bot,
-    normalise_path,
-)
-
-__all__ = ["REPEAT_WINDOW", "expand_sources", "is_bot", "normalise_path", "read_sources"]
+from pathways.views.rules import DAY, Hit, Views, Visits, normalise_path
 
 PERIOD = re.compile(r"(.*\S)\s+(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d)")
 ROTATION = re.compile(r"\.(\d+)(?:\.gz)?$")

@@ -23,7 +23,7 @@ from pathways.comments.model import (
     parse_comment,
     render_body,
 )
-from pathways.plugin_support import build_workers, parallel_map
+from pathways.plugin_support import blog_timezone, build_workers, parallel_map
 
 from .cache import CommentCache
 from .threads import ancestry, build_threads, count
@@ -95,7 +95,7 @@ def attach_comments(generator: Any) -> None:
         comment.html = html
     cache.save()
     # Shown beside the post's date, so in the blog's time zone too.
-    zone = ZoneInfo(settings["TIMEZONE"]) if settings.get("TIMEZONE") else None
+    zone = ZoneInfo(blog_timezone(settings))
     for comments in by_article.values():
         for comment in comments:
             comment.date = comment.date.astimezone(zone)

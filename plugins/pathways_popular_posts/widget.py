@@ -14,9 +14,9 @@ from typing import Any
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
+from pathways.plugin_support import blog_timezone
 from pathways.settings import read
 from pathways.views.ranking import (
-    blog_timezone,
     build_resolver,
     rank_windows,
     reference_time,

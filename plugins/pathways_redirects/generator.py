@@ -17,7 +17,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from pathways.plugin_support import old_urls
-from pathways.views.sources import normalise_path
+from pathways.views.rules import normalise_path
 
 logger = logging.getLogger(__name__)
 
