@@ -29,25 +29,32 @@ class Rejection(Exception):
         self.fields = fields or {}
 
 
+async def read_start(request: Request, limit: int) -> bytes:
+    """At most `limit` bytes of the request body; the rest is never read into memory."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        chunks.append(chunk[: limit - size])
+        size += len(chunks[-1])
+        if size >= limit:
+            break
+    return b"".join(chunks)
+
+
 async def read_form(request: Request, limit: int) -> dict[str, str]:
     """A urlencoded form of at most `limit` bytes, never read further than that."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         raise Rejection(415, ["Send the form as application/x-www-form-urlencoded."])
-    size, chunks = 0, []
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            chunks.append(chunk[: limit - size])
-            raise Rejection(
-                413,
-                [f"The form is larger than a comment can be (at most {MAX_BODY} characters)."],
-                fields=_readable_part(b"".join(chunks)),
-            )
-        chunks.append(chunk)
+    body = await read_start(request, limit + 1)
+    if len(body) > limit:
+        raise Rejection(
+            413,
+            [f"The form is larger than a comment can be (at most {MAX_BODY} characters)."],
+            fields=_readable_part(body[:limit]),
+        )
     try:
         pairs = parse_qsl(
-            b"".join(chunks).decode("ascii"),
+            body.decode("ascii"),
             keep_blank_values=True,
             encoding="utf-8",
             errors="strict",

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from pathways.comments.forms import read_start
 from pathways.comments.logs import service_logger
 from pathways.views.rules import is_bot, is_repeat, normalise_path
 from pathways.views.store import ViewStore
@@ -41,17 +42,6 @@ class RecentViews:
             return True
         self.seen_at[(client, slug)] = now
         return False
-
-
-async def read_start(request: Request, limit: int) -> bytes:
-    """At most `limit` bytes of the request body; the rest is never read into memory."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        chunks.append(chunk[: limit - size])
-        size += len(chunks[-1])
-        if size >= limit:
-            break
-    return b"".join(chunks)
 
 
 def beacon_app(
