@@ -313,3 +313,17 @@ def test_only_the_images_are_rewritten_and_their_attributes_read_as_html_would()
     assert page.find("a")["href"] == "/images/a.jpg?x=1&y=2"
     assert page.find("img")["alt"] == "a > b"
     assert image_sources(html) == ["/images/a.jpg?x=1&y=2"]
+
+
+def test_an_unchanged_photo_is_not_read_again_for_its_digest(tmp_path, monkeypatch):
+    from plugins.pathways_photos.images import file_digest
+
+    photo = tmp_path / "dawn.jpg"
+    photo.write_bytes(b"first")
+    known: dict[str, list] = {}
+    first = file_digest(photo, known)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read again"))
+    assert file_digest(photo, known) == first
+    monkeypatch.undo()
+    photo.write_bytes(b"second, longer")
+    assert file_digest(photo, known) != first

@@ -13,6 +13,7 @@ Copies are made by `BUILD_WORKERS` processes and kept in the build cache (`photo
 hash of the file, so a rebuild only makes copies of new or changed photos.
 """
 
+import json
 import logging
 import os
 import posixpath
@@ -39,10 +40,13 @@ from pathways.plugin_support import (
 from pathways.settings import read
 from pathways.site.settings import PHOTOS
 
-from .images import RESIZED_SUFFIXES, Job, avif_available, cache_key, read_info
+from .images import RESIZED_SUFFIXES, Job, avif_available, cache_key, file_digest, read_info
 from .markup import Picture, image_sources, rewrite
 
 logger = logging.getLogger(__name__)
+
+# In the build cache: each photo's digest by path, size and time (see images.file_digest).
+DIGESTS = "photo-digests.json"
 
 # Copies to put in place when the build has written the site, by output folder.
 _placements: dict[str, list[tuple[Any, Path, dict]]] = {}
@@ -121,6 +125,22 @@ def _copies_folder(settings: dict) -> Path:
     return _scratch[output]
 
 
+def _read_digests(settings: dict) -> dict[str, list]:
+    cache = build_cache(settings)
+    try:
+        return json.loads((cache / DIGESTS).read_text(encoding="utf-8")) if cache else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_digests(settings: dict, digests: dict[str, list]) -> None:
+    cache = build_cache(settings)
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        kept = {path: entry for path, entry in digests.items() if Path(path).exists()}
+        (cache / DIGESTS).write_text(json.dumps(kept, sort_keys=True), encoding="utf-8")
+
+
 def _make_copies(job: Job) -> dict | None:
     return job()
 
@@ -142,13 +162,15 @@ def prepare(contents: list[Any], settings: dict, static: dict, everything: bool)
     shown = set(used)
     candidates = [item for item in static.values() if everything or item.source_path in shown]
     folder = _copies_folder(settings)
+    digests = _read_digests(settings)
     jobs, statics = [], []
     for item in candidates:
         if Path(item.source_path).suffix.lower() not in RESIZED_SUFFIXES:
             continue
-        key = cache_key(Path(item.source_path).read_bytes(), widths, avif)
+        key = cache_key(file_digest(Path(item.source_path), digests), widths, avif)
         jobs.append(Job(Path(item.source_path), folder / key, widths, avif))
         statics.append(item)
+    _write_digests(settings, digests)
     started, cached = time.monotonic(), sum(read_info(job.folder) is not None for job in jobs)
     infos = parallel_map(_make_copies, jobs, build_workers(settings))
     if jobs:

@@ -51,9 +51,23 @@ class Job:
         return make_copies(self)
 
 
-def cache_key(data: bytes, widths: tuple[int, ...], avif: bool) -> str:
+def cache_key(digest: str, widths: tuple[int, ...], avif: bool) -> str:
+    """The name of the folder of a photo's copies: its content's digest and the recipe."""
     recipe = f"{RECIPE}|{Image.__version__}|{','.join(map(str, widths))}|{avif}"
-    return hashlib.sha256(recipe.encode() + b"\0" + data).hexdigest()[:32]
+    return hashlib.sha256(f"{recipe}\0{digest}".encode()).hexdigest()[:32]
+
+
+def file_digest(path: Path, known: dict[str, list]) -> str:
+    """The SHA-256 of a file's bytes, taken from `known` (path -> [size, mtime_ns, digest])
+    while its size and time are unchanged, so that an unchanged photo is not read again."""
+    stat = path.stat()
+    stamp = [stat.st_size, stat.st_mtime_ns]
+    entry = known.get(str(path))
+    if entry is not None and entry[:2] == stamp:
+        return entry[2]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    known[str(path)] = [*stamp, digest]
+    return digest
 
 
 def read_info(folder: Path) -> dict[str, Any] | None:
