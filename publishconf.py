@@ -25,7 +25,16 @@ COMMENTS_STRICT = True
 
 # Production extras: minified pages and stylesheets, theme files named by their content,
 # security headers and cache rules for the host, gzip and brotli copies of text files.
-PLUGINS = [*PLUGINS, "pathways_feeds", "pathways_production_assets", "pathways_host_config"]  # noqa: F405
+# Pages are finished before the search index is made from them (pathways_search), so the
+# index is the same whether a page was rendered again or carried over from the last build.
+_SEARCH = PLUGINS.index("pathways_search")  # noqa: F405
+PLUGINS = [
+    *PLUGINS[:_SEARCH],  # noqa: F405
+    "pathways_production_assets",
+    *PLUGINS[_SEARCH:],  # noqa: F405
+    "pathways_feeds",
+    "pathways_host_config",
+]
 MINIFY = True
 FINGERPRINT_ASSETS = True
 PRECOMPRESS = True

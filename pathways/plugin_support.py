@@ -73,6 +73,27 @@ def build_cache(settings: Mapping[str, Any]) -> Path | None:
     return Path(settings["CACHE_PATH"])
 
 
+# Set by `pathways build` while it builds into a staging folder: the folder of the site this
+# build will replace, from which unchanged files may be carried over.
+PREVIOUS_OUTPUT = "PATHWAYS_PREVIOUS_OUTPUT"
+
+
+# Settings that say where and how a build works, not what it makes.
+BUILD_LOCAL_SETTINGS = frozenset(
+    {"OUTPUT_PATH", "CACHE_PATH", "WRITE_SELECTED", "BUILD_WORKERS", PREVIOUS_OUTPUT}
+)
+
+
+def previous_output(settings: Mapping[str, Any]) -> Path | None:
+    """The site this build replaces, when there is one to carry unchanged files from: only
+    with the speed-ups and the content cache on, and only for a build into a staging folder
+    (a plain `pelican` run writes over its output folder in place)."""
+    folder = settings.get(PREVIOUS_OUTPUT)
+    if build_cache(settings) is None or not folder or not Path(folder).is_dir():
+        return None
+    return Path(folder)
+
+
 def parallel_map(function: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
     """`[function(item) for item in items]`, shared between `workers` forked processes.
 

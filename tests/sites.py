@@ -84,6 +84,23 @@ def write_post(content: Path, name: str, text: str) -> Path:
     return path
 
 
+QUOTES = ['"Rest first," she said.', "It's the body's call -- not mine...", "CFS and POTS"]
+
+
+def varied_post(number: int) -> str:
+    """A post of a generated set: quotes and dashes to typogrify, a series every seventh,
+    footnotes, code, lists and quotes."""
+    series = f"Series: Pacing\nSeries-Order: {number}\n" if number % 7 == 0 else ""
+    return (
+        f"Title: Day {number}: {QUOTES[number % 3]}\n"
+        f"Date: 2023-{1 + number % 12:02d}-{1 + number % 28:02d} 09:00+00:00\n"
+        f"Tags: pacing, day-{number % 5}\nSummary: Notes on day {number}.\n{series}\n"
+        f"## What happened\n\n{QUOTES[number % 3]} Ketamine and rest[^n].\n\n"
+        f"- one\n- two\n\n> {QUOTES[(number + 1) % 3]}\n\n"
+        f"```python\nprint('day {number}')\n```\n\n[^n]: A note for day {number}.\n"
+    )
+
+
 def post(title: str, date: str = "2024-01-02 10:00+00:00", body: str = "Hello.", **meta) -> str:
     """The text of a post file with the given front matter."""
     lines = [f"Title: {title}", f"Date: {date}"]

@@ -12,21 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sites import build, fixture_content, soup, write_post, write_settings
-
-QUOTES = ['"Rest first," she said.', "It's the body's call -- not mine...", "CFS and POTS"]
-
-
-def extra_post(number: int) -> str:
-    series = f"Series: Pacing\nSeries-Order: {number}\n" if number % 7 == 0 else ""
-    return (
-        f"Title: Day {number}: {QUOTES[number % 3]}\n"
-        f"Date: 2023-{1 + number % 12:02d}-{1 + number % 28:02d} 09:00+00:00\n"
-        f"Tags: pacing, day-{number % 5}\nSummary: Notes on day {number}.\n{series}\n"
-        f"## What happened\n\n{QUOTES[number % 3]} Ketamine and rest[^n].\n\n"
-        f"- one\n- two\n\n> {QUOTES[(number + 1) % 3]}\n\n"
-        f"```python\nprint('day {number}')\n```\n\n[^n]: A note for day {number}.\n"
-    )
+from tests.sites import build, fixture_content, soup, varied_post, write_post, write_settings
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +20,7 @@ def three_builds(tmp_path_factory) -> list[Path]:
     folder = tmp_path_factory.mktemp("speedups")
     content = fixture_content(folder, learning=True)
     for number in range(40):
-        write_post(content, f"day-{number}.md", extra_post(number))
+        write_post(content, f"day-{number}.md", varied_post(number))
     # Another format, typogrified by its own reader when the speed-ups are on.
     write_post(
         content,

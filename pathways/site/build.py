@@ -20,6 +20,7 @@ from pelican.log import init as init_pelican_logging
 from pelican.settings import read_settings
 
 from pathways.files import swap_in
+from pathways.plugin_support import PREVIOUS_OUTPUT
 from pathways.settings import apply_defaults
 from pathways.site.setting_typos import likely_typos
 
@@ -93,6 +94,7 @@ def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> 
     logging.getLogger().addHandler(errors)
     try:
         settings["OUTPUT_PATH"] = str(staging)
+        settings[PREVIOUS_OUTPUT] = str(target)
         Pelican(settings).run()
         if errors.messages:
             count = len(errors.messages)

@@ -15,12 +15,10 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from pathways.plugin_support import fast_build
+from pathways.plugin_support import BUILD_LOCAL_SETTINGS, fast_build
 
 UNUSED_CACHE_DAYS = 7
 READING_PACKAGES = ("pelican", "markdown", "pygments", "typogrify", "smartypants")
-# Where the build writes (a new staging folder each time) does not change what is read.
-SKIP = {"OUTPUT_PATH", "CACHE_PATH", "WRITE_SELECTED"}
 
 
 def prepare_settings(pelican: Any) -> None:
@@ -36,7 +34,11 @@ def prepare_settings(pelican: Any) -> None:
 def settings_hash(settings: dict) -> str:
     """A hash of every plain setting (functions and objects count by their type only)."""
     plain = json.dumps(
-        {name: value for name, value in settings.items() if name.isupper() and name not in SKIP},
+        {
+            name: value
+            for name, value in settings.items()
+            if name.isupper() and name not in BUILD_LOCAL_SETTINGS
+        },
         sort_keys=True,
         default=lambda value: type(value).__qualname__,
     )

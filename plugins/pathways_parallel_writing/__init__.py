@@ -8,23 +8,42 @@ Pelican's own writer code, so the output is the same; feeds and every page writt
 the posts generator (pages, redirects) are written at once, as usual.
 
 Pages with the same output name go to the same process in the order they were asked for,
-so Pelican's rules for overriding a file still hold. `content_written` is sent where
-plugins expect it, in the build's own process: once the workers are done, each page's call
-is replayed there without rendering or writing, in the order Pelican would have written
-them, so the signal carries the same path and template context as in a serial build.
+so Pelican's rules for overriding a file still hold. A page whose render key (see
+`render_keys`) is the one recorded for its finished file in the last build is not rendered:
+that file and its compressed copies are carried over from the site being replaced (see
+`pathways.carry`; this needs the production step, which records finished files).
+
+`content_written` is sent where plugins expect it, in the build's own process: once the
+workers are done, each page's call is replayed there without rendering or writing, in the
+order Pelican would have written them, so the signal carries the same path and template
+context as in a serial build.
 """
 
 import gc
 import io
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from pelican import signals
+from pelican.contents import Article, Page
+from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from pathways.plugin_support import build_workers, parallel_map
+from pathways.carry import RENDERED_PAGES, Record, carry, load_records
+from pathways.plugin_support import (
+    ARTICLE_LISTS,
+    PAGE_LISTS,
+    build_cache,
+    build_workers,
+    parallel_map,
+    previous_output,
+)
+
+from .render_keys import RenderKeys, code_digest
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +69,13 @@ class ParallelWriter(Writer):
         self._collecting = self.workers > 1
         self._pending: list[tuple[tuple, dict]] = []
         self._replaying = False
+        self.parent = os.getpid()
+        self._keys: RenderKeys | None = None
+        self._previous = previous_output(self.settings)
+        self._records: dict[str, Record] = {}
+        # Pages whose finished file may be carried over, by output file, while they are written.
+        self._carrying: dict[str, tuple[Record, Any, dict]] = {}
+        self._rendered: dict[str, tuple[str, bool]] = {}
 
     def write_file(self, *args: Any, **kwargs: Any) -> None:
         if self._collecting:
@@ -69,6 +95,7 @@ class ParallelWriter(Writer):
             for item in (kwargs.get("article"), kwargs.get("page")):
                 if item is not None:
                     item.content  # noqa: B018
+        self._prepare_keys(pending)
         shares = _shares(pending, self.workers * SHARES_PER_WORKER)
         global _work
         _work = (self, shares)
@@ -79,13 +106,46 @@ class ParallelWriter(Writer):
             _work = None
             gc.unfreeze()
         errors = 0
-        for written, overridden, share_errors in results:
+        rendered = self.settings.setdefault(RENDERED_PAGES, {})
+        for written, overridden, share_rendered, share_errors in results:
             self._written_files |= written
             self._overridden_files |= overridden
+            rendered.update(share_rendered)
             errors += share_errors
         if errors:
             logger.error("%d error(s) while writing pages, listed above", errors)
+        carried = sum(1 for _, was_carried in rendered.values() if was_carried)
+        if self._keys is not None:
+            logger.info(
+                "Rendered %d pages; %d more were as in the last build and carried over",
+                len(rendered) - carried,
+                carried,
+            )
         self._announce(pending)
+
+    def _prepare_keys(self, pending: list[tuple[tuple, dict]]) -> None:
+        """Render keys for the pages, when the build records its finished files."""
+        cache = build_cache(self.settings)
+        if cache is None:
+            return
+        args, kwargs = pending[0]
+        context = args[2] if len(args) > 2 else kwargs["context"]
+        template = args[1] if len(args) > 1 else kwargs["template"]
+        code = code_digest(template.environment, self.settings)
+        self._keys = RenderKeys(context, code)
+        self._records = load_records(cache)
+
+    def render(self, template: Any, localcontext: dict) -> str:
+        """Render a page in a worker, unless its finished file can be carried over."""
+        name = localcontext["output_file"]
+        key = self._keys.page(name, template.name, localcontext)
+        path = sanitised_join(self.output_path, name)
+        record = self._records.get(name)
+        self._rendered[path] = (key, False)
+        if self._previous is not None and record is not None and record.render == key:
+            self._carrying[path] = (record, template, localcontext)
+            return ""
+        return template.render(localcontext)
 
     def _announce(self, pending: list[tuple[tuple, dict]]) -> None:
         """Send `content_written` for every page the workers wrote, as Pelican would have."""
@@ -101,9 +161,30 @@ class ParallelWriter(Writer):
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Iterator[Any]:
         if self._replaying:
             yield io.StringIO()
-        else:
-            with super()._open_w(filename, encoding, override) as file:
+            return
+        carrying = self._carrying.pop(filename, None)
+        with super()._open_w(filename, encoding, override) as file:
+            if carrying is None:
                 yield file
+                return
+            yield io.StringIO()
+            record, template, localcontext = carrying
+            # The new, empty file is replaced by the last build's; if that is gone, rendered.
+            if file.name == filename and carry(self._previous, record, Path(filename)):
+                self._rendered[filename] = (self._rendered[filename][0], True)
+            else:
+                file.write(template.render(localcontext))
+
+
+class _Keyed:
+    """A page's template, rendered by the writer that may carry the page over instead."""
+
+    def __init__(self, writer: ParallelWriter, template: Any) -> None:
+        self._writer = writer
+        self._template = template
+
+    def render(self, context: dict) -> str:
+        return self._writer.render(self._template, context)
 
 
 class _Unrendered:
@@ -114,10 +195,34 @@ class _Unrendered:
         return ""
 
 
-def _without_template(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+def _with_template(args: tuple, kwargs: dict, template: Any) -> tuple[tuple, dict]:
     if len(args) > 1:
-        return (args[0], _Unrendered, *args[2:]), kwargs
-    return args, {**kwargs, "template": _Unrendered}
+        return (args[0], template, *args[2:]), kwargs
+    return args, {**kwargs, "template": template}
+
+
+def _without_template(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    return _with_template(args, kwargs, _Unrendered)
+
+
+def _keyed(writer: ParallelWriter, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    if writer._keys is None:
+        return args, kwargs
+    template = args[1] if len(args) > 1 else kwargs["template"]
+    return _with_template(args, kwargs, _Keyed(writer, template))
+
+
+def _fix_urls(context: dict) -> None:
+    """Work out each post's and page's address once, not each time a template asks.
+
+    Pelican formats `url` and `save_as` from the settings on every use; in a worker process,
+    after the posts generator is done, they can no longer change (and the build's own
+    objects are not touched)."""
+    for name in {*ARTICLE_LISTS, *PAGE_LISTS}:
+        for item in context.get(name) or ():
+            if isinstance(item, Article | Page):
+                item.override_url = item.url
+                item.override_save_as = item.save_as
 
 
 def _shares(pending: list[tuple[tuple, dict]], count: int) -> list[list[tuple[tuple, dict]]]:
@@ -137,21 +242,26 @@ def _shares(pending: list[tuple[tuple, dict]], count: int) -> list[list[tuple[tu
 _work: tuple[ParallelWriter, list[list[tuple[tuple, dict]]]] | None = None
 
 
-def _write_share(index: int) -> tuple[set, set, int]:
+def _write_share(index: int) -> tuple[set, set, dict, int]:
     writer, shares = _work
     written_before = set(writer._written_files)
     overridden_before = set(writer._overridden_files)
+    writer._rendered = {}
     errors = _ErrorCounter()
     logging.getLogger().addHandler(errors)
     try:
         with signals.content_written.muted():
             for args, kwargs in shares[index]:
+                if os.getpid() != writer.parent:
+                    _fix_urls(args[2] if len(args) > 2 else kwargs["context"])
+                args, kwargs = _keyed(writer, args, kwargs)
                 Writer.write_file(writer, *args, **kwargs)
     finally:
         logging.getLogger().removeHandler(errors)
     return (
         writer._written_files - written_before,
         writer._overridden_files - overridden_before,
+        writer._rendered,
         errors.count,
     )
 

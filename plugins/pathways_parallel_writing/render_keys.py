@@ -1,0 +1,172 @@
+"""Render keys: a hash of everything a page's template can see, so a page whose key is the
+same as in the last build is known to render to the same text and need not be rendered.
+
+A page's key is made of the site's key and the page's own:
+
+- the site's key covers the code (every template the page's Jinja environment can load, the
+  plugins and the `pathways` package, the versions of the packages that render), the settings,
+  and every value of the build's shared context, with each post or page in it by its
+  *outline*: all it carries except the parts only its own page shows (its text, table of
+  contents, word count, comments and references; see `OWN_PAGE_ONLY`);
+- the page's own key covers its name and template, the variables it gets besides the shared
+  context, and the full text of the post or page it shows and of the posts listed on it.
+
+So editing a post's text or a heading renders its own page again and the listing pages that
+show it; a change to its title, date, tags, summary or comment count (or to a template, a
+setting or the code) renders every page again. Values that cannot be described by their
+contents are described by `repr()`, which usually names an address: such a page simply
+renders again each time.
+"""
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import Markup
+from pelican.contents import Content
+from pelican.paginator import Page, Paginator
+from pelican.urlwrappers import URLWrapper
+
+import pathways
+from pathways.plugin_support import BUILD_LOCAL_SETTINGS
+
+# Parts of a post or page that the theme shows only on its own page.
+OWN_PAGE_ONLY = frozenset({"_content", "toc", "word_count", "comments", "references"})
+# Attributes that are not content: the settings and context every item carries.
+NOT_CONTENT = frozenset({"settings", "_context"})
+# The variables holding the item a page shows, and the page of items a listing shows.
+SUBJECTS = ("article", "page")
+LISTED = ("articles_page", "dates_page")
+BUILD_PACKAGES = ("pelican", "jinja2", "markdown", "pygments", "typogrify", "smartypants",
+                  "minify-html", "brotli", "rcssmin")  # fmt: skip
+
+
+def _digest(*parts: str) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.encode("utf-8", "surrogatepass"))
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def code_digest(environment: Environment, settings: Mapping[str, Any]) -> str:
+    """The templates the environment can load, the theme's static files (their fingerprinted
+    names end up in pages), the site's Python code, and the versions of the packages used."""
+    parts = [",".join(version(package) for package in BUILD_PACKAGES)]
+    for name in sorted(environment.list_templates()):
+        source, _, _ = environment.loader.get_source(environment, name)
+        parts += [name, source]
+    theme = Path(settings["THEME"])
+    for static in settings["THEME_STATIC_PATHS"]:
+        for path in sorted((theme / static).rglob("*")):
+            if path.is_file():
+                parts += [str(path), hashlib.sha256(path.read_bytes()).hexdigest()]
+    folders = [Path(pathways.__file__).parent, *(Path(path) for path in settings["PLUGIN_PATHS"])]
+    for folder in folders:
+        for path in sorted(folder.rglob("*.py")):
+            parts += [str(path), path.read_text(encoding="utf-8")]
+    return _digest(*parts)
+
+
+class RenderKeys:
+    """The render keys of a build's pages (see the module's docstring)."""
+
+    def __init__(self, context: Mapping[str, Any], code: str) -> None:
+        self._context = context
+        self._outlines: dict[int, str] = {}
+        self._texts: dict[int, str] = {}
+        self._named: list[Content] = []  # items named by descriptions since the last look
+        self._describing: set[int] = set()
+        shared = {
+            name: value for name, value in context.items() if name not in BUILD_LOCAL_SETTINGS
+        }
+        described = self._describe(shared)
+        while self._named:  # every item the shared context leads to, however far
+            self._outline(self._named.pop())
+        self.site = _digest(code, described, *sorted(self._outlines.values()))
+        self._in_site = set(self._outlines)
+
+    def page(self, name: str, template: str, localcontext: Mapping[str, Any]) -> str:
+        parts = [self.site, name, template]
+        for variable in sorted(localcontext):
+            value = localcontext[variable]
+            if self._context.get(variable, parts) is value:
+                continue
+            if variable in SUBJECTS and isinstance(value, Content):
+                described = self._full(value)
+            elif variable in LISTED and isinstance(value, Page):
+                described = "|".join(self._full(item) for item in value.object_list)
+                described += self._describe(value)
+            else:
+                described = self._describe(value)
+            parts += [variable, described]
+        named, self._named = self._named, []
+        outside = {self._outline(item) for item in named if id(item) not in self._in_site}
+        self._named = []
+        return _digest(*parts, *sorted(outside))
+
+    def _full(self, item: Content) -> str:
+        """An item with everything its own page shows."""
+        key = id(item)
+        if key not in self._texts:
+            own = {name: getattr(item, name, None) for name in sorted(OWN_PAGE_ONLY)}
+            self._texts[key] = _digest(self._outline(item), self._describe(own))
+        return self._texts[key]
+
+    def _outline(self, item: Content) -> str:
+        key = id(item)
+        if key not in self._outlines:
+            fields = {
+                name: value
+                for name, value in vars(item).items()
+                if name not in OWN_PAGE_ONLY and name not in NOT_CONTENT
+            }
+            if "summary" not in item.metadata:
+                # The summary shown on other pages is then cut from the text.
+                fields["text"] = item._content
+            fields["class"] = type(item).__qualname__
+            self._outlines[key] = _digest(self._describe(fields, top=item))
+        return self._outlines[key]
+
+    def _describe(self, value: Any, top: Any = None) -> str:
+        """A text that is the same for equal contents, naming other items by their path."""
+        if value is None or isinstance(value, bool | int | float | str):
+            return repr(value) if not isinstance(value, Markup) else repr(str(value))
+        if id(value) in self._describing:
+            return "<again>"  # a value that contains itself, such as a reply and its parent
+        self._describing.add(id(value))
+        try:
+            return self._describe_contents(value, top)
+        finally:
+            self._describing.discard(id(value))
+
+    def _describe_contents(self, value: Any, top: Any) -> str:
+        if isinstance(value, Content) and value is not top:
+            self._named.append(value)
+            return f"<{type(value).__name__} {value.source_path}>"
+        if isinstance(value, URLWrapper):
+            return f"<{type(value).__name__} {value.name!r} {value.slug!r}>"
+        if isinstance(value, Mapping):
+            items = sorted(
+                (self._describe(key), self._describe(item)) for key, item in value.items()
+            )
+            return "{" + ",".join(f"{key}:{item}" for key, item in items) + "}"
+        if isinstance(value, list | tuple):
+            return "[" + ",".join(self._describe(item) for item in value) + "]"
+        if isinstance(value, set | frozenset):
+            return "{" + ",".join(sorted(self._describe(item) for item in value)) + "}"
+        if isinstance(value, Page):
+            items = self._describe(list(value.object_list))
+            return f"<Page {value.number} of {value.paginator.num_pages} {value.save_as} {items}>"
+        if isinstance(value, Paginator):
+            return f"<Paginator {value.name} {value.count} {value.per_page}>"
+        if isinstance(value, type) or callable(value):
+            name = getattr(value, "__qualname__", repr(value))
+            return f"<{getattr(value, '__module__', '')}.{name}>"
+        if dataclasses.is_dataclass(value):
+            return f"<{type(value).__qualname__} {self._describe(vars(value))}>"
+        return repr(value)

@@ -1,0 +1,116 @@
+"""What is done to each file of the built site: minified, pointed at fingerprinted theme
+files, compressed; or, when the file is what it was in the last build, carried over from
+the site being replaced (see `pathways.carry`)."""
+
+import hashlib
+import os
+import shutil
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import brotli
+import minify_html
+
+from pathways.carry import Record, carry, identities
+
+TEXT_SUFFIXES = (".html", ".css", ".js", ".json")
+COMPRESSED_SUFFIXES = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt"}
+MIN_COMPRESSED_SIZE = 256
+
+
+def minified_page(html: str) -> str:
+    return minify_html.minify(
+        html, keep_closing_tags=True, keep_html_and_head_opening_tags=True, minify_css=True
+    )
+
+
+def gzipped(data: bytes) -> bytes:
+    """gzip at level 9 with no timestamp or name in the header, so builds are reproducible."""
+    compressor = zlib.compressobj(level=9, wbits=16 + zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+@dataclass(frozen=True)
+class Finishing:
+    """What to do to each file of the site; done to many files at once, in worker processes."""
+
+    output: Path
+    minify: bool
+    renamed: dict[str, str]
+    precompress: bool
+    brotli_quality: int
+    # Where compressed copies are kept between builds, by the hash of what they compress.
+    kept: Path | None
+    # What finishing depends on besides the file itself (settings, this code's version).
+    signature: str
+    # The site this build replaces, and what the build that made it left of each file.
+    previous: Path | None
+    last_build: dict[str, Record]
+    # The pages the writer rendered: (render key, whether it carried the finished page).
+    rendered: dict[str, tuple[str, bool]]
+
+    def __call__(self, path: Path) -> Record | None:
+        """Finish one file; returns its record when it is one this step changes or copies."""
+        if path.suffix not in TEXT_SUFFIXES and path.suffix not in COMPRESSED_SUFFIXES:
+            return None
+        name = path.relative_to(self.output).as_posix()
+        last = self.last_build.get(name)
+        render, carried = self.rendered.get(str(path), ("", False))
+        if carried:
+            return last
+        data = path.read_bytes()
+        key = hashlib.sha256(self.signature.encode() + data).hexdigest()
+        if last is not None and last.key == key and carry(self.previous, last, path):
+            return last._replace(render=render)
+        if path.suffix in TEXT_SUFFIXES:
+            data = self._transformed(path, data)
+        digest = ""
+        compressed = self.precompress and path.suffix in COMPRESSED_SUFFIXES
+        if compressed and len(data) >= MIN_COMPRESSED_SIZE:
+            digest = self.compress(path, data)
+        return Record(name, key, digest, identities(path), render)
+
+    def _transformed(self, path: Path, data: bytes) -> bytes:
+        text = original = data.decode("utf-8")
+        if self.minify and path.suffix == ".html":
+            text = minified_page(text)
+        for old, new in self.renamed.items():
+            text = text.replace(old, new)
+        if text == original:
+            return data
+        data = text.encode("utf-8")
+        path.write_bytes(data)
+        return data
+
+    def compress(self, path: Path, data: bytes) -> str:
+        """Write the `.gz` and `.br` copies; returns the hash they are kept under (or "")."""
+        copies = {
+            path.with_name(path.name + ".gz"): lambda: gzipped(data),
+            path.with_name(path.name + ".br"): lambda: brotli.compress(
+                data, mode=brotli.MODE_TEXT, quality=self.brotli_quality
+            ),
+        }
+        if self.kept is None:
+            for copy, compressed in copies.items():
+                copy.write_bytes(compressed())
+            return ""
+        digest = hashlib.sha256(data).hexdigest()
+        for copy, compressed in copies.items():
+            kept = self.kept / f"{digest}{copy.suffix}"
+            if not kept.exists():
+                copy.write_bytes(compressed())
+                _link(copy, kept)
+            else:
+                _link(kept, copy)
+        return digest
+
+
+def _link(source: Path, target: Path) -> None:
+    """Hard-link `target` to `source` (a copy across file systems); an existing target stays."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        pass
+    except OSError:
+        shutil.copyfile(source, target)

@@ -1,0 +1,184 @@
+"""A production rebuild redoes what a change affects, and carries everything else over.
+
+One site (every feature, forty more posts, its own copy of the theme and plugins) is built,
+then changed in the ways a writer changes a site: a heading of one post, a new comment, the
+post template, a setting a plugin uses, a plugin's code. After each change, the rebuild is
+compared with a build of the same sources from nothing (another output folder and cache):
+every file must be the same, byte for byte. Files whose inode is the one the last build
+left were carried over (hard-linked), not rendered or finished again; the pages a change
+affects must not be among them.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pathways.carry import Record, carry, identities
+from tests.sites import ROOT, build, fixture_content, varied_post, write_post, write_settings
+
+EDITED = "posts/day-3-rest-first-she-said/index.html"
+COMMENTED = "posts/everything-in-one-post/index.html"
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {
+        path.relative_to(folder).as_posix(): path.stat().st_ino
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+class Site:
+    """The site's sources, its last build, and builds of the same sources from nothing."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.content = fixture_content(folder, learning=True)
+        for number in range(40):
+            write_post(self.content, f"day-{number}.md", varied_post(number))
+        self.theme = folder / "theme"
+        shutil.copytree(ROOT / "theme", self.theme)
+        self.plugins = folder / "plugins"
+        shutil.copytree(
+            ROOT / "plugins", self.plugins, ignore=shutil.ignore_patterns("__pycache__")
+        )
+        self.settings: dict[str, object] = {}
+        self.fresh_builds = 0
+
+    def build(self, *, fresh: bool = False) -> Path:
+        """Build the site (from nothing with `fresh`, into a folder of its own)."""
+        name = f"fresh-{self.fresh_builds}" if fresh else "site"
+        self.fresh_builds += fresh
+        settings_folder = self.folder / name
+        settings_folder.mkdir(exist_ok=True)
+        settings = write_settings(
+            settings_folder,
+            self.content,
+            publish=True,
+            THEME=str(self.theme),
+            PLUGIN_PATHS=[str(self.plugins)],
+            CACHE_PATH=str(settings_folder / "cache"),
+            BUILD_WORKERS=2,
+            **self.settings,
+        )
+        result = build(settings)
+        assert result.returncode == 0, result.stderr
+        return settings_folder / "output"
+
+    def rebuild_and_compare(self) -> set[str]:
+        """Rebuild; check it against a build from nothing; returns the files not carried."""
+        before = inodes(self.build_folder)
+        rebuilt = files(self.build())
+        fresh = files(self.build(fresh=True))
+        assert sorted(rebuilt) == sorted(fresh)
+        assert [name for name in fresh if rebuilt[name] != fresh[name]] == []
+        after = inodes(self.build_folder)
+        return {name for name, inode in after.items() if before.get(name) != inode}
+
+    @property
+    def build_folder(self) -> Path:
+        return self.folder / "site" / "output"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Site:
+    site = Site(tmp_path_factory.mktemp("rebuilds"))
+    site.build()
+    return site
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def pages(names: set[str]) -> set[str]:
+    return {name for name in names if name.endswith(".html")}
+
+
+@pytest.mark.build
+def test_a_rebuild_with_nothing_changed_carries_every_page_over(site):
+    assert pages(site.rebuild_and_compare()) == set()
+
+
+@pytest.mark.build
+def test_editing_a_heading_renders_that_post_again_and_carries_the_other_posts(site):
+    edit(site.content / "posts" / "day-3.md", "## What happened", "## What happened next")
+    redone = pages(site.rebuild_and_compare())
+    assert EDITED in redone
+    assert "next" in (site.build_folder / EDITED).read_text(encoding="utf-8")
+    posts = {name for name in redone if name.startswith("posts/")}
+    assert posts == {EDITED}
+
+
+@pytest.mark.build
+def test_a_new_comment_appears_on_its_post(site):
+    folder = site.content / "comments" / "everything-in-one-post"
+    (folder / "20240301T100000-cccccc.md").write_text(
+        "Author: Dana\nDate: 2024-03-01T10:00:00+00:00\n\nThank you for the pacing notes.\n",
+        encoding="utf-8",
+    )
+    redone = pages(site.rebuild_and_compare())
+    assert COMMENTED in redone
+    assert "pacing notes" in (site.build_folder / COMMENTED).read_text(encoding="utf-8")
+
+
+@pytest.mark.build
+def test_editing_the_post_template_renders_every_post_again(site):
+    edit(site.theme / "templates" / "article.html", "</article>", "</article><!-- edited -->")
+    redone = pages(site.rebuild_and_compare())
+    posts = {
+        str(path.relative_to(site.build_folder))
+        for path in site.build_folder.glob("posts/*/index.html")
+    }
+    assert posts <= redone
+    assert "<!-- edited -->" not in (site.build_folder / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.build
+def test_a_setting_a_plugin_uses_renders_the_pages_that_show_it(site):
+    site.settings["READING_TIME_WORDS_PER_MINUTE"] = 3
+    redone = pages(site.rebuild_and_compare())
+    assert EDITED in redone and "index.html" in redone
+
+
+@pytest.mark.build
+def test_a_change_to_a_plugins_code_renders_the_pages_again(site):
+    edit(
+        site.plugins / "pathways_reading_time" / "__init__.py",
+        "max(1, math.ceil(words / words_per_minute))",
+        "max(1, math.ceil(words / words_per_minute)) + 1",
+    )
+    redone = pages(site.rebuild_and_compare())
+    assert EDITED in redone and "index.html" in redone
+
+
+def test_the_new_site_never_shares_a_changed_file_with_the_old_one(tmp_path):
+    """A carried file is linked beside its place and renamed over it: the file of the site
+    being replaced keeps its bytes when the new site's file is replaced."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "page.html").write_text("finished")
+    (old / "page.html.gz").write_bytes(b"gz")
+    record = Record("page.html", "key", "", identities(old / "page.html"), "render")
+    (new / "page.html").write_text("")
+    assert carry(old, record, new / "page.html")
+    assert (new / "page.html").read_text() == "finished"
+    assert (new / "page.html.gz").read_bytes() == b"gz"
+    (new / "page.html").unlink()
+    (new / "page.html").write_text("changed")
+    assert (old / "page.html").read_text() == "finished"
+    os.utime(old / "page.html.gz", ns=(1, 1))
+    assert not carry(old, record, new / "page.html")  # the old site was changed since
