@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 from blinker import signal
 
+from pathways.carry import RECORDING, RENDERED_PAGES
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -81,6 +83,7 @@ PREVIOUS_OUTPUT = "PATHWAYS_PREVIOUS_OUTPUT"
 # Settings that say where and how a build works, not what it makes.
 BUILD_LOCAL_SETTINGS = frozenset(
     {"OUTPUT_PATH", "CACHE_PATH", "WRITE_SELECTED", "BUILD_WORKERS", PREVIOUS_OUTPUT}
+    | {RECORDING, RENDERED_PAGES}
 )
 
 

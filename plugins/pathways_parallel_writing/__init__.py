@@ -33,7 +33,7 @@ from pelican.contents import Article, Page
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from pathways.carry import RENDERED_PAGES, Record, carry, load_records
+from pathways.carry import RECORDING, RENDERED_PAGES, Record, carry, load_records
 from pathways.plugin_support import (
     ARTICLE_LISTS,
     PAGE_LISTS,
@@ -70,6 +70,7 @@ class ParallelWriter(Writer):
         self._pending: list[tuple[tuple, dict]] = []
         self._replaying = False
         self.parent = os.getpid()
+        self.urls_fixed_in = 0  # the worker process whose posts' addresses are fixed
         self._keys: RenderKeys | None = None
         self._previous = previous_output(self.settings)
         self._records: dict[str, Record] = {}
@@ -126,7 +127,7 @@ class ParallelWriter(Writer):
     def _prepare_keys(self, pending: list[tuple[tuple, dict]]) -> None:
         """Render keys for the pages, when the build records its finished files."""
         cache = build_cache(self.settings)
-        if cache is None:
+        if cache is None or not self.settings.get(RECORDING):
             return
         args, kwargs = pending[0]
         context = args[2] if len(args) > 2 else kwargs["context"]
@@ -252,8 +253,9 @@ def _write_share(index: int) -> tuple[set, set, dict, int]:
     try:
         with signals.content_written.muted():
             for args, kwargs in shares[index]:
-                if os.getpid() != writer.parent:
+                if os.getpid() not in (writer.parent, writer.urls_fixed_in):
                     _fix_urls(args[2] if len(args) > 2 else kwargs["context"])
+                    writer.urls_fixed_in = os.getpid()
                 args, kwargs = _keyed(writer, args, kwargs)
                 Writer.write_file(writer, *args, **kwargs)
     finally:

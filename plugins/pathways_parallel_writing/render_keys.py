@@ -41,6 +41,7 @@ NOT_CONTENT = frozenset({"settings", "_context"})
 # The variables holding the item a page shows, and the page of items a listing shows.
 SUBJECTS = ("article", "page")
 LISTED = ("articles_page", "dates_page")
+MEMO_SIZE = 8
 BUILD_PACKAGES = ("pelican", "jinja2", "markdown", "pygments", "typogrify", "smartypants",
                   "minify-html", "brotli", "rcssmin")  # fmt: skip
 
@@ -81,6 +82,8 @@ class RenderKeys:
         self._texts: dict[int, str] = {}
         self._named: list[Content] = []  # items named by descriptions since the last look
         self._describing: set[int] = set()
+        # Descriptions of long lists and mappings by id, with the value (so the id stays its).
+        self._described: dict[int, tuple[Any, str]] = {}
         shared = {
             name: value for name, value in context.items() if name not in BUILD_LOCAL_SETTINGS
         }
@@ -136,13 +139,23 @@ class RenderKeys:
         """A text that is the same for equal contents, naming other items by their path."""
         if value is None or isinstance(value, bool | int | float | str):
             return repr(value) if not isinstance(value, Markup) else repr(str(value))
-        if id(value) in self._describing:
+        key = id(value)
+        if key in self._described:
+            value, described = self._described[key]
+            if isinstance(value, list | tuple):
+                self._named.extend(item for item in value if isinstance(item, Content))
+            return described
+        if key in self._describing:
             return "<again>"  # a value that contains itself, such as a reply and its parent
-        self._describing.add(id(value))
+        self._describing.add(key)
         try:
-            return self._describe_contents(value, top)
+            described = self._describe_contents(value, top)
         finally:
-            self._describing.discard(id(value))
+            self._describing.discard(key)
+        if isinstance(value, list | tuple | Mapping) and len(value) > MEMO_SIZE:
+            # Long lists (a tag's posts) are the same object on each page of a listing.
+            self._described[key] = (value, described)
+        return described
 
     def _describe_contents(self, value: Any, top: Any) -> str:
         if isinstance(value, Content) and value is not top:

@@ -22,7 +22,7 @@ from typing import Any
 import rcssmin
 from pelican import signals
 
-from pathways.carry import RENDERED_PAGES, load_records, save_records
+from pathways.carry import RECORDING, RENDERED_PAGES, load_records, save_records
 from pathways.plugin_support import build_cache, build_workers, parallel_map, previous_output
 
 from .finishing import Finishing
@@ -112,5 +112,10 @@ def _kept_copies(cache: Path | None) -> Path | None:
     return folder
 
 
+def record_finished_files(pelican: Any) -> None:
+    pelican.settings[RECORDING] = build_cache(pelican.settings) is not None
+
+
 def register() -> None:
+    signals.initialized.connect(record_finished_files)
     signals.finalized.connect(finish_assets)
