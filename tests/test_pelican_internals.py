@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 from pelican import signals
+from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.readers import MarkdownReader, Readers
 from pelican.settings import DEFAULT_CONFIG
@@ -175,6 +176,7 @@ RECORDER = '''
 """Records every content_written path, as sitemap-like plugins do."""
 import os
 from pelican import signals
+from pelican.contents import Article
 
 written = []
 
@@ -220,3 +222,15 @@ def test_plugins_hear_of_every_page_written_by_the_workers(tmp_path, monkeypatch
     assert posts <= heard
     assert {"tags/t0/index.html", "index.html", "page/2/index.html"} <= heard
     assert all((output / name).is_file() for name in heard)
+
+
+def test_a_fixed_address_is_used_in_place_of_the_formatted_one(tmp_path, source):
+    """pathways_parallel_writing: `Content.get_url_setting` returns `override_url` and
+    `override_save_as` when they are set, so the workers can fix each post's address once."""
+    content = Readers(settings(tmp_path)).read_file(str(tmp_path), source.name)
+    article = Article(content.content, metadata=content.metadata, settings=settings(tmp_path))
+    formatted_url, formatted_save_as = article.url, article.save_as
+    article.override_url = "fixed/"
+    article.override_save_as = "fixed/index.html"
+    assert (article.url, article.save_as) == ("fixed/", "fixed/index.html")
+    assert formatted_url == "quotes.html" and formatted_save_as == "quotes.html"
