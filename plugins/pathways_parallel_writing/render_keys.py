@@ -80,10 +80,13 @@ class RenderKeys:
         self._context = context
         self._outlines: dict[int, str] = {}
         self._texts: dict[int, str] = {}
-        self._named: list[Content] = []  # items named by descriptions since the last look
+        # Items named by descriptions since the last look, but for those in the site's key.
+        self._named: list[Content] = []
+        self._in_site: set[int] = set()
         self._describing: set[int] = set()
-        # Descriptions of long lists and mappings by id, with the value (so the id stays its).
-        self._described: dict[int, tuple[Any, str]] = {}
+        # Descriptions of long lists and mappings by id, with the value (so the id stays its)
+        # and the items it names.
+        self._described: dict[int, tuple[Any, str, list[Content]]] = {}
         shared = {
             name: value for name, value in context.items() if name not in BUILD_LOCAL_SETTINGS
         }
@@ -92,6 +95,8 @@ class RenderKeys:
             self._outline(self._named.pop())
         self.site = _digest(code, described, *sorted(self._outlines.values()))
         self._in_site = set(self._outlines)
+        for key, (value, described, _) in self._described.items():
+            self._described[key] = (value, described, [])  # all in the site's key
 
     def page(self, name: str, template: str, localcontext: Mapping[str, Any]) -> str:
         parts = [self.site, name, template]
@@ -108,7 +113,7 @@ class RenderKeys:
                 described = self._describe(value)
             parts += [variable, described]
         named, self._named = self._named, []
-        outside = {self._outline(item) for item in named if id(item) not in self._in_site}
+        outside = {self._outline(item) for item in named}
         self._named = []
         return _digest(*parts, *sorted(outside))
 
@@ -141,25 +146,27 @@ class RenderKeys:
             return repr(value) if not isinstance(value, Markup) else repr(str(value))
         key = id(value)
         if key in self._described:
-            value, described = self._described[key]
-            if isinstance(value, list | tuple):
-                self._named.extend(item for item in value if isinstance(item, Content))
+            _, described, named = self._described[key]
+            self._named.extend(named)
             return described
         if key in self._describing:
             return "<again>"  # a value that contains itself, such as a reply and its parent
         self._describing.add(key)
+        first_named = len(self._named)
         try:
             described = self._describe_contents(value, top)
         finally:
             self._describing.discard(key)
         if isinstance(value, list | tuple | Mapping) and len(value) > MEMO_SIZE:
             # Long lists (a tag's posts) are the same object on each page of a listing.
-            self._described[key] = (value, described)
+            described = f"#{_digest(described)}"
+            self._described[key] = (value, described, self._named[first_named:])
         return described
 
     def _describe_contents(self, value: Any, top: Any) -> str:
         if isinstance(value, Content) and value is not top:
-            self._named.append(value)
+            if id(value) not in self._in_site:
+                self._named.append(value)
             return f"<{type(value).__name__} {value.source_path}>"
         if isinstance(value, URLWrapper):
             return f"<{type(value).__name__} {value.name!r} {value.slug!r}>"
