@@ -20,6 +20,7 @@ renders again each time.
 
 import dataclasses
 import hashlib
+import pickle
 from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
@@ -122,7 +123,12 @@ class RenderKeys:
         key = id(item)
         if key not in self._texts:
             own = {name: getattr(item, name, None) for name in sorted(OWN_PAGE_ONLY)}
-            self._texts[key] = _digest(self._outline(item), self._describe(own))
+            try:
+                # Text, headings and comments: plain data, which pickle describes fastest.
+                described = hashlib.sha256(pickle.dumps(own, protocol=5)).hexdigest()
+            except (pickle.PicklingError, TypeError, AttributeError):
+                described = self._describe(own)
+            self._texts[key] = _digest(self._outline(item), described)
         return self._texts[key]
 
     def _outline(self, item: Content) -> str:
