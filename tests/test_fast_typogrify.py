@@ -2,7 +2,8 @@
 
 Thousands of texts are generated from the pieces typography reacts to (quotes next to tags
 and words, apostrophes, dashes, dots, backslash escapes, entities, ampersands, capitals,
-skipped and ignored tags, HTML comments, stray angle brackets) and typogrified both ways,
+skipped and ignored tags, ends of blocks and inline tags, HTML comments, stray angle
+brackets) and typogrified both ways,
 with every dash setting, several ignored-tag lists and each filter left out in turn.
 """
 
@@ -29,6 +30,9 @@ OPEN_TAGS = ["<p>", "<h2>", "<h1 id=\"x\">", "<li>", "<dd>", "<dt>", "<em>", "<s
              "<script>", "<samp>", "<tt>", "<math>", "<style>", "<pre class=\"math\">",
              "<span id=\"x\">", "<div class=\"test\">", "<PRE>", "<Code>", "<table>",
              "<td>", "<ol>", "<ul>"]  # fmt: skip
+# What `widont` looks at: the end of blocks and of inline tags, spaces before them.
+ENDS = ["</p>", "</li>", "</h3>", "</dd>", "</em> ", " </a>", "</b>\n", "<br>", "<b x >", " \n",
+        "</strong></p>", "</p>\n<p>", "</span> </li>"]  # fmt: skip
 COMMENTS = ["<!-- note -->", "<!-- a -- b -->", "<!-- 'x' -->", "<!---->", "<!-- x --->",
             "<!-- --  >", "<!-- unclosed"]  # fmt: skip
 
@@ -46,8 +50,10 @@ def fragment(rng: random.Random, depth: int = 0) -> str:
             parts.append(rng.choice(WORDS))
         elif roll < 0.65:
             parts.append(rng.choice(MARKS))
-        elif roll < 0.8:
+        elif roll < 0.75:
             parts.append(" ")
+        elif roll < 0.8:
+            parts.append(rng.choice(ENDS))
         elif roll < 0.95 and depth < 3:
             tag = rng.choice(OPEN_TAGS)
             inner = fragment(rng, depth + 1)

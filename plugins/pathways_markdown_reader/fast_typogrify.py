@@ -6,9 +6,10 @@ its pattern up again), although most runs have no quote, dash, dot or backslash 
 Here a run is only given the steps that can change it, with the patterns compiled once and
 literal replacements done as `str.replace`; `amp` is skipped when the text has no ampersand
 it would wrap; and `caps` reuses the runs smartypants found instead of splitting the text
-again, and looks for capitals only in runs with two capitals close together. Everything else
-is typogrify's own code. `tests/test_fast_typogrify.py` compares the output with
-typogrify's on thousands of generated texts.
+again, and looks for capitals only in runs with two capitals close together; `widont` looks
+for the last word before each closing tag it cares about rather than trying its pattern at
+every character. Everything else is typogrify's own code. `tests/test_fast_typogrify.py`
+compares the output with typogrify's on thousands of generated texts.
 """
 
 import re
@@ -218,6 +219,50 @@ def _cap_wrapper(match: re.Match) -> str:
     return f'<span class="caps">{dotted}</span>'
 
 
+# typogrify's pattern in `widont`: a space between the last two words before a closing p,
+# h1-h6, li, dt or dd tag (or the end), and what comes just before and after it.
+WIDONT_FINDER = re.compile(
+    r"""((?:</?(?:a|em|span|strong|i|b)[^>]*>)|[^<>\s])  # an inline tag or a character
+    \s+                                                # the space to replace
+    ([^<>\s]+                                          # the last word
+    \s*
+    (</(a|em|span|strong|i|b)>\s*)*                    # closing inline tags
+    ((</(p|h[1-6]|li|dt|dd)>)|$))                      # the end of the block or text
+    """,
+    re.VERBOSE,
+)
+BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|dt|dd)>")
+# WIDONT_FINDER without its end, backwards: matched on the reversed text from a block's end,
+# it finds where the match ending there must start.
+LAST_WORD_REVERSED = re.compile(
+    r"""(?:\s*>(?:a|me|naps|gnorts|i|b)/<)*\s*[^<>\s]+\s+
+    (?:[^<>\s]|>[^>]*(?:a|me|naps|gnorts|i|b)/?<)""",
+    re.VERBOSE,
+)
+# A "<" inside a tag: then a match's tag may hold a block's end, so blocks are not separate.
+TAG_IN_TAG = re.compile(r"<[^>]*<")
+
+
+def widont(text: str) -> str:
+    """typogrify's `widont`. Without a "<" inside a tag, each match lies between two block
+    ends (no block end can be its first tag) and starts where the reversed pattern says, so
+    the pattern is tried there only."""
+    if TAG_IN_TAG.search(text):
+        return filters.widont(text)
+    reverse = text[::-1]
+    size = len(text)
+    result = []
+    done = 0
+    for end in [*(found.start() for found in BLOCK_END.finditer(text)), size]:
+        last_word = LAST_WORD_REVERSED.match(reverse, size - end)
+        match = last_word and WIDONT_FINDER.match(text, size - last_word.end())
+        if match:
+            result += (text[done : match.start()], match.expand(r"\1&nbsp;\2"))
+            done = match.end()
+    result.append(text[done:])
+    return "".join(result)
+
+
 def applyfilters(text: str, **kwargs: bool) -> str:
     """typogrify's `applyfilters`: amp, smartypants, caps, initial_quotes and widont, each
     unless its keyword is False."""
@@ -236,7 +281,7 @@ def applyfilters(text: str, **kwargs: bool) -> str:
     if kwargs.pop("initial_quotes", True):
         text = filters.initial_quotes(text)
     if kwargs.pop("widont", True):
-        text = filters.widont(text)
+        text = widont(text)
     if kwargs:
         raise TypeError(f"Unexpected keyword argument(s): {list(kwargs.keys())}")
     return text
