@@ -29,7 +29,7 @@ OPEN_TAGS = ["<p>", "<h2>", "<h1 id=\"x\">", "<li>", "<dd>", "<dt>", "<em>", "<s
              "<br />", "<img alt=\"it's\" src=\"x.png\">", "<pre>", "<code>", "<kbd>",
              "<script>", "<samp>", "<tt>", "<math>", "<style>", "<pre class=\"math\">",
              "<span id=\"x\">", "<div class=\"test\">", "<PRE>", "<Code>", "<table>",
-             "<td>", "<ol>", "<ul>"]  # fmt: skip
+             "<td>", "<ol>", "<ul>", '<p title="<li">', '<em title="<p x">']  # fmt: skip
 # What `widont` looks at: the end of blocks and of inline tags, spaces before them.
 ENDS = ["</p>", "</li>", "</h3>", "</dd>", "</em> ", " </a>", "</b>\n", "<br>", "<b x >", " \n",
         "</strong></p>", "</p>\n<p>", "</span> </li>"]  # fmt: skip

@@ -219,6 +219,34 @@ def _cap_wrapper(match: re.Match) -> str:
     return f'<span class="caps">{dotted}</span>'
 
 
+# typogrify's pattern in `initial_quotes`: a quote at the start of the text or of a block,
+# after any opening inline tags.
+QUOTE_FINDER = re.compile(
+    r"""((<(p|h[1-6]|li|dt|dd)[^>]*>|^)  # a block's opening tag or the start of the text
+    \s*
+    (<(a|em|span|strong|i|b)[^>]*>\s*)*)  # opening inline tags
+    (("|&ldquo;|&\#8220;)|('|&lsquo;|&\#8216;))  # a double (group 7) or single quote (8)
+    """,
+    re.VERBOSE,
+)
+# Where QUOTE_FINDER can start besides the start of the text (a literal "<" is found fast).
+BLOCK_START = re.compile(r"<(?:p|h[1-6]|li|dt|dd)")
+
+
+def initial_quotes(text: str) -> str:
+    """typogrify's `initial_quotes`, trying its pattern only where a match can start."""
+    result = []
+    done = 0
+    for start in [0, *(found.start() for found in BLOCK_START.finditer(text, 1))]:
+        match = QUOTE_FINDER.match(text, start) if start >= done else None
+        if match:
+            kind, quote = ("dquo", match.group(7)) if match.group(7) else ("quo", match.group(8))
+            result += (text[done:start], match.group(1), f'<span class="{kind}">{quote}</span>')
+            done = match.end()
+    result.append(text[done:])
+    return "".join(result)
+
+
 # typogrify's pattern in `widont`: a space between the last two words before a closing p,
 # h1-h6, li, dt or dd tag (or the end), and what comes just before and after it.
 WIDONT_FINDER = re.compile(
@@ -279,7 +307,7 @@ def applyfilters(text: str, **kwargs: bool) -> str:
     if kwargs.pop("caps", True):
         text = caps(tokens if tokens is not None else tokenize(text))
     if kwargs.pop("initial_quotes", True):
-        text = filters.initial_quotes(text)
+        text = initial_quotes(text)
     if kwargs.pop("widont", True):
         text = widont(text)
     if kwargs:
