@@ -32,7 +32,7 @@ OPEN_TAGS = ["<p>", "<h2>", "<h1 id=\"x\">", "<li>", "<dd>", "<dt>", "<em>", "<s
              "<td>", "<ol>", "<ul>", '<p title="<li">', '<em title="<p x">']  # fmt: skip
 # What `widont` looks at: the end of blocks and of inline tags, spaces before them.
 ENDS = ["</p>", "</li>", "</h3>", "</dd>", "</em> ", " </a>", "</b>\n", "<br>", "<b x >", " \n",
-        "</strong></p>", "</p>\n<p>", "</span> </li>"]  # fmt: skip
+        "</strong></p>", "</p>\n<p>", "</span> </li>", "<b x</p>", "<em </li>"]  # fmt: skip
 COMMENTS = ["<!-- note -->", "<!-- a -- b -->", "<!-- 'x' -->", "<!---->", "<!-- x --->",
             "<!-- --  >", "<!-- unclosed"]  # fmt: skip
 
