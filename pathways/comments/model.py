@@ -45,10 +45,15 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 DANGEROUS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # The same, but line breaks and tabs, which a body keeps.
 DANGEROUS_IN_BODY = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-# A body of paragraphs of plain words and punctuation, each line starting with a letter (so
-# no list, heading, quote or code) and without trailing spaces (no line break): Markdown
-# makes each paragraph `<p>` with its text unchanged, so it is not run for such a body.
-PLAIN_LINE = r"[^\W\d_](?:[^\W_]|[ .,;:!?'\"()/%+=-])*(?<! )"
+# A body of paragraphs of plain text: each line starts with a letter or a character beyond
+# ASCII, but not a digit or a space (so it starts no list, heading, quote or code), holds no
+# character Markdown reads (backslash ` * _ [ ] < > & # ~ | { } ^ @ $, tabs) and ends without
+# spaces (no line break). Markdown would make each paragraph a `<p>` with its text unchanged,
+# so such a body is not run through it.
+PLAIN_LINE = (
+    r"(?![\d\s])[^\x00-\x40\x5b-\x60\x7b-\x7f]"
+    r"(?:[^\s\x00-\x1f\x7f\\`*_\[\]<>&#~|{}^@$]| )*(?<! )"
+)
 PLAIN_PARAGRAPH = rf"{PLAIN_LINE}(?:\n{PLAIN_LINE})*"
 PLAIN_BODY = re.compile(rf"{PLAIN_PARAGRAPH}(?:\n\n+{PLAIN_PARAGRAPH})*")
 PARAGRAPH_BREAK = re.compile(r"\n\n+")
