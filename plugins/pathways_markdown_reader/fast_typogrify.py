@@ -285,7 +285,7 @@ def widont(text: str) -> str:
         last_word = LAST_WORD_REVERSED.match(reverse, size - end)
         match = last_word and WIDONT_FINDER.match(text, size - last_word.end())
         if match:
-            result += (text[done : match.start()], match.expand(r"\1&nbsp;\2"))
+            result += (text[done : match.start()], match[1], "&nbsp;", match[2])
             done = match.end()
     result.append(text[done:])
     return "".join(result)
