@@ -25,7 +25,7 @@ NOT_SPACE = re.compile(r"\S")
 # a literal "&", which the regex engine finds fast.
 AMP_NEEDED = re.compile(r"&(?:amp;|\#38;)?(?:\s|&nbsp;)")
 CAPS_SKIPPED_TAG = re.compile("<(/)?(?:kbd|script)[^>]*>", re.IGNORECASE)
-# Characters without which a run of text is left as it is by each smartypants step.
+# A run of text that is only one of these is curled by the character before it.
 QUOTES = ("'", '"')
 
 Token = tuple[bool, str]  # (is a tag, text)
