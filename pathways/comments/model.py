@@ -8,7 +8,6 @@ their folder, and renders bodies to safe HTML.
 
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +39,24 @@ ROLES = ("author",)
 MAX_LINK_BRACKETS = 64
 # Bidirectional embeddings, overrides and isolates: in a name they can disguise what follows.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Control characters (Unicode category Cc: NUL, escapes...) and lone surrogates (Cs). Format
+# characters such as the zero-width joiner are kept: emoji sequences and Persian and Indic
+# text need them.
+DANGEROUS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# The same, but line breaks and tabs, which a body keeps.
+DANGEROUS_IN_BODY = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# A body of paragraphs of plain text: each line starts with a letter or a character beyond
+# ASCII, but not a digit or a space (so it starts no list, heading, quote or code), holds no
+# character Markdown reads (backslash ` * _ [ ] < > & # ~ | { } ^ @ $, tabs) and ends without
+# spaces (no line break). Markdown would make each paragraph a `<p>` with its text unchanged,
+# so such a body is not run through it.
+PLAIN_LINE = (
+    r"(?![\d\s])[^\x00-\x40\x5b-\x60\x7b-\x7f]"
+    r"(?:[^\s\x00-\x1f\x7f\\`*_\[\]<>&#~|{}^@$]| )*(?<! )"
+)
+PLAIN_PARAGRAPH = rf"{PLAIN_LINE}(?:\n{PLAIN_LINE})*"
+PLAIN_BODY = re.compile(rf"{PLAIN_PARAGRAPH}(?:\n\n+{PLAIN_PARAGRAPH})*")
+PARAGRAPH_BREAK = re.compile(r"\n\n+")
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
@@ -92,23 +109,17 @@ def is_valid_slug(value: str) -> bool:
     return bool(SLUG_PATTERN.fullmatch(value)) and ".." not in value
 
 
-def _dangerous(ch: str) -> bool:
-    """Control characters (NUL, escapes) and lone surrogates. Format characters such as the
-    zero-width joiner are kept: emoji sequences and Persian and Indic text need them."""
-    return unicodedata.category(ch) in ("Cc", "Cs")
-
-
 def clean_line(value: str) -> str:
     """One line of plain text (a name): control characters and bidirectional overrides
     dropped, whitespace collapsed."""
-    value = "".join(" " if _dangerous(ch) else ch for ch in value if ch not in BIDI_CONTROLS)
+    value = DANGEROUS.sub(" ", "".join(ch for ch in value if ch not in BIDI_CONTROLS))
     return " ".join(value.split())
 
 
 def clean_body(value: str) -> str:
     """Body text with normalised newlines and no control characters but line breaks and tabs."""
     text = value.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in text if ch in "\n\t" or not _dangerous(ch)).strip()
+    return DANGEROUS_IN_BODY.sub("", text).strip()
 
 
 def check_website(value: str) -> str | None:
@@ -269,13 +280,19 @@ _markdown_without_links = markdown.Markdown(
 )
 
 
-def render_body(text: str) -> str:
-    """Restricted Markdown to HTML, then sanitised: no scripts, handlers or unsafe URLs."""
+def markdown_html(text: str) -> str:
+    """A body's restricted Markdown as HTML, not yet sanitised."""
+    if PLAIN_BODY.fullmatch(text):
+        return "\n".join(f"<p>{paragraph}</p>" for paragraph in PARAGRAPH_BREAK.split(text))
     converter = _markdown if text.count("[") <= MAX_LINK_BRACKETS else _markdown_without_links
     converter.reset()
-    html = converter.convert(text)
+    return converter.convert(text)
+
+
+def render_body(text: str) -> str:
+    """Restricted Markdown to HTML, then sanitised: no scripts, handlers or unsafe URLs."""
     return nh3.clean(
-        html,
+        markdown_html(text),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,

@@ -1,7 +1,8 @@
 """The site's Markdown reader.
 
 - Front-matter errors name the file, the field and the value, and fail the build.
-- One Markdown instance per reader, reset between files, instead of one per file.
+- One Markdown instance per reader, reset between files, instead of one per file; its
+  inline step leaves out the patterns whose characters are in no text of the document.
 - Typography (typogrify, when `TYPOGRIFY = True`) is applied while reading, so it runs in
   parallel and is kept in Pelican's content cache with the rest of what was read.
 - Posts and pages are converted by `BUILD_WORKERS` processes at once.

@@ -1,4 +1,5 @@
-"""The Markdown reader: named front-matter errors, reused Markdown instances, typography."""
+"""The Markdown reader: named front-matter errors, reused Markdown instances (whose inline
+step skips the patterns that cannot match), typography."""
 
 import logging
 import os
@@ -11,6 +12,7 @@ from pelican.utils import pelican_open
 from pathways.plugin_support import fast_build
 
 from .fields import likely_field, two_way_date
+from .inline import skip_unmatchable_patterns
 from .typography import readers_typogrify, typographer, typographic_metadata
 
 logger = logging.getLogger(__name__)
@@ -82,8 +84,8 @@ class SiteMarkdownReader(MarkdownReader):
     def convert(self, source_path: str) -> Converted:
         """The expensive part of reading, done here or in a worker process."""
         if self._document is None:
-            self._document = Markdown(**self.settings["MARKDOWN"])
-            self._fields = Markdown(**self.settings["MARKDOWN"])
+            self._document = skip_unmatchable_patterns(Markdown(**self.settings["MARKDOWN"]))
+            self._fields = skip_unmatchable_patterns(Markdown(**self.settings["MARKDOWN"]))
             self._fields.preprocessors.deregister("meta")
         self._document.reset()
         with pelican_open(source_path) as text:

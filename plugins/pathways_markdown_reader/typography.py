@@ -5,16 +5,18 @@ comes from its content cache, and always in the main process. With the speed-ups
 `TYPOGRIFY = True`, the readers do it instead, with exactly the settings Pelican uses, and
 Pelican's `Readers` object is given a copy of the settings with `TYPOGRIFY` off
 (`hide_typography_from_pelican`), so it is not done twice. The settings themselves stay as
-the writer wrote them: every other plugin sees `TYPOGRIFY` as it is.
+the writer wrote them: every other plugin sees `TYPOGRIFY` as it is. The filter is
+`fast_typogrify.typogrify`, which gives typogrify's output with less work.
 """
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import smartypants
-from typogrify.filters import typogrify
 
 from pathways.plugin_support import fast_build
+
+from .fast_typogrify import typogrify
 
 
 def readers_typogrify(settings: Mapping[str, Any]) -> bool:
