@@ -4,10 +4,10 @@ Pagefind takes from a page can change.
 Pagefind indexes only the elements marked `data-pagefind-body` once any page has one, and
 leaves pages without one out; such a site (ours) has only its posts and pages read. Of a page,
 Pagefind takes the text of those elements and, from anywhere on the page, the language, the
-`<title>`, the first `<h1>` and `<img>`, and every `data-pagefind-*` attribute. A page's digest
-covers the page up to the end of its last searched element (so the header, the head and the
-writing) and, after it, only the elements Pagefind takes something from: comments, the sidebar
-and the footer can change without the page being indexed again.
+`<title>`, the first `<h1>` and `<img>`, and every `data-pagefind-*` attribute. A page's
+digest covers the searched elements, the elements read anywhere and the tags (with their
+attributes) that hold them: the comments, their count, the sidebar and the footer can change
+without the page being indexed again.
 """
 
 import hashlib
@@ -17,8 +17,8 @@ from pathlib import Path
 import lxml.html
 
 BODY = "data-pagefind-body"
-# After the last searched element, Pagefind still reads these (titles, images, metadata).
-READ_AFTER_BODY = {"h1", "img", "title"}
+# Outside the searched elements, Pagefind still reads these (titles, images, metadata).
+READ_ANYWHERE = {"h1", "img", "title"}
 
 
 @dataclass(frozen=True)
@@ -41,19 +41,29 @@ def searched_digest(html: bytes) -> str | None:
     if BODY.encode() not in html:
         return None
     document = lxml.html.document_fromstring(html)
-    bodies = document.xpath(f"//*[@{BODY}]")
-    if not bodies:
+    whole = [
+        element
+        for element in document.iter()
+        if isinstance(element.tag, str) and (element.get(BODY) is not None or _read(element))
+    ]
+    if not any(element.get(BODY) is not None for element in whole):
         return None
-    # In reverse document order, so an element's descendants are decided before it.
-    for element in reversed(bodies[-1].xpath("following::*")):
-        if len(element) or _read_by_pagefind(element):
+    kept = {inner for element in whole for inner in element.iter()}
+    # Descendants before their ancestors: an element stays (without its own text) only
+    # when something Pagefind reads is left inside it.
+    for element in reversed(list(document.iter())):
+        if element in kept:
             continue
-        element.getparent().remove(element)
+        if len(element):
+            element.text = element.tail = None
+        else:
+            element.getparent().remove(element)
     return file_hash(lxml.html.tostring(document, encoding="utf-8"))
 
 
-def _read_by_pagefind(element: lxml.html.HtmlElement) -> bool:
-    return element.tag in READ_AFTER_BODY or any(
+def _read(element: lxml.html.HtmlElement) -> bool:
+    """Whether Pagefind takes something from this element wherever it is on the page."""
+    return element.tag in READ_ANYWHERE or any(
         name.startswith("data-pagefind") for name in element.attrib
     )
 
