@@ -15,19 +15,24 @@ from tests.sites import COMMENTS_URL, post, run_pathways, write_post, write_sett
 COMMENT = "Author: Ada\nDate: 2024-01-03T10:00:00+00:00\n\n{text}\n"
 PAGE = (
     "<!doctype html><html lang=en><head><title>Rest</title></head><body>"
-    "<header><a href=/>Home</a></header><article><h1 data-pagefind-meta=title>Rest</h1>"
-    "<div data-pagefind-body><p>{body}</p></div></article>"
+    "<header><a href=/>Home</a></header><article><h1><a href=/rest/>{title}</a></h1>"
+    "<p><a href=#comments>{count}</a></p><div data-pagefind-body><p>{body}</p></div></article>"
     "<section class=comments><p>{comment}</p>{after}</section></body></html>"
 )
 
 
-def page(body: str = "Pacing helps.", comment: str = "Thank you.", after: str = "") -> bytes:
-    return PAGE.format(body=body, comment=comment, after=after).encode()
+def page(**changed: str) -> bytes:
+    parts = {"title": "Rest", "count": "1 comment", "body": "Pacing helps."}
+    parts |= {"comment": "Thank you.", "after": "", **changed}
+    return PAGE.format(**parts).encode()
 
 
 def test_a_pages_searched_digest_follows_the_searched_text_and_not_the_comments():
-    assert searched_digest(page()) == searched_digest(page(comment="Lovely, thanks."))
+    assert searched_digest(page()) == searched_digest(
+        page(comment="Lovely, thanks.", count="2 comments")
+    )
     assert searched_digest(page()) != searched_digest(page(body="Pacing helps a lot."))
+    assert searched_digest(page()) != searched_digest(page(title="Rest days"))
 
 
 def test_what_pagefind_reads_after_the_searched_text_still_counts():

@@ -42,13 +42,12 @@ OUTPUT = "pagefind"
 DIGEST_FORMAT = 1
 
 
-def pagefind_binary() -> str:
+def pagefind_binary() -> str | None:
+    """The Pagefind program the `pagefind` package would run, or None when there is none."""
     from pagefind.service import get_executable
 
     binary = get_executable()
-    if binary is None:
-        raise FileNotFoundError("the Pagefind binary is missing: pip install 'pagefind[bin]'")
-    return str(binary)
+    return None if binary is None else str(binary)
 
 
 def pagefind_options(settings: dict[str, Any]) -> list[str]:
@@ -105,8 +104,14 @@ def run_pagefind(
 
 
 def index_site(pelican: Any) -> None:
+    """Index the built site into `pagefind/`, or copy the kept index when it was made from the
+    same searched text."""
     settings = pelican.settings
     if not settings["SEARCH_INDEX"]:
+        return
+    binary = pagefind_binary()
+    if binary is None:
+        logger.error("Search index failed: Pagefind is not installed (pip install 'pagefind[bin]')")
         return
     started = time.monotonic()
     site = Path(pelican.output_path)
@@ -116,7 +121,6 @@ def index_site(pelican: Any) -> None:
     pages = read_pages(site, state.get("pages", {}), build_workers(settings))
     # Once a page marks what is searched, Pagefind leaves out pages that mark nothing.
     searched = [page for page in pages if page.searched] or pages
-    binary = pagefind_binary()
     version = subprocess.run(
         [binary, "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
