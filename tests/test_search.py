@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from plugins.pathways_search import pagefind_binary, pagefind_options
-from plugins.pathways_search.pages import searched_digest
+from plugins.pathways_search.pages import searched_part
 from tests.servers import serve_folder
 from tests.sites import COMMENTS_URL, post, run_pathways, write_post, write_settings
 
@@ -27,22 +27,24 @@ def page(**changed: str) -> bytes:
     return PAGE.format(**parts).encode()
 
 
-def test_a_pages_searched_digest_follows_the_searched_text_and_not_the_comments():
-    assert searched_digest(page()) == searched_digest(
+def test_a_pages_searched_part_changes_with_its_writing_and_title_not_its_comments():
+    assert searched_part(page()) == searched_part(
         page(comment="Lovely, thanks.", count="2 comments")
     )
-    assert searched_digest(page()) != searched_digest(page(body="Pacing helps a lot."))
-    assert searched_digest(page()) != searched_digest(page(title="Rest days"))
+    assert searched_part(page()) != searched_part(page(body="Pacing helps a lot."))
+    assert searched_part(page()) != searched_part(page(title="Rest days"))
+    assert b"Pacing helps." in searched_part(page())
+    assert b"Thank you." not in searched_part(page())
 
 
 def test_what_pagefind_reads_after_the_searched_text_still_counts():
-    assert searched_digest(page()) != searched_digest(page(after="<img src=/a.png alt=A>"))
+    assert searched_part(page()) != searched_part(page(after="<img src=/a.png alt=A>"))
     meta = "<span data-pagefind-meta='mood:calm'></span>"
-    assert searched_digest(page()) != searched_digest(page(after=meta))
+    assert searched_part(page()) != searched_part(page(after=meta))
 
 
-def test_a_page_that_marks_nothing_searched_has_no_digest():
-    assert searched_digest(b"<!doctype html><html><body><p>Archive</p></body></html>") is None
+def test_a_page_that_marks_nothing_searched_has_no_searched_part():
+    assert searched_part(b"<!doctype html><html><body><p>Archive</p></body></html>") is None
 
 
 def blog(folder: Path, *, publish: bool = True) -> Path:

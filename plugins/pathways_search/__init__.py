@@ -4,11 +4,10 @@ Pagefind (its binary comes in the `pagefind[bin]` wheel) reads the built pages' 
 marked `data-pagefind-body` and writes a static index to `pagefind/` in the output; the
 search page queries it in the reader's browser, with no request to anyone else.
 
-Pagefind is given only the pages it indexes (posts and pages, see `pages`), which keeps its
-memory to what the index needs. With the build cache on, the index is kept there with a
-digest of what it was made from (what Pagefind takes from each page, its options and its
-version); a build with the same digest copies the kept index instead of running Pagefind
-(see `kept`).
+Pagefind is given only what it indexes: the searched parts of posts and pages (see `pages`).
+With the build cache on, those parts and the index are kept there, with a digest of what the
+index was made from (the parts, Pagefind's options and its version); a build with the same
+digest copies the kept index instead of running Pagefind (see `kept`).
 """
 
 import hashlib
@@ -27,7 +26,7 @@ from pelican import signals
 from pathways.plugin_support import build_cache, build_workers, parallel_map
 
 from . import kept
-from .pages import Page, PageReader
+from .pages import Page, PageReader, remove_others
 
 logger = logging.getLogger(__name__)
 
@@ -68,36 +67,20 @@ def index_digest(pages: list[Page], options: list[str], version: str) -> str:
     return hashlib.sha256(json.dumps(made_from).encode()).hexdigest()
 
 
-def read_pages(site: Path, known: dict[str, list], workers: int) -> list[Page]:
+def read_pages(site: Path, parts: Path, known: dict[str, list], workers: int) -> list[Page]:
+    """Every HTML page of `site`, with the searched parts written to `parts`."""
+    parts.mkdir(parents=True, exist_ok=True)
     paths = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
-    return parallel_map(PageReader(site, known), paths, workers)
+    pages = parallel_map(PageReader(site, parts, known), paths, workers)
+    remove_others(parts, pages)
+    return pages
 
 
-def run_pagefind(
-    binary: str, site: Path, pages: list[Page], options: list[str], target: Path
-) -> str | None:
-    """Index `pages` of `site` into `target`; returns what went wrong, or None.
-
-    Pagefind reads a folder of its own with (hard links to) only these pages.
-    """
-    chosen = Path(tempfile.mkdtemp(prefix=".search-pages-", dir=site.parent))
-    try:
-        for page in pages:
-            (chosen / page.path).parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(site / page.path, chosen / page.path)
-            except OSError:
-                shutil.copyfile(site / page.path, chosen / page.path)
-        command = [binary, "--site", str(chosen), "--output-path", str(target), *options]
-        result = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            check=False,
-            env={**os.environ, **PAGEFIND_ENV},
-        )
-    finally:
-        shutil.rmtree(chosen, ignore_errors=True)
+def run_pagefind(binary: str, source: Path, options: list[str], target: Path) -> str | None:
+    """Index the pages in `source` into `target`; returns what went wrong, or None."""
+    command = [binary, "--site", str(source), "--output-path", str(target), *options]
+    env = {**os.environ, **PAGEFIND_ENV}
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         return (result.stderr or result.stdout).strip()
     return None
@@ -113,19 +96,34 @@ def index_site(pelican: Any) -> None:
     if binary is None:
         logger.error("Search index failed: Pagefind is not installed (pip install 'pagefind[bin]')")
         return
+    cache = build_cache(settings)
+    if cache is None:
+        site = Path(pelican.output_path)
+        parts = Path(tempfile.mkdtemp(prefix=".search-pages-", dir=site.parent))
+        try:
+            index_or_carry(pelican, binary, None, parts)
+        finally:
+            shutil.rmtree(parts, ignore_errors=True)
+    else:
+        index_or_carry(pelican, binary, cache / "search", cache / "search" / "pages")
+
+
+def index_or_carry(pelican: Any, binary: str, folder: Path | None, parts: Path) -> None:
+    """Index the site from the searched parts in `parts`, or copy the index kept in `folder`
+    (None: nothing is kept) when it was made from the same."""
     started = time.monotonic()
     site = Path(pelican.output_path)
-    cache = build_cache(settings)
-    folder = cache / "search" if cache is not None else None
     state = kept.read_state(folder) if folder is not None else {}
-    pages = read_pages(site, state.get("pages", {}), build_workers(settings))
-    # Once a page marks what is searched, Pagefind leaves out pages that mark nothing.
-    searched = [page for page in pages if page.searched] or pages
+    pages = read_pages(site, parts, state.get("pages", {}), build_workers(pelican.settings))
+    searched = [page for page in pages if page.searched]
+    # Once a page marks what is searched, Pagefind leaves out pages that mark nothing; when
+    # none does, it indexes every page whole.
+    source = parts if searched else site
     version = subprocess.run(
         [binary, "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
-    options = pagefind_options(settings)
-    digest = index_digest(searched, options, version)
+    options = pagefind_options(pelican.settings)
+    digest = index_digest(searched or pages, options, version)
     target = site / OUTPUT
     if folder is not None and kept.carry(folder, state, digest, target):
         logger.info(
@@ -133,14 +131,16 @@ def index_site(pelican: Any) -> None:
             time.monotonic() - started,
         )
     else:
-        problem = run_pagefind(binary, site, searched, options, target)
+        problem = run_pagefind(binary, source, options, target)
         if problem is not None:
             logger.error("Search index failed (pagefind): %s", problem)
             return
         if folder is not None:
             kept.keep(folder, state, digest, target)
         logger.info(
-            "Search index built in %.2f s (%d pages)", time.monotonic() - started, len(searched)
+            "Search index built in %.2f s (%d pages)",
+            time.monotonic() - started,
+            len(searched or pages),
         )
     if folder is not None:
         state["pages"] = {page.path: [page.file_hash, page.searched] for page in pages}

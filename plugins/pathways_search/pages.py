@@ -1,13 +1,15 @@
-"""What Pagefind reads of the built site, and a digest of it that changes only when what
-Pagefind takes from a page can change.
+"""What Pagefind reads of the built site: of each page that marks what is searched, only the
+parts Pagefind takes anything from, written to a folder of their own for Pagefind to index.
 
 Pagefind indexes only the elements marked `data-pagefind-body` once any page has one, and
 leaves pages without one out; such a site (ours) has only its posts and pages read. Of a page,
 Pagefind takes the text of those elements and, from anywhere on the page, the language, the
 `<title>`, the first `<h1>` and `<img>`, and every `data-pagefind-*` attribute. A page's
-digest covers the searched elements, the elements read anywhere and the tags (with their
-attributes) that hold them: the comments, their count, the sidebar and the footer can change
-without the page being indexed again.
+searched part keeps those elements whole and the tags (with their attributes) that hold them,
+and nothing else: the comments, their count, the sidebar and the footer can change without
+changing it. Pagefind makes the same index from the searched parts as from the whole site (a
+test compares them) with less to read, and a digest of the searched parts is a digest of
+exactly what it reads.
 """
 
 import hashlib
@@ -19,12 +21,13 @@ import lxml.html
 BODY = "data-pagefind-body"
 # Outside the searched elements, Pagefind still reads these (titles, images, metadata).
 READ_ANYWHERE = {"h1", "img", "title"}
+PARSER = lxml.html.HTMLParser(encoding="utf-8")
 
 
 @dataclass(frozen=True)
 class Page:
-    """One built HTML file: its path in the site, the hash of its bytes and, when it has
-    searched elements, the digest of what Pagefind takes from it."""
+    """One built HTML file: its path in the site, the hash of its bytes and, when it marks
+    what is searched, the hash of its searched part."""
 
     path: str
     file_hash: str
@@ -35,12 +38,12 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def searched_digest(html: bytes) -> str | None:
-    """The digest of what Pagefind takes from a page, or None when nothing on it is marked
+def searched_part(html: bytes) -> bytes | None:
+    """The page with only what Pagefind takes from it, or None when nothing on it is marked
     `data-pagefind-body`."""
     if BODY.encode() not in html:
         return None
-    document = lxml.html.document_fromstring(html)
+    document = lxml.html.document_fromstring(html, parser=PARSER)
     whole = [
         element
         for element in document.iter()
@@ -58,7 +61,7 @@ def searched_digest(html: bytes) -> str | None:
             element.text = element.tail = None
         else:
             element.getparent().remove(element)
-    return file_hash(lxml.html.tostring(document, encoding="utf-8"))
+    return lxml.html.tostring(document, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
 def _read(element: lxml.html.HtmlElement) -> bool:
@@ -70,16 +73,36 @@ def _read(element: lxml.html.HtmlElement) -> bool:
 
 @dataclass(frozen=True)
 class PageReader:
-    """Reads pages of `site`; `known` maps paths to `[file_hash, searched]` from the last
-    build, so a file with the same bytes is not parsed again."""
+    """Reads pages of `site` and writes their searched parts to `parts` (same paths).
+
+    `known` maps paths to `[file_hash, searched]` from the last build into the same `parts`,
+    so a file with the same bytes is not read again.
+    """
 
     site: Path
+    parts: Path
     known: dict[str, list]
 
     def __call__(self, path: str) -> Page:
         data = (self.site / path).read_bytes()
         digest = file_hash(data)
         last = self.known.get(path)
-        if last and last[0] == digest:
+        if last and last[0] == digest and (last[1] is None or (self.parts / path).is_file()):
             return Page(path, digest, last[1])
-        return Page(path, digest, searched_digest(data))
+        part = searched_part(data)
+        if part is None:
+            (self.parts / path).unlink(missing_ok=True)
+            return Page(path, digest, None)
+        (self.parts / path).parent.mkdir(parents=True, exist_ok=True)
+        (self.parts / path).write_bytes(part)
+        return Page(path, digest, file_hash(part))
+
+
+def remove_others(parts: Path, pages: list[Page]) -> None:
+    """Remove from `parts` the searched parts of pages that are gone or no longer searched."""
+    searched = {page.path for page in pages if page.searched}
+    for path in sorted(parts.rglob("*"), reverse=True):
+        if path.is_file() and path.relative_to(parts).as_posix() not in searched:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
