@@ -16,12 +16,13 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import lxml.html
+from lxml import etree
 
 BODY = "data-pagefind-body"
-# Outside the searched elements, Pagefind still reads these (titles, images, metadata).
-READ_ANYWHERE = {"h1", "img", "title"}
-PARSER = lxml.html.HTMLParser(encoding="utf-8")
+# The elements Pagefind reads wherever they are: the searched ones, titles, images and
+# metadata (any data-pagefind-* attribute).
+READ = f"//*[@{BODY}] | //h1 | //img | //title | //*[@*[starts-with(name(), 'data-pagefind')]]"
+PARSER = etree.HTMLParser(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -43,32 +44,29 @@ def searched_part(html: bytes) -> bytes | None:
     `data-pagefind-body`."""
     if BODY.encode() not in html:
         return None
-    document = lxml.html.document_fromstring(html, parser=PARSER)
-    whole = [
-        element
-        for element in document.iter()
-        if isinstance(element.tag, str) and (element.get(BODY) is not None or _read(element))
-    ]
+    document = etree.fromstring(html, PARSER)
+    if document is None:
+        return None
+    whole = set(document.xpath(READ))
     if not any(element.get(BODY) is not None for element in whole):
         return None
-    kept = {inner for element in whole for inner in element.iter()}
-    # Descendants before their ancestors: an element stays (without its own text) only
-    # when something Pagefind reads is left inside it.
-    for element in reversed(list(document.iter())):
-        if element in kept:
-            continue
-        if len(element):
-            element.text = element.tail = None
-        else:
-            element.getparent().remove(element)
-    return lxml.html.tostring(document, encoding="utf-8", doctype="<!DOCTYPE html>")
-
-
-def _read(element: lxml.html.HtmlElement) -> bool:
-    """Whether Pagefind takes something from this element wherever it is on the page."""
-    return element.tag in READ_ANYWHERE or any(
-        name.startswith("data-pagefind") for name in element.attrib
-    )
+    # The tags that hold what Pagefind reads keep their attributes but lose their own text
+    # and every other child.
+    holders = set()
+    for element in whole:
+        for ancestor in element.iterancestors():
+            if ancestor in whole:
+                break
+            holders.add(ancestor)
+    holders = {holder for holder in holders if not whole.intersection(holder.iterancestors())}
+    for holder in holders:
+        holder.text = None
+        for child in list(holder):
+            if child in whole or child in holders:
+                child.tail = None
+            else:
+                holder.remove(child)
+    return etree.tostring(document, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
 @dataclass(frozen=True)
