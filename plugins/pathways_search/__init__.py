@@ -37,7 +37,8 @@ NOT_INDEXED = (".headerlink", "pre", "code", ".glossary-popover")
 # seconds: about a quarter less peak memory on a site of thousands of posts.
 PAGEFIND_ENV = {"_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0"}
 OUTPUT = "pagefind"
-# Changed when what a digest covers changes, so older kept indexes are not used.
+# Changed when the rules of what a searched part keeps change, so parts and indexes kept
+# by older rules are not used.
 DIGEST_FORMAT = 1
 
 
@@ -114,7 +115,9 @@ def index_or_carry(pelican: Any, binary: str, folder: Path | None, parts: Path) 
     started = time.monotonic()
     site = Path(pelican.output_path)
     state = kept.read_state(folder) if folder is not None else {}
-    pages = read_pages(site, parts, state.get("pages", {}), build_workers(pelican.settings))
+    # Searched parts cut by other rules are cut again.
+    known = state.get("pages", {}) if state.get("format") == DIGEST_FORMAT else {}
+    pages = read_pages(site, parts, known, build_workers(pelican.settings))
     searched = [page for page in pages if page.searched]
     # Once a page marks what is searched, Pagefind leaves out pages that mark nothing; when
     # none does, it indexes every page whole.
@@ -143,6 +146,7 @@ def index_or_carry(pelican: Any, binary: str, folder: Path | None, parts: Path) 
             len(searched or pages),
         )
     if folder is not None:
+        state["format"] = DIGEST_FORMAT
         state["pages"] = {page.path: [page.file_hash, page.searched] for page in pages}
         kept.write_state(folder, state)
 
