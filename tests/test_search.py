@@ -100,6 +100,7 @@ def test_a_new_comment_does_not_index_again(tmp_path):
 
 
 @pytest.mark.build
+@pytest.mark.server
 def test_editing_a_post_indexes_again_and_a_search_finds_the_new_word(tmp_path, browser):
     settings = blog(tmp_path, publish=False)
     rebuild(settings)
