@@ -11,6 +11,9 @@ images, three tags each, a few series; about ten threaded comments per post; a v
       the edit), and until they are told again after the full rebuild that follows;
   (d) the peak memory (max RSS) of each.
 
+(b)'s search step (Pagefind) is printed on its own line, with whether it indexed or carried
+the last build's index over.
+
 Prints a table with the times and the ratios b/a and c/a, and writes it as JSON to
 `bench/results/`. `python bench/build_speed.py --posts 100 1000` (`make bench` runs this).
 """
@@ -141,16 +144,29 @@ def settings_file(folder: Path, content: Path, kind: str) -> Path:
     return path
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak memory (MB) of a child process."""
+def timed(command: list[str], log: list[str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB) of a child process; what it wrote on stderr is
+    added to `log` when given."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()[-2000:]}")
+    with tempfile.TemporaryFile() as stderr:  # not a pipe: a verbose build would fill it
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        stderr.seek(0)
+        written = stderr.read().decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{written[-2000:]}")
+    if log is not None:
+        log.append(written)
     return elapsed, usage.ru_maxrss / 1024
+
+
+def search_step(log: str) -> tuple[float, str]:
+    """The search step's seconds in a verbose build's log, and whether it indexed or carried
+    the last build's index over."""
+    line = next(line for line in log.splitlines() if "Search index" in line)
+    seconds = float(line.split(" in ", 1)[1].split(" s", 1)[0])
+    return seconds, "carried over" if "carried over" in line else "indexed"
 
 
 def edit(content: Path, number: int, marker: str) -> None:
@@ -219,10 +235,12 @@ def measure(posts: int) -> dict:
         ours = settings_file(folder, content, "ours")
         preview = settings_file(folder, content, "preview")
         a = timed([sys.executable, "-m", "pelican", "-s", str(vanilla), "-q"])
-        build_ours = [sys.executable, "-m", "pathways", "build", "--settings", str(ours)]
-        b = timed(build_ours)
+        build_ours = [sys.executable, "-m", "pathways", "build", "--settings", str(ours), "-v"]
+        logs: list[str] = []
+        b = timed(build_ours, logs)
         edit(content, 1, "edited")
-        rebuilt = timed(build_ours)
+        rebuilt = timed(build_ours, logs)
+        search, search_after_edit = search_step(logs[0]), search_step(logs[1])
         first_reload, full_reload, preview_mb = preview_after_edit(
             preview, content, folder / "output-preview"
         )
@@ -242,6 +260,10 @@ def measure(posts: int) -> dict:
         "ours_peak_mb": round(b[1]),
         "ours_after_edit_peak_mb": round(rebuilt[1]),
         "preview_peak_mb": round(preview_mb),
+        "search_s": search[0],
+        "search": search[1],
+        "search_after_edit_s": search_after_edit[0],
+        "search_after_edit": search_after_edit[1],
     }
 
 
@@ -269,6 +291,11 @@ def main() -> None:
         "peak MB: the largest single process of each run (the build, a worker, or Pagefind), "
         "its maximum resident memory"
     )
+    for row in rows:
+        print(
+            f"search step at {row['posts']} posts: (b) {row['search_s']:.2f}s ({row['search']}),"
+            f" b, 1 edit {row['search_after_edit_s']:.2f}s ({row['search_after_edit']})"
+        )
     for smaller, larger in pairwise(rows):
         print(
             f"(b) at {larger['posts']} vs {smaller['posts']} posts: "

@@ -1,0 +1,106 @@
+"""What Pagefind reads of the built site: of each page that marks what is searched, only the
+parts Pagefind takes anything from, written to a folder of their own for Pagefind to index.
+
+Pagefind indexes only the elements marked `data-pagefind-body` once any page has one, and
+leaves pages without one out; such a site (ours) has only its posts and pages read. Of a page,
+Pagefind takes the text of those elements and, from anywhere on the page, the language, the
+`<title>`, the first `<h1>` and `<img>`, and every `data-pagefind-*` attribute. A page's
+searched part keeps those elements whole and the tags (with their attributes) that hold them,
+and nothing else: the comments, their count, the sidebar and the footer can change without
+changing it. Pagefind makes the same index from the searched parts as from the whole site (a
+test compares them) with less to read, and a digest of the searched parts is a digest of
+exactly what it reads.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+BODY = "data-pagefind-body"
+# The elements Pagefind reads wherever they are: the searched ones, titles, images and
+# metadata (any data-pagefind-* attribute).
+READ = f"//*[@{BODY}] | //h1 | //img | //title | //*[@*[starts-with(name(), 'data-pagefind')]]"
+PARSER = etree.HTMLParser(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One built HTML file: its path in the site, the hash of its bytes and, when it marks
+    what is searched, the hash of its searched part."""
+
+    path: str
+    file_hash: str
+    searched: str | None
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def searched_part(html: bytes) -> bytes | None:
+    """The page with only what Pagefind takes from it, or None when nothing on it is marked
+    `data-pagefind-body`."""
+    if BODY.encode() not in html:
+        return None
+    document = etree.fromstring(html, PARSER)
+    if document is None:
+        return None
+    whole = set(document.xpath(READ))
+    if not any(element.get(BODY) is not None for element in whole):
+        return None
+    # The tags that hold what Pagefind reads keep their attributes but lose their own text
+    # and every other child.
+    holders = set()
+    for element in whole:
+        for ancestor in element.iterancestors():
+            if ancestor in whole:
+                break
+            holders.add(ancestor)
+    holders = {holder for holder in holders if not whole.intersection(holder.iterancestors())}
+    for holder in holders:
+        holder.text = None
+        for child in list(holder):
+            if child in whole or child in holders:
+                child.tail = None
+            else:
+                holder.remove(child)
+    return etree.tostring(document, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+@dataclass(frozen=True)
+class PageReader:
+    """Reads pages of `site` and writes their searched parts to `parts` (same paths).
+
+    `known` maps paths to `[file_hash, searched]` from the last build into the same `parts`,
+    so a file with the same bytes is not read again.
+    """
+
+    site: Path
+    parts: Path
+    known: dict[str, list]
+
+    def __call__(self, path: str) -> Page:
+        data = (self.site / path).read_bytes()
+        digest = file_hash(data)
+        last = self.known.get(path)
+        if last and last[0] == digest and (last[1] is None or (self.parts / path).is_file()):
+            return Page(path, digest, last[1])
+        part = searched_part(data)
+        if part is None:
+            (self.parts / path).unlink(missing_ok=True)
+            return Page(path, digest, None)
+        (self.parts / path).parent.mkdir(parents=True, exist_ok=True)
+        (self.parts / path).write_bytes(part)
+        return Page(path, digest, file_hash(part))
+
+
+def remove_others(parts: Path, pages: list[Page]) -> None:
+    """Remove from `parts` the searched parts of pages that are gone or no longer searched."""
+    searched = {page.path for page in pages if page.searched}
+    for path in sorted(parts.rglob("*"), reverse=True):
+        if path.is_file() and path.relative_to(parts).as_posix() not in searched:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
