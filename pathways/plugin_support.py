@@ -23,6 +23,11 @@ R = TypeVar("R")
 # again, so plugins that change a post's text after reading can redo it.
 post_refreshed = signal("pathways.post-refreshed")
 
+# Sent by a step that adds files to the built site once the production step may have
+# finished it (the search index, made from the finished pages), with the Pelican object as
+# sender and `paths=` the files added, so that they are finished too.
+files_added = signal("pathways.files-added")
+
 # The lists in which Pelican's generators keep posts and pages, by status and language.
 ARTICLE_LISTS = (
     "articles",

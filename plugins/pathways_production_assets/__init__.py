@@ -15,6 +15,7 @@ build is not finished again: the last build's finished file and copies are hard-
 import hashlib
 import json
 import logging
+from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,13 @@ import rcssmin
 from pelican import signals
 
 from pathways.carry import RECORDING, RENDERED_PAGES, load_records, save_records
-from pathways.plugin_support import build_cache, build_workers, parallel_map, previous_output
+from pathways.plugin_support import (
+    build_cache,
+    build_workers,
+    files_added,
+    parallel_map,
+    previous_output,
+)
 
 from .finishing import Finishing
 
@@ -49,9 +56,7 @@ def finish_assets(pelican: Any) -> None:
     """Minify, fingerprint and precompress the built site, as the settings ask."""
     settings = pelican.settings
     output = Path(pelican.output_path)
-    if settings["MINIFY"]:
-        for sheet in output.rglob("*.css"):
-            sheet.write_text(rcssmin.cssmin(sheet.read_text(encoding="utf-8")), encoding="utf-8")
+    _minify_stylesheets(settings, output.rglob("*.css"))
     renamed = {}
     if settings["FINGERPRINT_ASSETS"]:
         renamed = fingerprint(output, settings.get("THEME_STATIC_DIR", "theme"))
@@ -91,6 +96,31 @@ def finish_assets(pelican: Any) -> None:
     save_records(cache, records)
 
 
+def finish_added_files(pelican: Any, paths: list[Path]) -> None:
+    """Minify and precompress files a later step added (they refer to no theme file)."""
+    settings = pelican.settings
+    _minify_stylesheets(settings, (path for path in paths if path.suffix == ".css"))
+    finishing = Finishing(
+        output=Path(pelican.output_path),
+        minify=bool(settings["MINIFY"]),
+        renamed={},
+        precompress=bool(settings["PRECOMPRESS"]),
+        brotli_quality=int(settings["PRECOMPRESS_BROTLI_QUALITY"]),
+        kept=None,
+        signature="",
+        previous=None,
+        last_build={},
+        rendered={},
+    )
+    parallel_map(finishing, paths, build_workers(settings))
+
+
+def _minify_stylesheets(settings: dict, sheets: Iterable[Path]) -> None:
+    if settings["MINIFY"]:
+        for sheet in sheets:
+            sheet.write_text(rcssmin.cssmin(sheet.read_text(encoding="utf-8")), encoding="utf-8")
+
+
 def _signature(settings: dict, renamed: dict[str, str]) -> str:
     """Everything besides a file's own bytes that decides how it is finished."""
     return json.dumps(
@@ -119,3 +149,4 @@ def record_finished_files(pelican: Any) -> None:
 def register() -> None:
     signals.initialized.connect(record_finished_files)
     signals.finalized.connect(finish_assets)
+    files_added.connect(finish_added_files)

@@ -23,7 +23,7 @@ from typing import Any
 
 from pelican import signals
 
-from pathways.plugin_support import build_cache, build_workers, parallel_map
+from pathways.plugin_support import build_cache, build_workers, files_added, parallel_map
 
 from . import kept
 from .pages import Page, PageReader, remove_others
@@ -149,6 +149,7 @@ def index_or_carry(pelican: Any, binary: str, folder: Path | None, parts: Path) 
         state["format"] = DIGEST_FORMAT
         state["pages"] = {page.path: [page.file_hash, page.searched] for page in pages}
         kept.write_state(folder, state)
+    files_added.send(pelican, paths=sorted(path for path in target.rglob("*") if path.is_file()))
 
 
 def register() -> None:
