@@ -7,13 +7,7 @@ from pathlib import Path
 from types import ModuleType
 
 from pathways import PROJECT_ROOT
-from pathways.blogger import cli as import_cli
-from pathways.comments import cli as comments_cli
-from pathways.site import check as check_cli
-from pathways.site import newblog as new_blog_cli
-from pathways.site import publish as publish_cli
 from pathways.site.build import BuildError, build_site, init_logging, load_settings
-from pathways.views import cli as views_cli
 
 PREVIEW_SETTINGS = PROJECT_ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = PROJECT_ROOT / "publishconf.py"
@@ -62,16 +56,29 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-# Subcommands with a module of their own: each has add_parser(commands) and
-# run(args, settings_file).
-SUBCOMMANDS = (comments_cli, views_cli, import_cli, check_cli, publish_cli, new_blog_cli)
+# The commands defined here: `pathways build` (run for every publish) imports only what a
+# build needs, not the comment service, the importer or the checker.
+OWN_COMMANDS = ("build", "serve", "new")
+
+
+def subcommands() -> tuple[ModuleType, ...]:
+    """The subcommands with a module of their own: each has add_parser(commands) and
+    run(args, settings_file)."""
+    from pathways.blogger import cli as import_cli
+    from pathways.comments import cli as comments_cli
+    from pathways.site import check as check_cli
+    from pathways.site import newblog as new_blog_cli
+    from pathways.site import publish as publish_cli
+    from pathways.views import cli as views_cli
+
+    return (comments_cli, views_cli, import_cli, check_cli, publish_cli, new_blog_cli)
 
 
 def _run_module(module: ModuleType) -> Callable[[argparse.Namespace], int]:
     return lambda args: module.run(args, _settings_file(args))
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(own_commands_only: bool = False) -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="pathways", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
 
@@ -95,11 +102,12 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--settings", help="a Pelican settings file to use instead")
     new.set_defaults(run=cmd_new)
 
-    for module in SUBCOMMANDS:
+    for module in () if own_commands_only else subcommands():
         module.add_parser(commands).set_defaults(run=_run_module(module))
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser(own_commands_only=bool(argv) and argv[0] in OWN_COMMANDS).parse_args(argv)
     return args.run(args)

@@ -10,7 +10,7 @@ import heapq
 import re
 from collections import Counter, defaultdict
 from html import unescape
-from itertools import chain, islice
+from itertools import chain
 from typing import Any
 
 from pelican import signals
@@ -66,10 +66,13 @@ def relate(articles: list, count: int) -> dict[str, list]:
             overlap = len(own_words & other_words) / len(own_words | other_words)
             scored.append((-(3 * shared_tags[other] + 10 * overlap), other))
         # The others score 3 per shared tag: the best are those sharing the most tags, and
-        # newest among equals (sorting by rank, then stably by count, keeps that order).
-        by_count = sorted(sorted(shared_tags), key=shared_tags.__getitem__, reverse=True)
-        tag_only = (o for o in by_count if o != rank and o not in sharing_words)
-        scored += [(-3 * shared_tags[other], other) for other in islice(tag_only, count)]
+        # newest among equals (the lowest rank).
+        tag_only = (
+            (-shared, other)
+            for other, shared in shared_tags.items()
+            if other != rank and other not in sharing_words
+        )
+        scored += [(3 * least, other) for least, other in heapq.nsmallest(count, tag_only)]
         related[article.slug] = [ranked[other] for _, other in heapq.nsmallest(count, scored)]
     return related
 
