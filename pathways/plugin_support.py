@@ -102,13 +102,25 @@ def previous_output(settings: Mapping[str, Any]) -> Path | None:
     return Path(folder)
 
 
-def parallel_map(function: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
-    """`[function(item) for item in items]`, shared between `workers` forked processes.
+def parallel_map(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    workers: int,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[R]:
+    """`[function(item) for item in items]`, shared between `workers` forked processes;
+    `meanwhile` (if given) runs in this process while they work.
 
     `function` must be a module-level function; results are sent back pickled.
     """
     if workers < 2 or len(items) < 2 * workers:
-        return [function(item) for item in items]
+        results = [function(item) for item in items]
+        if meanwhile is not None:
+            meanwhile()
+        return results
     chunk = max(1, len(items) // (workers * 4))
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return pool.map(function, items, chunksize=chunk)
+        pending = pool.map_async(function, items, chunksize=chunk)
+        if meanwhile is not None:
+            meanwhile()
+        return pending.get()

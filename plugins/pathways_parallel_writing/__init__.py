@@ -3,9 +3,10 @@
 Pelican renders the pages of the posts generator (every post, tag, category, archive and
 listing page) one after another on one core. This plugin's writer collects those pages
 instead, and when the posts generator is done renders them in `BUILD_WORKERS` forked
-processes, each writing its share of the files. The pages themselves are rendered by
-Pelican's own writer code, so the output is the same; feeds and every page written after
-the posts generator (pages, redirects) are written at once, as usual.
+processes, each writing its share of the files; the posts generator's feeds are written by
+the build's own process meanwhile. The pages themselves are rendered by Pelican's own writer
+code, so the output is the same; every page written after the posts generator (pages,
+redirects) is written at once, as usual.
 
 Pages with the same output name go to the same process in the order they were asked for,
 so Pelican's rules for overriding a file still hold. A page whose render key (see
@@ -68,6 +69,7 @@ class ParallelWriter(Writer):
         self.workers = build_workers(self.settings)
         self._collecting = self.workers > 1
         self._pending: list[tuple[tuple, dict]] = []
+        self._feeds: list[tuple[tuple, dict]] = []
         self._replaying = False
         self.parent = os.getpid()
         self.urls_fixed_in = 0  # the worker process whose posts' addresses are fixed
@@ -84,11 +86,24 @@ class ParallelWriter(Writer):
         else:
             super().write_file(*args, **kwargs)
 
+    def write_feed(self, *args: Any, **kwargs: Any) -> None:
+        if self._collecting:
+            self._feeds.append((args, kwargs))
+        else:
+            super().write_feed(*args, **kwargs)
+
+    def _write_feeds(self) -> None:
+        feeds, self._feeds = self._feeds, []
+        for args, kwargs in feeds:
+            super().write_feed(*args, **kwargs)
+
     def write_collected(self) -> None:
-        """Render and write every collected page, then write from now on as Pelican does."""
+        """Render and write every collected page and feed, then write from now on as
+        Pelican does."""
         self._collecting = False
         pending, self._pending = self._pending, []
         if not pending:
+            self._write_feeds()
             return
         for _, kwargs in pending:
             # Rendering a post's content may move the files it attaches ({attach}); do that
@@ -102,7 +117,9 @@ class ParallelWriter(Writer):
         _work = (self, shares)
         gc.freeze()  # keep the workers from copying every page of memory the collector visits
         try:
-            results = parallel_map(_write_share, range(len(shares)), self.workers)
+            results = parallel_map(
+                _write_share, range(len(shares)), self.workers, meanwhile=self._write_feeds
+            )
         finally:
             _work = None
             gc.unfreeze()

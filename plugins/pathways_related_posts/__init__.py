@@ -3,17 +3,25 @@
 Score: 3 per shared tag plus the overlap of the two posts' most frequent distinctive words
 (Jaccard, times 10; words used by more than a tenth of all posts do not count); ties go to the
 newer post. Only posts sharing a word are scored one by one; among those sharing only tags,
-the best are found by counting shared tags, so a blog with a few big tags stays fast.
+the best are found by counting shared tags, so a blog with a few big tags stays fast. Each
+post's words are kept in the build cache by a hash of its text, so a rebuild counts only the
+words of posts that changed.
 """
 
+import hashlib
 import heapq
+import pickle
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from html import unescape
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 from pelican import signals
+
+from pathways.plugin_support import build_cache
 
 WORD = re.compile(r"[a-z][a-z'-]{3,}")
 TAG = re.compile(r"<[^>]+>")
@@ -29,6 +37,7 @@ STOP_WORDS = frozenset({
     "know", "feel", "felt", "time",
 })  # fmt: skip
 TOP_WORDS = 25
+KEPT_WORDS = "related-words.pickle"
 
 
 def key_words(html: str) -> set[str]:
@@ -37,11 +46,36 @@ def key_words(html: str) -> set[str]:
     return {word for word, _ in sorted(words.items(), key=lambda i: (-i[1], i[0]))[:TOP_WORDS]}
 
 
-def relate(articles: list, count: int) -> dict[str, list]:
+class KeptWords:
+    """Each post's key words by a hash of its text, kept between builds in `folder`."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self._path = folder / KEPT_WORDS if folder is not None else None
+        try:
+            self._kept = pickle.loads(self._path.read_bytes()) if self._path else {}
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            self._kept = {}
+        self._used: dict[str, frozenset[str]] = {}
+
+    def __call__(self, html: str) -> set[str]:
+        digest = hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
+        if digest not in self._used:
+            kept = self._kept.get(digest)
+            self._used[digest] = kept if kept is not None else frozenset(key_words(html))
+        return set(self._used[digest])
+
+    def save(self) -> None:
+        if self._path is not None and self._used != self._kept:
+            self._path.write_bytes(pickle.dumps(self._used))
+
+
+def relate(
+    articles: list, count: int, words_of: Callable[[str], set[str]] = key_words
+) -> dict[str, list]:
     # Posts by rank: newest first, then by slug, the order ties are broken in.
     ranked = sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug))
     tags = [{t.slug for t in getattr(a, "tags", [])} for a in ranked]
-    words = [key_words(a._content or "") for a in ranked]
+    words = [words_of(a._content or "") for a in ranked]
     # Words most posts use say little about any one of them, and would make every post a
     # candidate for every other; keep the distinctive ones.
     frequency = Counter(word for post_words in words for word in post_words)
@@ -79,7 +113,9 @@ def relate(articles: list, count: int) -> dict[str, list]:
 
 def add_related(generator: Any) -> None:
     count = generator.settings["RELATED_POSTS_COUNT"]
-    related = relate(generator.articles, count)
+    kept = KeptWords(build_cache(generator.settings))
+    related = relate(generator.articles, count, kept)
+    kept.save()
     for article in generator.articles:
         article.related_posts = related[article.slug]
 
