@@ -73,6 +73,9 @@ class ParallelWriter(Writer):
         self._replaying = False
         self.parent = os.getpid()
         self.urls_fixed_in = 0  # the worker process whose posts' addresses are fixed
+        # What render keys are made from (the shared context and the code's digest); each
+        # worker makes its keys from it on its first page, while this process writes feeds.
+        self._keys_from: tuple[dict, str] | None = None
         self._keys: RenderKeys | None = None
         self._previous = previous_output(self.settings)
         self._records: dict[str, Record] = {}
@@ -133,7 +136,7 @@ class ParallelWriter(Writer):
         if errors:
             logger.error("%d error(s) while writing pages, listed above", errors)
         carried = sum(1 for _, was_carried in rendered.values() if was_carried)
-        if self._keys is not None:
+        if self._keys_from is not None:
             logger.info(
                 "Rendered %d pages; %d more were as in the last build and carried over",
                 len(rendered) - carried,
@@ -149,13 +152,14 @@ class ParallelWriter(Writer):
         args, kwargs = pending[0]
         context = args[2] if len(args) > 2 else kwargs["context"]
         template = args[1] if len(args) > 1 else kwargs["template"]
-        code = code_digest(template.environment, self.settings)
-        self._keys = RenderKeys(context, code)
+        self._keys_from = (context, code_digest(template.environment, self.settings))
         self._records = load_records(cache)
 
     def render(self, template: Any, localcontext: dict) -> str:
         """Render a page in a worker, unless its finished file can be carried over."""
         name = localcontext["output_file"]
+        if self._keys is None:
+            self._keys = RenderKeys(*self._keys_from)
         key = self._keys.page(name, template.name, localcontext)
         path = sanitised_join(self.output_path, name)
         record = self._records.get(name)
@@ -224,7 +228,7 @@ def _without_template(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
 
 
 def _keyed(writer: ParallelWriter, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
-    if writer._keys is None:
+    if writer._keys_from is None:
         return args, kwargs
     template = args[1] if len(args) > 1 else kwargs["template"]
     return _with_template(args, kwargs, _Keyed(writer, template))
