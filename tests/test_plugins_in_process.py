@@ -123,3 +123,30 @@ def test_two_posts_with_one_slug_are_named_together():
     two.get_relative_source_path = lambda: "posts/b.md"
     (message,) = find_slug_collisions([one, two], "post")
     assert "posts/a.md" in message and "posts/b.md" in message and "same" in message
+
+
+def test_related_posts_are_the_same_with_key_words_kept_between_builds(tmp_path):
+    from plugins.pathways_related_posts import KeptWords, relate
+
+    words = ["pacing", "ketamine", "infusion", "sleep", "walking", "nausea", "clinic", "family"]
+    posts = [
+        a_post(
+            " ".join(words[(number * 3 + i) % len(words)] for i in range(number % 5 + 3)),
+            slug=f"p{number}",
+            date=datetime(2024, 1, 1 + number),
+            tags=["health"] if number % 2 else ["family"],
+        )
+        for number in range(12)
+    ]
+
+    def slugs(related: dict) -> dict:
+        return {slug: [post.slug for post in found] for slug, found in related.items()}
+
+    plain = slugs(relate(posts, 3))
+    first = KeptWords(tmp_path)
+    assert slugs(relate(posts, 3, first)) == plain
+    first.save()
+    kept = KeptWords(tmp_path)
+    assert slugs(relate(posts, 3, kept)) == plain
+    posts[0]._content = "sleep sleep sleep walking walking"  # an edited post is counted again
+    assert slugs(relate(posts, 3, kept)) == slugs(relate(posts, 3))
