@@ -34,14 +34,12 @@ from pelican.contents import Article, Page
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from pathways.carry import RECORDING, RENDERED_PAGES, Record, carry, load_records
+from pathways.carry import RECORDING, RENDERED_PAGES, Record, carry
 from pathways.plugin_support import (
     ARTICLE_LISTS,
     PAGE_LISTS,
-    build_cache,
     build_workers,
     parallel_map,
-    previous_output,
 )
 
 from .render_keys import RenderKeys, code_digest
@@ -77,11 +75,14 @@ class ParallelWriter(Writer):
         # worker makes its keys from it on its first page, while this process writes feeds.
         self._keys_from: tuple[dict, str] | None = None
         self._keys: RenderKeys | None = None
-        self._previous = previous_output(self.settings)
-        self._records: dict[str, Record] = {}
-        # Pages whose finished file may be carried over, by output file, while they are written.
-        self._carrying: dict[str, tuple[Record, Any, dict]] = {}
-        self._rendered: dict[str, tuple[str, bool]] = {}
+        # How the production step finishes pages (when it records finished files), and the
+        # pages finished here: their records by output file, and how many were carried over.
+        self._finishing: Any = None
+        self._finished: dict[str, Record] = {}
+        self._carried = 0
+        # The page being written, by output file, between rendering and writing: its render
+        # key, and the last build's record when that may be carried over instead.
+        self._in_hand: dict[str, tuple[str, Record | None, Any, dict]] = {}
 
     def write_file(self, *args: Any, **kwargs: Any) -> None:
         if self._collecting:
@@ -126,34 +127,34 @@ class ParallelWriter(Writer):
         finally:
             _work = None
             gc.unfreeze()
-        errors = 0
-        rendered = self.settings.setdefault(RENDERED_PAGES, {})
-        for written, overridden, share_rendered, share_errors in results:
+        errors = carried = 0
+        finished = self.settings.setdefault(RENDERED_PAGES, {})
+        for written, overridden, share_finished, share_carried, share_errors in results:
             self._written_files |= written
             self._overridden_files |= overridden
-            rendered.update(share_rendered)
+            finished.update(share_finished)
+            carried += share_carried
             errors += share_errors
         if errors:
             logger.error("%d error(s) while writing pages, listed above", errors)
-        carried = sum(1 for _, was_carried in rendered.values() if was_carried)
         if self._keys_from is not None:
             logger.info(
-                "Rendered %d pages; %d more were as in the last build and carried over",
-                len(rendered) - carried,
+                "Rendered and finished %d pages; %d more were as in the last build and "
+                "carried over",
+                len(finished) - carried,
                 carried,
             )
         self._announce(pending)
 
     def _prepare_keys(self, pending: list[tuple[tuple, dict]]) -> None:
         """Render keys for the pages, when the build records its finished files."""
-        cache = build_cache(self.settings)
-        if cache is None or not self.settings.get(RECORDING):
+        self._finishing = self.settings.get(RECORDING)
+        if self._finishing is None:
             return
         args, kwargs = pending[0]
         context = args[2] if len(args) > 2 else kwargs["context"]
         template = args[1] if len(args) > 1 else kwargs["template"]
         self._keys_from = (context, code_digest(template.environment, self.settings))
-        self._records = load_records(cache)
 
     def render(self, template: Any, localcontext: dict) -> str:
         """Render a page in a worker, unless its finished file can be carried over."""
@@ -162,11 +163,11 @@ class ParallelWriter(Writer):
             self._keys = RenderKeys(*self._keys_from)
         key = self._keys.page(name, template.name, localcontext)
         path = sanitised_join(self.output_path, name)
-        record = self._records.get(name)
-        self._rendered[path] = (key, False)
-        if self._previous is not None and record is not None and record.render == key:
-            self._carrying[path] = (record, template, localcontext)
+        record = self._finishing.last_build.get(name)
+        if record is not None and record.render == key:
+            self._in_hand[path] = (key, record, template, localcontext)
             return ""
+        self._in_hand[path] = (key, None, template, localcontext)
         return template.render(localcontext)
 
     def _announce(self, pending: list[tuple[tuple, dict]]) -> None:
@@ -184,18 +185,29 @@ class ParallelWriter(Writer):
         if self._replaying:
             yield io.StringIO()
             return
-        carrying = self._carrying.pop(filename, None)
+        page = self._in_hand.pop(filename, None)
         with super()._open_w(filename, encoding, override) as file:
-            if carrying is None:
+            if page is None:
                 yield file
                 return
-            yield io.StringIO()
-            record, template, localcontext = carrying
-            # The new, empty file is replaced by the last build's; if that is gone, rendered.
-            if file.name == filename and carry(self._previous, record, Path(filename)):
-                self._rendered[filename] = (self._rendered[filename][0], True)
-            else:
-                file.write(template.render(localcontext))
+            rendered = io.StringIO()
+            yield rendered
+        if file.name == filename:  # not skipped by Pelican's rules for overriding a file
+            self._finish(Path(filename), rendered.getvalue(), *page)
+
+    def _finish(
+        self, path: Path, text: str, key: str, last: Record | None, template: Any, context: dict
+    ) -> None:
+        """Put the finished page in place of the new, empty file: the last build's, carried
+        over, or the page rendered (now, if the last build's is gone) and finished."""
+        if last is not None and carry(self._finishing.previous, last, path):
+            self._finished[str(path)] = last._replace(render=key)
+            self._carried += 1
+            return
+        if last is not None:
+            text = template.render(context)
+        data = text.encode("utf-8")
+        self._finished[str(path)] = self._finishing.finish(path, data, render=key, on_disk=False)
 
 
 class _Keyed:
@@ -264,11 +276,12 @@ def _shares(pending: list[tuple[tuple, dict]], count: int) -> list[list[tuple[tu
 _work: tuple[ParallelWriter, list[list[tuple[tuple, dict]]]] | None = None
 
 
-def _write_share(index: int) -> tuple[set, set, dict, int]:
+def _write_share(index: int) -> tuple[set, set, dict, int, int]:
     writer, shares = _work
     written_before = set(writer._written_files)
     overridden_before = set(writer._overridden_files)
-    writer._rendered = {}
+    writer._finished = {}
+    writer._carried = 0
     errors = _ErrorCounter()
     logging.getLogger().addHandler(errors)
     try:
@@ -284,7 +297,8 @@ def _write_share(index: int) -> tuple[set, set, dict, int]:
     return (
         writer._written_files - written_before,
         writer._overridden_files - overridden_before,
-        writer._rendered,
+        writer._finished,
+        writer._carried,
         errors.count,
     )
 

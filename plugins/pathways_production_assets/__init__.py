@@ -12,12 +12,14 @@ hash of what they compress, and a file that `pathways build` produced exactly as
 build is not finished again: the last build's finished file and copies are hard-linked in.
 """
 
+import fnmatch
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from importlib.metadata import version
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import rcssmin
@@ -41,15 +43,56 @@ def fingerprint(output: Path, folder: str) -> dict[str, str]:
     """Rename every file under `output/folder` to carry its hash; returns old -> new paths."""
     renamed = {}
     for path in sorted((output / folder).rglob("*")):
-        if not path.is_file():
-            continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-        target = path.with_name(f"{path.stem}.{digest}{path.suffix}")
-        path.rename(target)
-        renamed["/" + path.relative_to(output).as_posix()] = (
-            "/" + target.relative_to(output).as_posix()
-        )
+        if path.is_file():
+            name = "/" + path.relative_to(output).as_posix()
+            renamed[name] = _fingerprinted(name, path.read_bytes())
+            path.rename(output / renamed[name].lstrip("/"))
     return renamed
+
+
+def theme_fingerprints(settings: dict) -> dict[str, str]:
+    """The names `fingerprint` will give the theme's files, worked out from the theme itself
+    (the files Pelican copies, as it copies them, stylesheets minified), so pages can be
+    finished as they are rendered, before the files are copied."""
+    if not settings["FINGERPRINT_ASSETS"]:
+        return {}
+    renamed = {}
+    for name, path in _theme_files(settings):
+        data = path.read_bytes()
+        if path.suffix == ".css" and settings["MINIFY"]:
+            data = rcssmin.cssmin(path.read_text(encoding="utf-8")).encode("utf-8")
+        renamed[name] = _fingerprinted(name, data)
+    return dict(sorted(renamed.items()))
+
+
+def _theme_files(settings: dict) -> Iterator[tuple[str, Path]]:
+    """The theme's static files by their address in the site, as Pelican's static
+    generator copies them (`THEME_STATIC_PATHS` into `THEME_STATIC_DIR`, less `IGNORE_FILES`)."""
+    ignored = settings["IGNORE_FILES"]
+
+    def kept(name: str) -> bool:
+        return not any(fnmatch.fnmatch(name, pattern) for pattern in ignored)
+
+    folder = "/" + settings["THEME_STATIC_DIR"].strip("/")
+    for static in settings["THEME_STATIC_PATHS"]:
+        source = Path(settings["THEME"]) / static
+        if not kept(source.name):
+            continue
+        if source.is_file():
+            yield f"{folder}/{source.name}", source
+            continue
+        for root, folders, files in os.walk(source, followlinks=True):
+            folders[:] = [name for name in folders if kept(name)]
+            for name in filter(kept, files):
+                path = Path(root) / name
+                if path.is_file():
+                    yield f"{folder}/{path.relative_to(source).as_posix()}", path
+
+
+def _fingerprinted(name: str, data: bytes) -> str:
+    path = PurePosixPath(name)
+    digest = hashlib.sha256(data).hexdigest()[:10]
+    return str(path.with_name(f"{path.stem}.{digest}{path.suffix}"))
 
 
 def finish_assets(pelican: Any) -> None:
@@ -59,7 +102,16 @@ def finish_assets(pelican: Any) -> None:
     _minify_stylesheets(settings, output.rglob("*.css"))
     renamed = {}
     if settings["FINGERPRINT_ASSETS"]:
-        renamed = fingerprint(output, settings.get("THEME_STATIC_DIR", "theme"))
+        renamed = fingerprint(output, settings["THEME_STATIC_DIR"])
+    rendered = settings.get(RENDERED_PAGES, {})
+    page_finishing = settings.get(RECORDING)
+    if rendered and page_finishing and page_finishing.renamed != renamed:
+        logger.error(
+            "Files under %s/ came from elsewhere than the theme (%s): pages were finished "
+            "without them; build with FAST_BUILD = False",
+            settings["THEME_STATIC_DIR"],
+            ", ".join(sorted(set(renamed) ^ set(page_finishing.renamed))),
+        )
     cache = build_cache(settings)
     finishing = Finishing(
         output=output,
@@ -71,20 +123,21 @@ def finish_assets(pelican: Any) -> None:
         signature=_signature(settings, renamed),
         previous=previous_output(settings),
         last_build=load_records(cache),
-        rendered=settings.get(RENDERED_PAGES, {}),
+        rendered=rendered,
     )
     files = sorted(path for path in output.rglob("*") if path.is_file())
     finished = parallel_map(finishing, files, build_workers(settings))
     records = [record for record in finished if record is not None]
+    here = [record for record in records if str(output / record.path) not in finishing.rendered]
     carried = sum(
         1
-        for record in records
+        for record in here
         if record.path in finishing.last_build
         and record.files == finishing.last_build[record.path].files
     )
     logger.info(
-        "Finished %d files for production; %d more were as in the last build and carried over",
-        len(records) - carried,
+        "Finished %d more files for production; %d more were as in the last build and carried over",
+        len(here) - carried,
         carried,
     )
     if cache is None:
@@ -143,7 +196,25 @@ def _kept_copies(cache: Path | None) -> Path | None:
 
 
 def record_finished_files(pelican: Any) -> None:
-    pelican.settings[RECORDING] = build_cache(pelican.settings) is not None
+    """With the build cache on, finished files are recorded, and pages are finished by the
+    processes that render them (see pathways_parallel_writing) with this `Finishing`."""
+    settings = pelican.settings
+    cache = build_cache(settings)
+    if cache is None:
+        return
+    renamed = theme_fingerprints(settings)
+    settings[RECORDING] = Finishing(
+        output=Path(pelican.output_path),
+        minify=bool(settings["MINIFY"]),
+        renamed=renamed,
+        precompress=bool(settings["PRECOMPRESS"]),
+        brotli_quality=int(settings["PRECOMPRESS_BROTLI_QUALITY"]),
+        kept=_kept_copies(cache),
+        signature=_signature(settings, renamed),
+        previous=previous_output(settings),
+        last_build=load_records(cache),
+        rendered={},
+    )
 
 
 def register() -> None:

@@ -47,37 +47,47 @@ class Finishing:
     # The site this build replaces, and what the build that made it left of each file.
     previous: Path | None
     last_build: dict[str, Record]
-    # The pages the writer rendered: (render key, whether it carried the finished page).
-    rendered: dict[str, tuple[str, bool]]
+    # The pages the writer finished as it rendered them (or carried over), by path.
+    rendered: dict[str, Record]
 
     def __call__(self, path: Path) -> Record | None:
         """Finish one file; returns its record when it is one this step changes or copies."""
         if path.suffix not in TEXT_SUFFIXES and path.suffix not in COMPRESSED_SUFFIXES:
             return None
+        finished = self.rendered.get(str(path))
+        if finished is not None:
+            return finished
+        return self.finish(path, path.read_bytes())
+
+    def finish(self, path: Path, data: bytes, render: str = "", on_disk: bool = True) -> Record:
+        """Finish `path`, whose bytes as built are `data` (already in the file, or not yet
+        with `on_disk` false): carried over from the last build when they are the same, else
+        minified, pointed at the theme's files and compressed. `render` is the render key of
+        the page it was rendered from, if any."""
         name = path.relative_to(self.output).as_posix()
-        last = self.last_build.get(name)
-        render, carried = self.rendered.get(str(path), ("", False))
-        if carried:
-            return last
-        data = path.read_bytes()
         key = hashlib.sha256(self.signature.encode() + data).hexdigest()
+        last = self.last_build.get(name)
         if last is not None and last.key == key and carry(self.previous, last, path):
             return last._replace(render=render)
         if path.suffix in TEXT_SUFFIXES:
-            data = self._transformed(path, data)
+            data = self._transformed(path, data, on_disk)
+        elif not on_disk:
+            path.write_bytes(data)
         digest = ""
         compressed = self.precompress and path.suffix in COMPRESSED_SUFFIXES
         if compressed and len(data) >= MIN_COMPRESSED_SIZE:
             digest = self.compress(path, data)
         return Record(name, key, digest, identities(path), render)
 
-    def _transformed(self, path: Path, data: bytes) -> bytes:
+    def _transformed(self, path: Path, data: bytes, on_disk: bool) -> bytes:
+        """The file as finished, written over the built one (never a carried file: `finish`
+        carries only where it writes nothing)."""
         text = original = data.decode("utf-8")
         if self.minify and path.suffix == ".html":
             text = minified_page(text)
         for old, new in self.renamed.items():
             text = text.replace(old, new)
-        if text == original:
+        if text == original and on_disk:
             return data
         data = text.encode("utf-8")
         path.write_bytes(data)
