@@ -9,6 +9,9 @@ the comment service.
 
 import json
 import logging
+import threading
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +26,7 @@ from pathways.comments.model import (
     parse_comment,
     render_body,
 )
-from pathways.plugin_support import blog_timezone, build_workers, parallel_map
+from pathways.plugin_support import blog_timezone, build_workers, fast_build, parallel_map
 
 from .cache import CommentCache
 from .threads import ancestry, build_threads, count
@@ -33,15 +36,23 @@ logger = logging.getLogger(__name__)
 COMMENT_SUFFIXES = (".md", ".markdown")
 
 
+Report = Callable[..., None]
+
+
 def _report(settings: dict, message: str, *args: object) -> None:
     level = logging.ERROR if settings["COMMENTS_STRICT"] else logging.WARNING
     logger.log(level, message + "; the comment is left out.", *args)
 
 
 def read_post_comments(
-    folder: Path, slug: str, settings: dict, cache: CommentCache | None = None
+    folder: Path,
+    slug: str,
+    settings: dict,
+    cache: CommentCache | None = None,
+    report: Report = _report,
 ) -> list[Comment]:
-    """Every valid comment file of one post; problems are reported, never fatal here.
+    """Every valid comment file of one post; problems are reported (`report(settings,
+    message, *args)`), never fatal here.
 
     Comments from `cache` come rendered; the others have no `html` yet (and are added to
     the cache, which keeps them as they are when it is saved)."""
@@ -55,18 +66,18 @@ def read_post_comments(
                     path.read_text(encoding="utf-8"), post_slug=slug, comment_id=path.stem
                 )
             except (CommentError, UnicodeDecodeError) as error:
-                _report(settings, "%s: %s", path, error)
+                report(settings, "%s: %s", path, error)
                 continue
             if cache:
                 cache.put(path, comment)
         if comment.id in comments:
-            _report(settings, "%s: duplicate comment id %r", path, comment.id)
+            report(settings, "%s: duplicate comment id %r", path, comment.id)
             continue
         comments[comment.id] = comment
     by_id = {comment.id: comment for comment in comments.values()}
     broken = [comment for comment in by_id.values() if ancestry(comment, by_id) is None]
     for comment in broken:
-        _report(
+        report(
             settings,
             "%s: Reply-To %r is not a comment on this post (or its thread loops)",
             folder / f"{comment.id}.md",
@@ -75,18 +86,78 @@ def read_post_comments(
     return [comment for comment in by_id.values() if comment not in broken]
 
 
+class CommentReading:
+    """Every post's comment folder read in a thread of its own, while the posts are read
+    (their conversion runs in worker processes, so this process mostly waits); problems
+    are reported once it is known which folders belong to a post."""
+
+    def __init__(self, settings: dict) -> None:
+        self.settings = settings
+        self.root = Path(settings["PATH"]) / settings["COMMENTS_PATH"]
+        self.cache = CommentCache(settings)
+        self._read: dict[str, tuple[list[Comment], list[tuple]]] = {}
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._read_all, daemon=True)
+        self._thread.start()
+
+    def _read_all(self) -> None:
+        try:
+            self._read_folders()
+        except BaseException as error:  # raised again in the build's own thread
+            self._failure = error
+
+    def _read_folders(self) -> None:
+        folders = sorted(self.root.iterdir()) if self.root.is_dir() else []
+        for folder in folders:
+            if folder.is_dir():
+                problems: list[tuple] = []
+                comments = read_post_comments(
+                    folder,
+                    folder.name,
+                    self.settings,
+                    self.cache,
+                    partial(_collect, problems),
+                )
+                self._read[folder.name] = (comments, problems)
+
+    def comments(self, slug: str) -> list[Comment]:
+        """The comments of the post `slug`, with their problems reported now."""
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+        comments, problems = self._read.get(slug, ([], []))
+        for problem in problems:
+            _report(self.settings, *problem)
+        return comments
+
+
+def _collect(problems: list[tuple], settings: dict, *problem: object) -> None:
+    problems.append(problem)
+
+
+def start_reading(generator: Any) -> None:
+    """Start reading comments with the posts (once per build, with the speed-ups on)."""
+    if fast_build(generator.settings) and not hasattr(generator, "comment_reading"):
+        generator.comment_reading = CommentReading(generator.settings)
+
+
 def attach_comments(generator: Any) -> None:
     settings = generator.settings
     root = Path(settings["PATH"]) / settings["COMMENTS_PATH"]
     articles = {article.slug: article for article in [*generator.articles, *generator.drafts]}
     max_depth = settings["COMMENTS_MAX_DEPTH"]
-    cache = CommentCache(settings)
-    by_article = {
-        slug: read_post_comments(root / slug, slug, settings, cache)
-        if (root / slug).is_dir()
-        else []
-        for slug in articles
-    }
+    reading = getattr(generator, "comment_reading", None)
+    if reading is not None:
+        cache = reading.cache
+        by_article = {slug: reading.comments(slug) for slug in articles}
+    else:
+        cache = CommentCache(settings)
+        by_article = {
+            slug: read_post_comments(root / slug, slug, settings, cache)
+            if (root / slug).is_dir()
+            else []
+            for slug in articles
+        }
     unrendered = [c for comments in by_article.values() for c in comments if not c.html]
     bodies = parallel_map(
         render_body, [comment.body for comment in unrendered], build_workers(settings)
@@ -144,5 +215,8 @@ def write_comments_index(generator: Any, writer: Any = None) -> None:
 
 
 def register() -> None:
+    # After the Markdown reader's receiver, which forks the workers that convert posts: a
+    # process is never forked while this thread runs.
+    signals.article_generator_preread.connect(start_reading)
     signals.article_generator_finalized.connect(attach_comments)
     signals.article_writer_finalized.connect(write_comments_index)
