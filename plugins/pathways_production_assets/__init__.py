@@ -34,7 +34,9 @@ from pathways.plugin_support import (
     previous_output,
 )
 
-from .finishing import Finishing
+from .finishing import COMPRESSED_SUFFIXES, TEXT_SUFFIXES, Finishing
+
+FINISHED_SUFFIXES = {*TEXT_SUFFIXES, *COMPRESSED_SUFFIXES}
 
 logger = logging.getLogger(__name__)
 
@@ -125,10 +127,17 @@ def finish_assets(pelican: Any) -> None:
         last_build=load_records(cache),
         rendered=rendered,
     )
-    files = sorted(path for path in output.rglob("*") if path.is_file())
-    finished = parallel_map(finishing, files, build_workers(settings))
-    records = [record for record in finished if record is not None]
-    here = [record for record in records if str(output / record.path) not in finishing.rendered]
+    # Pages finished as they were rendered are recorded already; the rest are finished here.
+    files = sorted(
+        os.path.join(folder, name)
+        for folder, _, names in os.walk(output)
+        for name in names
+        if os.path.splitext(name)[1] in FINISHED_SUFFIXES
+        and os.path.join(folder, name) not in rendered
+    )
+    finished = parallel_map(finishing, [Path(file) for file in files], build_workers(settings))
+    here = [record for record in finished if record is not None]
+    records = [*rendered.values(), *here]
     carried = sum(
         1
         for record in here

@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from html import unescape
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -88,25 +88,30 @@ def relate(
             by_tag[tag].append(rank)
         for word in post_words:
             by_word[word].append(rank)
+    # For each set of tags, the posts sharing any of them: most shared tags first, newest
+    # among equals (the lowest rank). Posts with the same tags share the list.
+    by_tags: dict[frozenset[str], list[tuple[int, int]]] = {}
     related = {}
     for rank, article in enumerate(ranked):
         own_tags, own_words = tags[rank], words[rank]
-        shared_tags = Counter(chain.from_iterable(by_tag[t] for t in own_tags))
         sharing_words = set(chain.from_iterable(by_word[w] for w in own_words)) - {rank}
         # Scored one by one: posts sharing words (3 per shared tag plus the word overlap).
         scored = []
         for other in sharing_words:
             other_words = words[other]
             overlap = len(own_words & other_words) / len(own_words | other_words)
-            scored.append((-(3 * shared_tags[other] + 10 * overlap), other))
-        # The others score 3 per shared tag: the best are those sharing the most tags, and
-        # newest among equals (the lowest rank).
+            scored.append((-(3 * len(own_tags & tags[other]) + 10 * overlap), other))
+        # The others score 3 per shared tag: the first of this tag set's list.
+        key = frozenset(own_tags)
+        if key not in by_tags:
+            shared = Counter(chain.from_iterable(by_tag[t] for t in own_tags))
+            by_tags[key] = sorted((-number, other) for other, number in shared.items())
         tag_only = (
-            (-shared, other)
-            for other, shared in shared_tags.items()
+            (3 * least, other)
+            for least, other in by_tags[key]
             if other != rank and other not in sharing_words
         )
-        scored += [(3 * least, other) for least, other in heapq.nsmallest(count, tag_only)]
+        scored += islice(tag_only, count)
         related[article.slug] = [ranked[other] for _, other in heapq.nsmallest(count, scored)]
     return related
 
