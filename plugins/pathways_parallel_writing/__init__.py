@@ -168,7 +168,14 @@ class ParallelWriter(Writer):
             self._in_hand[path] = (key, record, template, localcontext)
             return ""
         self._in_hand[path] = (key, None, template, localcontext)
+        self.fix_urls(localcontext)
         return template.render(localcontext)
+
+    def fix_urls(self, context: dict) -> None:
+        """Work out each post's and page's address once in this worker (see `_fix_urls`)."""
+        if os.getpid() not in (self.parent, self.urls_fixed_in):
+            _fix_urls(context)
+            self.urls_fixed_in = os.getpid()
 
     def _announce(self, pending: list[tuple[tuple, dict]]) -> None:
         """Send `content_written` for every page the workers wrote, as Pelican would have."""
@@ -205,6 +212,7 @@ class ParallelWriter(Writer):
             self._carried += 1
             return
         if last is not None:
+            self.fix_urls(context)
             text = template.render(context)
         data = text.encode("utf-8")
         self._finished[str(path)] = self._finishing.finish(path, data, render=key, on_disk=False)
@@ -287,9 +295,8 @@ def _write_share(index: int) -> tuple[set, set, dict, int, int]:
     try:
         with signals.content_written.muted():
             for args, kwargs in shares[index]:
-                if os.getpid() not in (writer.parent, writer.urls_fixed_in):
-                    _fix_urls(args[2] if len(args) > 2 else kwargs["context"])
-                    writer.urls_fixed_in = os.getpid()
+                if writer._keys_from is None:  # else only once a page is rendered
+                    writer.fix_urls(args[2] if len(args) > 2 else kwargs["context"])
                 args, kwargs = _keyed(writer, args, kwargs)
                 Writer.write_file(writer, *args, **kwargs)
     finally:
