@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from pelican import signals
-from pelican.contents import Article, Page
+from pelican.contents import Article, Content, Page
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
@@ -42,7 +42,7 @@ from pathways.plugin_support import (
     parallel_map,
 )
 
-from .render_keys import RenderKeys, code_digest
+from .render_keys import RenderKeys, code_digest, outlines
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +71,6 @@ class ParallelWriter(Writer):
         self._replaying = False
         self.parent = os.getpid()
         self.urls_fixed_in = 0  # the worker process whose posts' addresses are fixed
-        # What render keys are made from (the shared context and the code's digest); each
-        # worker makes its keys from it on its first page, while this process writes feeds.
-        self._keys_from: tuple[dict, str] | None = None
         self._keys: RenderKeys | None = None
         # How the production step finishes pages (when it records finished files), and the
         # pages finished here: their records by output file, and how many were carried over.
@@ -137,7 +134,7 @@ class ParallelWriter(Writer):
             errors += share_errors
         if errors:
             logger.error("%d error(s) while writing pages, listed above", errors)
-        if self._keys_from is not None:
+        if self._keys is not None:
             logger.info(
                 "Rendered and finished %d pages; %d more were as in the last build and "
                 "carried over",
@@ -154,13 +151,24 @@ class ParallelWriter(Writer):
         args, kwargs = pending[0]
         context = args[2] if len(args) > 2 else kwargs["context"]
         template = args[1] if len(args) > 1 else kwargs["template"]
-        self._keys_from = (context, code_digest(template.environment, self.settings))
+        # Every post's and page's outline, worked out by the workers (while this process
+        # writes the feeds), for the site's key; the page workers then inherit it.
+        items = list({id(item): item for item in _items_of(context)}.values())
+        global _outlining
+        _outlining = items
+        try:
+            count = 2 * self.workers
+            shares = [range(start, len(items), count) for start in range(count)]
+            found = parallel_map(_outline_share, shares, self.workers, self._write_feeds)
+        finally:
+            _outlining = []
+        outlined = {id(items[n]): outline for share in found for n, outline in share.items()}
+        code = code_digest(template.environment, self.settings)
+        self._keys = RenderKeys(context, code, outlined)
 
     def render(self, template: Any, localcontext: dict) -> str:
         """Render a page in a worker, unless its finished file can be carried over."""
         name = localcontext["output_file"]
-        if self._keys is None:
-            self._keys = RenderKeys(*self._keys_from)
         key = self._keys.page(name, template.name, localcontext)
         path = sanitised_join(self.output_path, name)
         record = self._finishing.last_build.get(name)
@@ -248,7 +256,7 @@ def _without_template(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
 
 
 def _keyed(writer: ParallelWriter, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
-    if writer._keys_from is None:
+    if writer._keys is None:
         return args, kwargs
     template = args[1] if len(args) > 1 else kwargs["template"]
     return _with_template(args, kwargs, _Keyed(writer, template))
@@ -284,6 +292,23 @@ def _shares(pending: list[tuple[tuple, dict]], count: int) -> list[list[tuple[tu
 _work: tuple[ParallelWriter, list[list[tuple[tuple, dict]]]] | None = None
 
 
+def _items_of(context: dict) -> list[Any]:
+    return [
+        item
+        for name in (*ARTICLE_LISTS, *PAGE_LISTS)
+        for item in context.get(name) or ()
+        if isinstance(item, Content)
+    ]
+
+
+# The posts and pages whose outlines the workers work out: set just before they are forked.
+_outlining: list[Any] = []
+
+
+def _outline_share(share: range) -> dict[int, str]:
+    return outlines(_outlining, share)
+
+
 def _write_share(index: int) -> tuple[set, set, dict, int, int]:
     writer, shares = _work
     written_before = set(writer._written_files)
@@ -295,7 +320,7 @@ def _write_share(index: int) -> tuple[set, set, dict, int, int]:
     try:
         with signals.content_written.muted():
             for args, kwargs in shares[index]:
-                if writer._keys_from is None:  # else only once a page is rendered
+                if writer._keys is None:  # else only once a page is rendered
                     writer.fix_urls(args[2] if len(args) > 2 else kwargs["context"])
                 args, kwargs = _keyed(writer, args, kwargs)
                 Writer.write_file(writer, *args, **kwargs)

@@ -21,7 +21,7 @@ renders again each time.
 import dataclasses
 import hashlib
 import pickle
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -74,12 +74,22 @@ def code_digest(environment: Environment, settings: Mapping[str, Any]) -> str:
     return _digest(*parts)
 
 
+def outlines(items: Sequence[Content], numbers: Iterable[int]) -> dict[int, str]:
+    """The outlines of `items[n]` for each n of `numbers`, by n (to be given to `RenderKeys`
+    by the items' ids, in the process that forked the one working them out)."""
+    describer = RenderKeys({}, "")
+    return {number: describer.outline(items[number]) for number in numbers}
+
+
 class RenderKeys:
     """The render keys of a build's pages (see the module's docstring)."""
 
-    def __init__(self, context: Mapping[str, Any], code: str) -> None:
+    def __init__(
+        self, context: Mapping[str, Any], code: str, known: Mapping[int, str] | None = None
+    ) -> None:
+        """`known`: outlines worked out already (by `outlines`), by the item's id."""
         self._context = context
-        self._outlines: dict[int, str] = {}
+        self._outlines: dict[int, str] = dict(known or {})
         self._texts: dict[int, str] = {}
         # Items named by descriptions since the last look, but for those in the site's key.
         self._named: list[Content] = []
@@ -130,6 +140,10 @@ class RenderKeys:
                 described = self._describe(own)
             self._texts[key] = _digest(self._outline(item), described)
         return self._texts[key]
+
+    def outline(self, item: Content) -> str:
+        """All an item carries but the parts only its own page shows, as a hash."""
+        return self._outline(item)
 
     def _outline(self, item: Content) -> str:
         key = id(item)
