@@ -9,10 +9,13 @@ code, so the output is the same; every page written after the posts generator (p
 redirects) is written at once, as usual.
 
 Pages with the same output name go to the same process in the order they were asked for,
-so Pelican's rules for overriding a file still hold. A page whose render key (see
-`render_keys`) is the one recorded for its finished file in the last build is not rendered:
-that file and its compressed copies are carried over from the site being replaced (see
-`pathways.carry`; this needs the production step, which records finished files).
+so Pelican's rules for overriding a file still hold.
+
+With the production step on (it records finished files, see pathways_production_assets),
+each page gets a render key (see `render_keys`): a page whose key is the one recorded for its
+finished file in the last build is not rendered, and that file and its compressed copies are
+carried over from the site being replaced (see `pathways.carry`); the others are finished
+(minified, compressed) by the worker that renders them, in one pass.
 
 `content_written` is sent where plugins expect it, in the build's own process: once the
 workers are done, each page's call is replayed there without rendering or writing, in the
@@ -144,7 +147,7 @@ class ParallelWriter(Writer):
         self._announce(pending)
 
     def _prepare_keys(self, pending: list[tuple[tuple, dict]]) -> None:
-        """Render keys for the pages, when the build records its finished files."""
+        """Render keys for the pages, when the production step records finished files."""
         self._finishing = self.settings.get(RECORDING)
         if self._finishing is None:
             return
