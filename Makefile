@@ -37,10 +37,10 @@ new: $(READY)  ## Start a draft post: make new TITLE="My post"
 new-blog: $(READY)  ## Make this project your own, empty blog (asks for its name, address …)
 	@$(PY) -m pathways new-blog
 
-publish: $(READY) $(CHECKERS)  ## Build for production, check, deploy to DEPLOY (publishconf.py)
+publish: $(READY) $(CHECKERS)  ## Build for production into public/, check, deploy to DEPLOY (publishconf.py)
 	$(PY) -m pathways publish
 
-check: $(READY) $(CHECKERS)  ## Build for production, then check links, HTML, feeds, sitemap
+check: $(READY) $(CHECKERS)  ## Build for production into public/, then check links, HTML, feeds, sitemap
 	$(PY) -m pathways build --publish
 	$(PY) -m pathways check
 
@@ -69,4 +69,4 @@ format: $(READY)
 	$(PY) -m ruff check --fix .
 
 clean:
-	rm -rf output .output-* .cache .pytest_cache .ruff_cache
+	rm -rf output .output-* public .public-* .cache .pytest_cache .ruff_cache

@@ -9,6 +9,10 @@ import sys
 sys.path.append(os.path.dirname(__file__))
 from pelicanconf import *  # noqa: F403
 
+# The production site is built into a folder of its own, so a preview build (output/) never
+# replaces it, and a rebuild carries over every page that did not change (README, "Build speed").
+OUTPUT_PATH = "public"
+
 # The one place the live address is set; every URL and feed link derives from it.
 SITEURL = "https://pathways.example.org"
 RELATIVE_URLS = False

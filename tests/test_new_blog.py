@@ -121,7 +121,8 @@ def test_a_new_blog_on_a_fresh_clone_passes_make_check(tmp_path):
         assert result.returncode == 0, result.stdout + result.stderr
         assert "All checks passed" in result.stdout
 
-    output = clone / "output"
+    upload = next(step for step in steps if "upload-pages-artifact" in step.get("uses", ""))
+    output = clone / upload["with"]["path"]
     home = (output / "index.html").read_text()
     assert "Slow Days" in home and "Mira Okafor" in home
     everything = " ".join(
