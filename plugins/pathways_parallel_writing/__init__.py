@@ -154,15 +154,15 @@ class ParallelWriter(Writer):
         args, kwargs = pending[0]
         context = args[2] if len(args) > 2 else kwargs["context"]
         template = args[1] if len(args) > 1 else kwargs["template"]
-        # Every post's and page's outline, worked out by the workers (while this process
-        # writes the feeds), for the site's key; the page workers then inherit it.
+        # Every post's and page's outline, worked out by the workers, for the site's key;
+        # the page workers then inherit it.
         items = list({id(item): item for item in _items_of(context)}.values())
         global _outlining
         _outlining = items
         try:
             count = 2 * self.workers
             shares = [range(start, len(items), count) for start in range(count)]
-            found = parallel_map(_outline_share, shares, self.workers, self._write_feeds)
+            found = parallel_map(_outline_share, shares, self.workers)
         finally:
             _outlining = []
         outlined = {id(items[n]): outline for share in found for n, outline in share.items()}
