@@ -131,4 +131,7 @@ def test_the_index_of_the_searched_pages_is_the_index_of_the_whole_site(learning
     options = pagefind_options({"DEFAULT_LANG": "en"})
     command = [pagefind_binary(), "--site", str(whole), "--output-path", str(tmp_path / "pf")]
     subprocess.run([*command, *options], check=True, capture_output=True)
-    assert index_files(learning_site / "pagefind") == index_files(tmp_path / "pf")
+    built = index_files(learning_site / "pagefind")
+    # A blog of fewer than SEARCH_PART_PAGES pages has one part: no other to merge.
+    assert built.pop("parts.json") == b"[]"
+    assert built == index_files(tmp_path / "pf")
