@@ -1,13 +1,15 @@
 """How the searched pages are split into parts, each indexed by its own Pagefind run, so that
 Pagefind's memory grows with the largest part, not with the blog.
 
-Pages are taken in the order of their paths. A page starts a new part when the part is full
-(`most` pages) or when its path says so: one path in `most // 2`, picked by a hash of the path
-alone. The cuts thus sit at the same pages from build to build: a new, removed or edited post
-changes only the part it falls in (two, when its own path starts a part; a few more, rarely,
-inside a run of more than `most` pages without a cut). Cutting every `most` pages instead
-would move every cut after a new post, and index every later part again. A blog of at most
-`most` pages has one part.
+Pages are taken in the order of their paths, and each path has a level drawn from a hash of
+the path alone: half the paths have level 0, a quarter level 1, an eighth level 2, and so on.
+A run of more than `most` pages is cut before each page of at least the level that makes
+runs of about `most` / 2 pages; a run still longer than `most` is cut again, one level lower,
+until no part has more than `most` pages. Whether a cut goes before a page thus depends on
+that page and the run around it, never on how many pages come before: a new, removed or
+edited post changes the part it falls in, and rarely one more (when a cut goes before its
+own path, or its part grows past `most` and is cut again). Cutting every `most` pages
+instead would move every later cut after a new post, and index every later part again.
 """
 
 import hashlib
@@ -16,20 +18,23 @@ from collections.abc import Sequence
 from .pages import Page
 
 
-def starts_part(path: str, most: int) -> bool:
-    """Whether the page at `path` starts a part of pages split `most` at most to a part."""
-    every = max(2, most // 2)
-    hashed = hashlib.sha256(path.encode()).digest()
-    return int.from_bytes(hashed[:8], "big") % every == 0
+def level(path: str) -> int:
+    """How many cuts a page at `path` starts: the trailing zero bits of a hash of the path."""
+    number = int.from_bytes(hashlib.sha256(path.encode()).digest()[:8], "big")
+    return 64 if number == 0 else (number & -number).bit_length() - 1
 
 
-def split(pages: Sequence[Page], most: int) -> list[list[Page]]:
+def split(pages: Sequence[Page], most: int, cut_level: int | None = None) -> list[list[Page]]:
     """`pages` (sorted by path) in parts of at most `most` pages, in order."""
     if len(pages) <= most:
         return [list(pages)]
-    parts: list[list[Page]] = [[]]
+    if cut_level is None:
+        # Pages of this level or higher come once in about `most` / 2.
+        cut_level = (most // 2).bit_length()
+    runs: list[list[Page]] = [[]]
     for page in pages:
-        if parts[-1] and (len(parts[-1]) >= most or starts_part(page.path, most)):
-            parts.append([])
-        parts[-1].append(page)
-    return parts
+        # At level 0 or lower, every page starts a part of its own.
+        if runs[-1] and level(page.path) >= cut_level:
+            runs.append([])
+        runs[-1].append(page)
+    return [part for run in runs for part in split(run, most, cut_level - 1)]
