@@ -7,9 +7,10 @@ A run of more than `most` pages is cut before each page of at least the level th
 runs of about `most` / 2 pages; a run still longer than `most` is cut again, one level lower,
 until no part has more than `most` pages. Whether a cut goes before a page thus depends on
 that page and the run around it, never on how many pages come before: a new, removed or
-edited post changes the part it falls in, and rarely one more (when a cut goes before its
-own path, or its part grows past `most` and is cut again). Cutting every `most` pages
-instead would move every later cut after a new post, and index every later part again.
+edited post changes the part it falls in, and rarely more: two when a cut goes before its own
+path; when its part grows past `most`, the few parts that part is cut into. Cutting every
+`most` pages instead would move every later cut after a new post, and index every later
+part again.
 """
 
 import hashlib
