@@ -1,6 +1,9 @@
 """Search: Pagefind indexes only the pages it searches, with the same index as over the whole
 site, and a rebuild indexes again only when the searched text changed."""
 
+import gzip
+import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -8,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from plugins.pathways_search import pagefind_binary, pagefind_options
-from plugins.pathways_search.pages import searched_part
+from plugins.pathways_search.pages import Page, searched_part
+from plugins.pathways_search.split import split
 from tests.servers import serve_folder
 from tests.sites import COMMENTS_URL, post, run_pathways, write_post, write_settings
 
@@ -131,4 +135,145 @@ def test_the_index_of_the_searched_pages_is_the_index_of_the_whole_site(learning
     options = pagefind_options({"DEFAULT_LANG": "en"})
     command = [pagefind_binary(), "--site", str(whole), "--output-path", str(tmp_path / "pf")]
     subprocess.run([*command, *options], check=True, capture_output=True)
-    assert index_files(learning_site / "pagefind") == index_files(tmp_path / "pf")
+    built = index_files(learning_site / "pagefind")
+    # A blog of fewer than SEARCH_PART_PAGES pages has one part: no other to merge.
+    assert built.pop("parts.json") == b"[]"
+    assert built == index_files(tmp_path / "pf")
+
+
+def pages(paths: list[str]) -> list[Page]:
+    return sorted((Page(path, "", "") for path in paths), key=lambda page: page.path)
+
+
+def test_a_large_blog_is_indexed_in_parts_of_the_same_size_each_from_all_over_it():
+    posts = [f"posts/post-{number}/index.html" for number in range(2999)]
+    parts = split(pages(posts), 500)
+    assert len(parts) == 6
+    assert {len(part) for part in parts} <= {499, 500}
+    assert sorted(page.path for part in parts for page in part) == sorted(posts)
+    # Not a stretch of the blog: the first part has pages from every thousand.
+    assert {page.path[len("posts/post-")] for page in parts[0]} >= set("123456789")
+    assert len(split(pages(posts[:500]), 500)) == 1
+
+
+WORDS = (
+    "aubergine",
+    "bergamot",
+    "cardamom",
+    "dulcimer",
+    "euphonium",
+    "fiddlehead",
+    "gooseberry",
+    "harmonium",
+    "isinglass",
+    "juniper",
+    "kohlrabi",
+    "lemongrass",
+)
+
+
+def word_post(content: Path, number: int, word: str, body: str = "") -> None:
+    date = f"2024-01-{number + 1:02d} 10:00+00:00"
+    text = body or f"Pacing on the day of the {word}."
+    write_post(content, f"{word}.md", post(word.capitalize(), date=date, body=text))
+
+
+def parted_blog(folder: Path, *, publish: bool = False) -> Path:
+    """A post for each of WORDS, each with its word and "pacing", indexed in parts of at
+    most 3 pages."""
+    content = folder / "content"
+    for number, word in enumerate(WORDS):
+        word_post(content, number, word)
+    return write_settings(folder, content, publish=publish, SEARCH_PART_PAGES=3)
+
+
+def index_parts(output: Path) -> list[set[str]]:
+    """The addresses of the pages in each part of the built site's search index, in order."""
+    index = output / "pagefind"
+    folders = [
+        index,
+        *(index / folder for folder in json.loads((index / "parts.json").read_text())),
+    ]
+    found = []
+    for folder in folders:
+        fragments = [gzip.decompress(path.read_bytes()) for path in (folder / "fragment").iterdir()]
+        found.append({json.loads(data.removeprefix(b"pagefind_dcd"))["url"] for data in fragments})
+    return found
+
+
+def parts_indexed(line: str) -> tuple[int, int]:
+    """How many parts a build's search step indexed, of how many."""
+    indexed, count = re.search(r"(\d+) of (\d+) parts? indexed", line).groups()
+    return int(indexed), int(count)
+
+
+@pytest.mark.build
+def test_editing_a_post_indexes_again_only_the_part_it_falls_in(tmp_path):
+    settings = parted_blog(tmp_path)
+    indexed, count = parts_indexed(rebuild(settings))
+    parts = index_parts(tmp_path / "output")
+    assert indexed == count == len(parts) >= 3
+    assert all(len(part) <= 3 for part in parts)
+    assert sorted(url for part in parts for url in part) == sorted(f"/posts/{w}/" for w in WORDS)
+    assert "carried over" in rebuild(settings)
+
+    word_post(tmp_path / "content", 9, "juniper", "Pacing, and juniper berries.")
+    assert parts_indexed(rebuild(settings)) == (1, count)
+    edited = [part for part in index_parts(tmp_path / "output") if "/posts/juniper/" in part]
+    assert edited == [part for part in parts if "/posts/juniper/" in part]
+
+    word_post(tmp_path / "content", 12, "basil")
+    indexed, count = parts_indexed(rebuild(settings))
+    found = index_parts(tmp_path / "output")
+    assert indexed <= count == len(found)
+    assert sorted(url for part in found for url in part) == sorted(
+        f"/posts/{word}/" for word in (*WORDS, "basil")
+    )
+
+
+@pytest.mark.build
+def test_every_part_of_the_production_index_is_compressed(tmp_path):
+    settings = parted_blog(tmp_path, publish=True)
+    rebuild(settings)
+    index = tmp_path / "output" / "pagefind"
+    others = json.loads((index / "parts.json").read_text())
+    assert others
+    for folder in (index, *(index / other for other in others)):
+        assert (folder / "pagefind.js.gz").is_file()
+        assert (folder / "pagefind.js.br").is_file()
+
+
+@pytest.mark.build
+@pytest.mark.server
+def test_a_search_finds_pages_of_every_part_ranked_together(tmp_path, browser):
+    settings = parted_blog(tmp_path)
+    rebuild(settings)
+    parts = index_parts(tmp_path / "output")
+    first, last = sorted(parts[0])[0], sorted(parts[-1])[-1]
+    url, server = serve_folder(tmp_path / "output")
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        for address in (first, last):
+            word = address.split("/")[2]
+            tab.goto(f"{url}/search/?q={word}")
+            result = tab.locator(".search-results li").first
+            result.wait_for()
+            assert result.locator("a").inner_text() == word.capitalize()
+            assert "1 result " in tab.locator(".search-status").inner_text()
+        tab.goto(f"{url}/search/?q=pacing")
+        tab.locator(".search-results li").first.wait_for()
+        assert f"{len(WORDS)} results" in tab.locator(".search-status").inner_text()
+        links = tab.locator(".search-results li a")
+        found = {link.get_attribute("href").removeprefix(url) for link in links.all()}
+        assert found == {f"/posts/{word}/" for word in WORDS}
+
+        # The page that says it most comes first, whichever part it is in.
+        word_post(tmp_path / "content", 11, "lemongrass", "Pacing, pacing and more pacing.")
+        rebuild(settings)
+        tab.goto(f"{url}/search/?q=pacing")
+        assert tab.locator(".search-results li a").first.inner_text() == "Lemongrass"
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()

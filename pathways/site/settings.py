@@ -108,6 +108,13 @@ SITE = Feature(
         ),
         Setting("SEARCH_INDEX", True, bool, "Index posts and pages with Pagefind for `/search/`."),
         Setting(
+            "SEARCH_PART_PAGES",
+            1000,
+            int,
+            "Pages indexed by one Pagefind run: a larger blog's index is made in parts.",
+            _positive,
+        ),
+        Setting(
             "MINIFY",
             False,
             bool,

@@ -5,9 +5,14 @@ marked `data-pagefind-body` and writes a static index to `pagefind/` in the outp
 search page queries it in the reader's browser, with no request to anyone else.
 
 Pagefind is given only what it indexes: the searched parts of posts and pages (see `pages`).
-With the build cache on, those parts and the index are kept there, with a digest of what the
-index was made from (the parts, Pagefind's options and its version); a build with the same
-digest copies the kept index instead of running Pagefind (see `kept`).
+Its memory grows with the pages it indexes at once, so a larger blog is indexed in parts of
+at most `SEARCH_PART_PAGES` pages (see `split`), one Pagefind run after another: the first
+part's index goes to `pagefind/`, the others' to `pagefind/part-2/` and on, listed in
+`pagefind/parts.json`; the search page merges them into the first (Pagefind's `mergeIndex`),
+so results from every part come back ranked together. With the build cache on, the searched
+parts and each part's index are kept there, by a digest of what the index was made from (its
+pages' searched parts, Pagefind's options and its version); a part with a kept digest is
+copied instead of indexed (see `kept`).
 """
 
 import hashlib
@@ -27,6 +32,7 @@ from pathways.plugin_support import build_cache, build_workers, files_added, par
 
 from . import kept
 from .pages import Page, PageReader, remove_others
+from .split import split
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +43,9 @@ NOT_INDEXED = (".headerlink", "pre", "code", ".glossary-popover")
 # seconds: about a quarter less peak memory on a site of thousands of posts.
 PAGEFIND_ENV = {"_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0"}
 OUTPUT = "pagefind"
+# In `pagefind/`: the folders of the parts' indexes after the first, for the search page to
+# merge into the first.
+MANIFEST = "parts.json"
 # Changed when the rules of what a searched part keeps change, so parts and indexes kept
 # by older rules are not used.
 DIGEST_FORMAT = 1
@@ -68,13 +77,18 @@ def index_digest(pages: list[Page], options: list[str], version: str) -> str:
     return hashlib.sha256(json.dumps(made_from).encode()).hexdigest()
 
 
-def read_pages(site: Path, parts: Path, known: dict[str, list], workers: int) -> list[Page]:
-    """Every HTML page of `site`, with the searched parts written to `parts`."""
-    parts.mkdir(parents=True, exist_ok=True)
+def read_pages(site: Path, searched: Path, known: dict[str, list], workers: int) -> list[Page]:
+    """Every HTML page of `site`, with the searched parts written to `searched`."""
+    searched.mkdir(parents=True, exist_ok=True)
     paths = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
-    pages = parallel_map(PageReader(site, parts, known), paths, workers)
-    remove_others(parts, pages)
+    pages = parallel_map(PageReader(site, searched, known), paths, workers)
+    remove_others(searched, pages)
     return pages
+
+
+def part_folder(number: int) -> str:
+    """Where in `pagefind/` the index of the `number`th part (from 1) goes."""
+    return "" if number == 1 else f"part-{number}/"
 
 
 def run_pagefind(binary: str, source: Path, options: list[str], target: Path) -> str | None:
@@ -87,9 +101,28 @@ def run_pagefind(binary: str, source: Path, options: list[str], target: Path) ->
     return None
 
 
+def index_part(
+    binary: str, source: Path, part: list[Page], options: list[str], target: Path
+) -> str | None:
+    """Index the pages of `part` (files in `source`) into `target`; returns what went wrong,
+    or None."""
+    work = Path(tempfile.mkdtemp(prefix=".search-part-", dir=source.parent))
+    try:
+        for page in part:
+            linked = work / page.path
+            linked.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source / page.path, linked)
+            except OSError:
+                shutil.copyfile(source / page.path, linked)
+        return run_pagefind(binary, work, options, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def index_site(pelican: Any) -> None:
-    """Index the built site into `pagefind/`, or copy the kept index when it was made from the
-    same searched text."""
+    """Index the built site into `pagefind/`, part by part, copying each part's kept index
+    when it was made from the same searched text."""
     settings = pelican.settings
     if not settings["SEARCH_INDEX"]:
         return
@@ -98,56 +131,79 @@ def index_site(pelican: Any) -> None:
         logger.error("Search index failed: Pagefind is not installed (pip install 'pagefind[bin]')")
         return
     cache = build_cache(settings)
-    if cache is None:
-        site = Path(pelican.output_path)
-        parts = Path(tempfile.mkdtemp(prefix=".search-pages-", dir=site.parent))
-        try:
-            index_or_carry(pelican, binary, None, parts)
-        finally:
-            shutil.rmtree(parts, ignore_errors=True)
-    else:
-        index_or_carry(pelican, binary, cache / "search", cache / "search" / "pages")
+    site = Path(pelican.output_path)
+    work = Path(tempfile.mkdtemp(prefix=".search-", dir=site.parent))
+    try:
+        if cache is None:
+            index_or_carry(pelican, binary, None, work / "pages", work)
+        else:
+            index_or_carry(pelican, binary, cache / "search", cache / "search" / "pages", work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
-def index_or_carry(pelican: Any, binary: str, folder: Path | None, parts: Path) -> None:
-    """Index the site from the searched parts in `parts`, or copy the index kept in `folder`
-    (None: nothing is kept) when it was made from the same."""
+def index_or_carry(
+    pelican: Any, binary: str, folder: Path | None, searched_folder: Path, work: Path
+) -> None:
+    """Index the site part by part from the searched parts in `searched_folder`, or copy the
+    parts kept in `folder` (None: nothing is kept) that were made from the same; `work` is an
+    empty folder for Pagefind's output."""
     started = time.monotonic()
+    settings = pelican.settings
     site = Path(pelican.output_path)
     state = kept.read_state(folder) if folder is not None else {}
     # Searched parts cut by other rules are cut again.
     known = state.get("pages", {}) if state.get("format") == DIGEST_FORMAT else {}
-    pages = read_pages(site, parts, known, build_workers(pelican.settings))
+    pages = read_pages(site, searched_folder, known, build_workers(settings))
     searched = [page for page in pages if page.searched]
     # Once a page marks what is searched, Pagefind leaves out pages that mark nothing; when
     # none does, it indexes every page whole.
-    source = parts if searched else site
+    source = searched_folder if searched else site
     version = subprocess.run(
         [binary, "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
-    options = pagefind_options(pelican.settings)
-    digest = index_digest(searched or pages, options, version)
+    options = pagefind_options(settings)
+    parts = split(searched or pages, settings["SEARCH_PART_PAGES"])
     target = site / OUTPUT
-    if folder is not None and kept.carry(folder, state, digest, target):
-        logger.info(
-            "Search index carried over in %.2f s: no searched text changed",
-            time.monotonic() - started,
-        )
-    else:
-        problem = run_pagefind(binary, source, options, target)
+    shutil.rmtree(target, ignore_errors=True)
+    was_kept = state.get("parts", {}) if state.get("format") == DIGEST_FORMAT else {}
+    now_kept = {}
+    indexed = 0
+    for number, part in enumerate(parts, 1):
+        digest = index_digest(part, options, version)
+        into = target / part_folder(number)
+        files = was_kept.get(digest)
+        if folder is not None and kept.carry(folder, files, digest, into):
+            now_kept[digest] = files
+            continue
+        made = work / f"index-{number}"
+        problem = index_part(binary, source, part, options, made)
         if problem is not None:
             logger.error("Search index failed (pagefind): %s", problem)
             return
         if folder is not None:
-            kept.keep(folder, state, digest, target)
+            now_kept[digest] = kept.keep(folder, digest, made)
+        shutil.copytree(made, into, dirs_exist_ok=True)
+        indexed += 1
+    others = [part_folder(number) for number in range(2, len(parts) + 1)]
+    (target / MANIFEST).write_text(json.dumps(others), encoding="utf-8")
+    took = time.monotonic() - started
+    if indexed:
         logger.info(
-            "Search index built in %.2f s (%d pages)",
-            time.monotonic() - started,
+            "Search index built in %.2f s (%d pages, %d of %d part%s indexed)",
+            took,
             len(searched or pages),
+            indexed,
+            len(parts),
+            "" if len(parts) == 1 else "s",
         )
+    else:
+        logger.info("Search index carried over in %.2f s: no searched text changed", took)
     if folder is not None:
+        kept.forget_others(folder, set(now_kept))
         state["format"] = DIGEST_FORMAT
         state["pages"] = {page.path: [page.file_hash, page.searched] for page in pages}
+        state["parts"] = now_kept
         kept.write_state(folder, state)
     files_added.send(pelican, paths=sorted(path for path in target.rglob("*") if path.is_file()))
 

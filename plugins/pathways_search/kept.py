@@ -1,10 +1,11 @@
-"""The search index of the last build, kept in the build cache with the digest of what it was
-made from, so that a build whose searched text is the same copies it instead of indexing.
+"""The parts of the search index of the last build, kept in the build cache by the digest of
+what each was made from, so that a build copies a part whose searched text is the same
+instead of indexing it again.
 
-The kept copy is Pagefind's own output, before later steps of the build (minifying,
-compressed copies) change the site; it is copied, never linked, into the new site, so nothing
-done to the new site reaches it (or the live site). A kept index whose files are not the
-bytes it was kept with is not used.
+A kept part is Pagefind's own output, before later steps of the build (minifying, compressed
+copies) change the site; it is copied, never linked, into the new site, so nothing done to
+the new site reaches it (or the live site). A kept part whose files are not the bytes it was
+kept with is not used.
 """
 
 import hashlib
@@ -19,7 +20,7 @@ INDEX = "index"
 
 
 def read_state(folder: Path) -> dict[str, Any]:
-    """What the last build kept in `folder`: `digest`, `files` (path: hash) and `pages`."""
+    """What the last build kept in `folder`: `parts` (digest: {path: hash}) and `pages`."""
     try:
         return json.loads((folder / STATE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -33,12 +34,11 @@ def write_state(folder: Path, state: dict[str, Any]) -> None:
     os.replace(written, folder / STATE)
 
 
-def carry(folder: Path, state: dict[str, Any], digest: str, target: Path) -> bool:
-    """Copy the kept index into `target` when it was made from `digest` and is whole."""
-    files = state.get("files")
-    if state.get("digest") != digest or not files:
+def carry(folder: Path, files: dict[str, str] | None, digest: str, target: Path) -> bool:
+    """Copy the part kept with `files` and made from `digest` into `target`, when it is whole."""
+    if not files:
         return False
-    index = folder / INDEX
+    index = folder / INDEX / digest
     for name, expected in files.items():
         try:
             if _hash(index / name) != expected:
@@ -51,20 +51,33 @@ def carry(folder: Path, state: dict[str, Any], digest: str, target: Path) -> boo
     return True
 
 
-def keep(folder: Path, state: dict[str, Any], digest: str, index: Path) -> None:
-    """Keep a copy of the index Pagefind just wrote to `index`, made from `digest`; `state`
-    gets its digest and files (written with `write_state`)."""
-    fresh = folder / f"{INDEX}.new"
+def keep(folder: Path, digest: str, index: Path) -> dict[str, str]:
+    """Keep a copy of the part Pagefind just wrote to `index`, made from `digest`; returns its
+    files (path: hash), for the state."""
+    kept = folder / INDEX / digest
+    fresh = kept.with_name(f"{digest}.new")
     shutil.rmtree(fresh, ignore_errors=True)
     shutil.copytree(index, fresh)
-    shutil.rmtree(folder / INDEX, ignore_errors=True)
-    fresh.rename(folder / INDEX)
-    state["digest"] = digest
-    state["files"] = {
+    shutil.rmtree(kept, ignore_errors=True)
+    fresh.rename(kept)
+    return {
         path.relative_to(index).as_posix(): _hash(path)
         for path in sorted(index.rglob("*"))
         if path.is_file()
     }
+
+
+def forget_others(folder: Path, digests: set[str]) -> None:
+    """Remove the kept parts not made from one of `digests` (and what older builds kept)."""
+    index = folder / INDEX
+    if not index.is_dir():
+        return
+    for path in index.iterdir():
+        if path.name not in digests:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def _hash(path: Path) -> str:

@@ -1,11 +1,26 @@
 /* Search with the Pagefind index built with the site: results with title, excerpt and the
-   words found highlighted. Without JavaScript the page shows where else to look. */
+   words found highlighted. Without JavaScript the page shows where else to look.
+   A larger blog's index is made in parts: the first part's bundle is the form's
+   data-bundle, and its parts.json lists the folders of the others, merged into it so that
+   results from every part come back ranked together. */
 const form = document.querySelector("[data-search-form]");
 const results = document.querySelector("[data-search-results]");
 const status = document.querySelector(".search-status");
 document.querySelector("[data-search-fallback]").hidden = true;
 
-let pagefind = null;
+let loading = null;
+
+async function loadIndex() {
+  const bundle = new URL(form.dataset.bundle, location.href);
+  const pagefind = await import(new URL("pagefind.js", bundle).href);
+  const response = await fetch(new URL("parts.json", bundle));
+  if (!response.ok) {
+    throw new Error(`parts.json: ${response.status}`);
+  }
+  const others = await response.json();
+  await Promise.all(others.map((folder) => pagefind.mergeIndex(new URL(folder, bundle).href)));
+  return pagefind;
+}
 
 async function search(query) {
   results.replaceChildren();
@@ -14,9 +29,11 @@ async function search(query) {
     return;
   }
   status.textContent = "Searching…";
+  let pagefind;
   try {
-    pagefind = pagefind || (await import(form.dataset.bundle + "pagefind.js"));
+    pagefind = await (loading ||= loadIndex());
   } catch (error) {
+    loading = null;
     status.textContent = "The search index is not available; try the archive instead.";
     return;
   }
