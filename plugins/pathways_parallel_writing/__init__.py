@@ -271,11 +271,10 @@ def _fix_urls(context: dict) -> None:
     Pelican formats `url` and `save_as` from the settings on every use; in a worker process,
     after the posts generator is done, they can no longer change (and the build's own
     objects are not touched)."""
-    for name in {*ARTICLE_LISTS, *PAGE_LISTS}:
-        for item in context.get(name) or ():
-            if isinstance(item, Article | Page):
-                item.override_url = item.url
-                item.override_save_as = item.save_as
+    for item in _items_of(context):
+        if isinstance(item, Article | Page):
+            item.override_url = item.url
+            item.override_save_as = item.save_as
 
 
 def _shares(pending: list[tuple[tuple, dict]], count: int) -> list[list[tuple[tuple, dict]]]:

@@ -18,6 +18,7 @@ import json
 import logging
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -106,27 +107,18 @@ def finish_assets(pelican: Any) -> None:
     if settings["FINGERPRINT_ASSETS"]:
         renamed = fingerprint(output, settings["THEME_STATIC_DIR"])
     rendered = settings.get(RENDERED_PAGES, {})
-    page_finishing = settings.get(RECORDING)
-    if rendered and page_finishing and page_finishing.renamed != renamed:
-        logger.error(
-            "Files under %s/ came from elsewhere than the theme (%s): pages were finished "
-            "without them; build with FAST_BUILD = False",
-            settings["THEME_STATIC_DIR"],
-            ", ".join(sorted(set(renamed) ^ set(page_finishing.renamed))),
-        )
+    finishing = settings.get(RECORDING) or _finishing(pelican, renamed)
+    if finishing.renamed != renamed:
+        if rendered:
+            logger.error(
+                "Files under %s/ came from elsewhere than the theme (%s): pages were finished "
+                "without them; build with FAST_BUILD = False",
+                settings["THEME_STATIC_DIR"],
+                ", ".join(sorted(set(renamed) ^ set(finishing.renamed))),
+            )
+        finishing = _finishing(pelican, renamed)
+    finishing = replace(finishing, rendered=rendered)
     cache = build_cache(settings)
-    finishing = Finishing(
-        output=output,
-        minify=bool(settings["MINIFY"]),
-        renamed=renamed,
-        precompress=bool(settings["PRECOMPRESS"]),
-        brotli_quality=int(settings["PRECOMPRESS_BROTLI_QUALITY"]),
-        kept=_kept_copies(cache),
-        signature=_signature(settings, renamed),
-        previous=previous_output(settings),
-        last_build=load_records(cache),
-        rendered=rendered,
-    )
     # Pages finished as they were rendered are recorded already; the rest are finished here.
     files = sorted(
         os.path.join(folder, name)
@@ -162,18 +154,7 @@ def finish_added_files(pelican: Any, paths: list[Path]) -> None:
     """Minify and precompress files a later step added (they refer to no theme file)."""
     settings = pelican.settings
     _minify_stylesheets(settings, (path for path in paths if path.suffix == ".css"))
-    finishing = Finishing(
-        output=Path(pelican.output_path),
-        minify=bool(settings["MINIFY"]),
-        renamed={},
-        precompress=bool(settings["PRECOMPRESS"]),
-        brotli_quality=int(settings["PRECOMPRESS_BROTLI_QUALITY"]),
-        kept=None,
-        signature="",
-        previous=None,
-        last_build={},
-        rendered={},
-    )
+    finishing = _finishing(pelican, {}, recorded=False)
     parallel_map(finishing, paths, build_workers(settings))
 
 
@@ -207,12 +188,16 @@ def _kept_copies(cache: Path | None) -> Path | None:
 def record_finished_files(pelican: Any) -> None:
     """With the build cache on, finished files are recorded, and pages are finished by the
     processes that render them (see pathways_parallel_writing) with this `Finishing`."""
+    if build_cache(pelican.settings) is not None:
+        pelican.settings[RECORDING] = _finishing(pelican, theme_fingerprints(pelican.settings))
+
+
+def _finishing(pelican: Any, renamed: dict[str, str], *, recorded: bool = True) -> Finishing:
+    """How this build finishes files, pointing them at the theme's files by `renamed`; with
+    `recorded`, from and for the records the build cache keeps (when it is on)."""
     settings = pelican.settings
-    cache = build_cache(settings)
-    if cache is None:
-        return
-    renamed = theme_fingerprints(settings)
-    settings[RECORDING] = Finishing(
+    cache = build_cache(settings) if recorded else None
+    return Finishing(
         output=Path(pelican.output_path),
         minify=bool(settings["MINIFY"]),
         renamed=renamed,
@@ -220,7 +205,7 @@ def record_finished_files(pelican: Any) -> None:
         brotli_quality=int(settings["PRECOMPRESS_BROTLI_QUALITY"]),
         kept=_kept_copies(cache),
         signature=_signature(settings, renamed),
-        previous=previous_output(settings),
+        previous=previous_output(settings) if recorded else None,
         last_build=load_records(cache),
         rendered={},
     )
