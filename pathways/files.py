@@ -31,6 +31,16 @@ def write_whole(path: Path, data: bytes | str, *, replace: bool = False) -> None
             os.unlink(temporary)
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link `target` to `source` (a copy across file systems); an existing target stays."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        pass
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def swap_in(incoming: Path, target: Path, *, remove_old_later: bool = False) -> None:
     """Put the folder `incoming` where `target` is, with renames: readers of `target` see
     the old folder or the new one, never a mix. The old one is removed afterwards, or, with

@@ -15,7 +15,6 @@ hash of the file, so a rebuild only makes copies of new or changed photos.
 
 import json
 import logging
-import os
 import posixpath
 import re
 import shutil
@@ -29,6 +28,7 @@ from defusedxml import ElementTree
 from pelican import signals
 from PIL import Image
 
+from pathways.files import link_or_copy
 from pathways.plugin_support import (
     ARTICLE_LISTS,
     PAGE_LISTS,
@@ -240,10 +240,7 @@ def place(placements: list[tuple], output: Path) -> None:
 def _link(source: Path, target: Path) -> None:
     """`target` becomes the same file as `source` (a copy across file systems)."""
     target.unlink(missing_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+    link_or_copy(source, target)
 
 
 def process_site(generators: list[Any]) -> None:

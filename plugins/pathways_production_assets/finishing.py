@@ -3,8 +3,6 @@ files, compressed; or, when the file is what it was in the last build, carried o
 the site being replaced (see `pathways.carry`)."""
 
 import hashlib
-import os
-import shutil
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +11,7 @@ import brotli
 import minify_html
 
 from pathways.carry import Record, carry, identities
+from pathways.files import link_or_copy
 
 TEXT_SUFFIXES = (".html", ".css", ".js", ".json")
 COMPRESSED_SUFFIXES = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt"}
@@ -110,17 +109,7 @@ class Finishing:
             kept = self.kept / f"{digest}{copy.suffix}"
             if not kept.exists():
                 copy.write_bytes(compressed())
-                _link(copy, kept)
+                link_or_copy(copy, kept)
             else:
-                _link(kept, copy)
+                link_or_copy(kept, copy)
         return digest
-
-
-def _link(source: Path, target: Path) -> None:
-    """Hard-link `target` to `source` (a copy across file systems); an existing target stays."""
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        pass
-    except OSError:
-        shutil.copyfile(source, target)

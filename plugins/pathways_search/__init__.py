@@ -28,6 +28,7 @@ from typing import Any
 
 from pelican import signals
 
+from pathways.files import link_or_copy
 from pathways.plugin_support import build_cache, build_workers, files_added, parallel_map
 
 from . import kept
@@ -111,10 +112,7 @@ def index_part(
         for page in part:
             linked = work / page.path
             linked.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source / page.path, linked)
-            except OSError:
-                shutil.copyfile(source / page.path, linked)
+            link_or_copy(source / page.path, linked)
         return run_pagefind(binary, work, options, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
