@@ -6,6 +6,7 @@ build a site both ways and compare every file). `BUILD_WORKERS` is how many proc
 and render pages at once: 0, the default, means one per CPU core; 1 means no extra process.
 """
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -102,25 +103,64 @@ def previous_output(settings: Mapping[str, Any]) -> Path | None:
     return Path(folder)
 
 
+# What `parallel_map`'s processes share while they work, set just before they are forked:
+# the function, its items, and the count of items claimed so far.
+_shared_work: tuple[Callable, Sequence, Any, int] | None = None
+
+
+def _claim_and_work() -> list[tuple[int, Any]]:
+    """Work items, a few at a time, until every item is claimed; returns them by index."""
+    function, items, claimed, chunk = _shared_work
+    done = []
+    while True:
+        with claimed.get_lock():
+            start = claimed.value
+            claimed.value = start + chunk
+        if start >= len(items):
+            return done
+        done += [
+            (index, function(items[index]))
+            for index in range(start, start + chunk)
+            if index < len(items)
+        ]
+
+
 def parallel_map(
     function: Callable[[T], R],
     items: Sequence[T],
     workers: int,
     meanwhile: Callable[[], object] | None = None,
 ) -> list[R]:
-    """`[function(item) for item in items]`, shared between `workers` forked processes;
-    `meanwhile` (if given) runs in this process while they work.
+    """`[function(item) for item in items]`, shared between `workers` processes: this one
+    and `workers - 1` forked ones, each claiming items as it is free; `meanwhile` (if given)
+    runs in this process first.
 
-    `function` must be a module-level function; results are sent back pickled.
+    Forked processes inherit the function and items and send their results back pickled.
+    This process works too rather than wait: a forked process copies each page of memory it
+    or its parent writes to (reference counts change as objects are read), so one fewer
+    process holds one fewer copy of what the build has in memory.
     """
     if workers < 2 or len(items) < 2 * workers:
         results = [function(item) for item in items]
         if meanwhile is not None:
             meanwhile()
         return results
-    chunk = max(1, len(items) // (workers * 4))
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        pending = pool.map_async(function, items, chunksize=chunk)
-        if meanwhile is not None:
-            meanwhile()
-        return pending.get()
+    context = multiprocessing.get_context("fork")
+    global _shared_work
+    _shared_work = (function, items, context.Value("q", 0), max(1, len(items) // (workers * 8)))
+    gc.freeze()  # keep the collector from writing to (and so copying) every page of memory
+    try:
+        with context.Pool(workers - 1) as pool:
+            pending = [pool.apply_async(_claim_and_work) for _ in range(workers - 1)]
+            if meanwhile is not None:
+                meanwhile()
+            done = _claim_and_work()
+            for share in pending:
+                done += share.get()
+    finally:
+        _shared_work = None
+        gc.unfreeze()
+    results: list[Any] = [None] * len(items)
+    for index, result in done:
+        results[index] = result
+    return results

@@ -7,8 +7,10 @@ plugin to adapt before the site's output silently changes.
 
 import io
 import os
+import pickle
 import textwrap
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from pelican import signals
@@ -225,12 +227,34 @@ def test_plugins_hear_of_every_page_written_by_the_workers(tmp_path, monkeypatch
 
 
 def test_a_fixed_address_is_used_in_place_of_the_formatted_one(tmp_path, source):
-    """pathways_parallel_writing: `Content.get_url_setting` returns `override_url` and
-    `override_save_as` when they are set, so the workers can fix each post's address once."""
+    """pathways_parallel_writing: `Content.get_url_setting` returns `override_url` when it
+    is set, so the writer can fix each post's address once."""
     content = Readers(settings(tmp_path)).read_file(str(tmp_path), source.name)
     article = Article(content.content, metadata=content.metadata, settings=settings(tmp_path))
-    formatted_url, formatted_save_as = article.url, article.save_as
+    formatted_url = article.url
     article.override_url = "fixed/"
-    article.override_save_as = "fixed/index.html"
-    assert (article.url, article.save_as) == ("fixed/", "fixed/index.html")
-    assert formatted_url == "quotes.html" and formatted_save_as == "quotes.html"
+    assert article.url == "fixed/"
+    assert formatted_url == "quotes.html"
+
+
+@pytest.mark.build
+def test_the_content_cache_is_saved_before_the_generators_finish(tmp_path):
+    """pathways_markdown_reader (saved_cache): Pelican saves its content cache before it
+    sends `article_generator_finalized` and `page_generator_finalized`, where the plugin
+    lets go of it; so the cache a build leaves holds every post and page it read."""
+    content = tmp_path / "content"
+    write_post(content, "one.md", post("One"))
+    write_post(content, "two.md", post("Two", date="2024-01-03 10:00+00:00"))
+    (content / "pages").mkdir()
+    (content / "pages" / "about.md").write_text("Title: About\n\nAbout me.\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    settings_file = write_settings(tmp_path, content, publish=True, CACHE_PATH=str(cache))
+    assert build(settings_file).returncode == 0
+    saved = {}
+    for name in ("ArticlesGenerator-Readers", "PagesGenerator-Readers"):
+        (path,) = cache.rglob(name)
+        saved[name] = {Path(source).name for source in pickle.loads(path.read_bytes())}
+    assert saved == {
+        "ArticlesGenerator-Readers": {"one.md", "two.md"},
+        "PagesGenerator-Readers": {"about.md"},
+    }

@@ -150,6 +150,9 @@ def attach_comments(generator: Any) -> None:
     if reading is not None:
         cache = reading.cache
         by_article = {slug: reading.comments(slug) for slug in articles}
+        # Read once; let go of, with its cache once saved, it is memory the page workers do
+        # not inherit.
+        generator.comment_reading = None
     else:
         cache = CommentCache(settings)
         by_article = {

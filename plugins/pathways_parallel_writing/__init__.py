@@ -2,11 +2,11 @@
 
 Pelican renders the pages of the posts generator (every post, tag, category, archive and
 listing page) one after another on one core. This plugin's writer collects those pages
-instead, and when the posts generator is done renders them in `BUILD_WORKERS` forked
-processes, each writing its share of the files; the posts generator's feeds are written by
-the build's own process meanwhile. The pages themselves are rendered by Pelican's own writer
-code, so the output is the same; every page written after the posts generator (pages,
-redirects) is written at once, as usual.
+instead, and when the posts generator is done renders them in `BUILD_WORKERS` processes
+(the build's own and forked ones, see `parallel_map`), each writing its share of the files;
+the build's own process writes the posts generator's feeds first. The pages themselves are
+rendered by Pelican's own writer code, so the output is the same; every page written after
+the posts generator (pages, redirects) is written at once, as usual.
 
 Pages with the same output name go to the same process in the order they were asked for,
 so Pelican's rules for overriding a file still hold.
@@ -15,20 +15,19 @@ With the production step on (it records finished files, see pathways_production_
 each page gets a render key (see `render_keys`): a page whose key is the one recorded for its
 finished file in the last build is not rendered, and that file and its compressed copies are
 carried over from the site being replaced (see `pathways.carry`); the others are finished
-(minified, compressed) by the worker that renders them, in one pass.
+(minified, compressed) by the process that renders them, in one pass.
 
 `content_written` is sent where plugins expect it, in the build's own process: once the
-workers are done, each page's call is replayed there without rendering or writing, in the
+pages are written, each page's call is replayed there without rendering or writing, in the
 order Pelican would have written them, so the signal carries the same path and template
 context as in a serial build.
 """
 
-import gc
 import io
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +71,6 @@ class ParallelWriter(Writer):
         self._pending: list[tuple[tuple, dict]] = []
         self._feeds: list[tuple[tuple, dict]] = []
         self._replaying = False
-        self.parent = os.getpid()
-        self.urls_fixed_in = 0  # the worker process whose posts' addresses are fixed
         self._keys: RenderKeys | None = None
         # How the production step finishes pages (when it records finished files), and the
         # pages finished here: their records by output file, and how many were carried over.
@@ -109,24 +106,24 @@ class ParallelWriter(Writer):
         if not pending:
             self._write_feeds()
             return
-        for _, kwargs in pending:
+        args, kwargs = pending[0]
+        context = args[2] if len(args) > 2 else kwargs["context"]
+        items = _items_of(context)
+        for item in items:
             # Rendering a post's content may move the files it attaches ({attach}); do that
-            # here, where the static files are copied afterwards, not in a worker.
-            for item in (kwargs.get("article"), kwargs.get("page")):
-                if item is not None:
-                    item.content  # noqa: B018
-        self._prepare_keys(pending)
+            # here, where the static files are copied afterwards, not in a forked process.
+            # Other posts' content is rendered by the process that shows it, and only then.
+            if "attach" in item._content:
+                item.content  # noqa: B018
+        _fix_urls(items)
+        self._prepare_keys(context, args[1] if len(args) > 1 else kwargs["template"], items)
         shares = _shares(pending, self.workers * SHARES_PER_WORKER)
-        global _work
-        _work = (self, shares)
-        gc.freeze()  # keep the workers from copying every page of memory the collector visits
-        try:
-            results = parallel_map(
-                _write_share, range(len(shares)), self.workers, meanwhile=self._write_feeds
-            )
-        finally:
-            _work = None
-            gc.unfreeze()
+        results = parallel_map(
+            partial(_write_share, self, shares),
+            range(len(shares)),
+            self.workers,
+            meanwhile=self._write_feeds,
+        )
         errors = carried = 0
         finished = self.settings.setdefault(RENDERED_PAGES, {})
         for written, overridden, share_finished, share_carried, share_errors in results:
@@ -146,31 +143,22 @@ class ParallelWriter(Writer):
             )
         self._announce(pending)
 
-    def _prepare_keys(self, pending: list[tuple[tuple, dict]]) -> None:
+    def _prepare_keys(self, context: dict, template: Any, items: list[Any]) -> None:
         """Render keys for the pages, when the production step records finished files."""
         self._finishing = self.settings.get(RECORDING)
         if self._finishing is None:
             return
-        args, kwargs = pending[0]
-        context = args[2] if len(args) > 2 else kwargs["context"]
-        template = args[1] if len(args) > 1 else kwargs["template"]
         # Every post's and page's outline, worked out by the workers, for the site's key;
         # the page workers then inherit it.
-        items = list({id(item): item for item in _items_of(context)}.values())
-        global _outlining
-        _outlining = items
-        try:
-            count = 2 * self.workers
-            shares = [range(start, len(items), count) for start in range(count)]
-            found = parallel_map(_outline_share, shares, self.workers)
-        finally:
-            _outlining = []
+        count = 2 * self.workers
+        shares = [range(start, len(items), count) for start in range(count)]
+        found = parallel_map(partial(outlines, items), shares, self.workers)
         outlined = {id(items[n]): outline for share in found for n, outline in share.items()}
         code = code_digest(template.environment, self.settings)
         self._keys = RenderKeys(context, code, outlined)
 
     def render(self, template: Any, localcontext: dict) -> str:
-        """Render a page in a worker, unless its finished file can be carried over."""
+        """Render a page, unless its finished file can be carried over."""
         name = localcontext["output_file"]
         key = self._keys.page(name, template.name, localcontext)
         path = sanitised_join(self.output_path, name)
@@ -179,17 +167,10 @@ class ParallelWriter(Writer):
             self._in_hand[path] = (key, record, template, localcontext)
             return ""
         self._in_hand[path] = (key, None, template, localcontext)
-        self.fix_urls(localcontext)
         return template.render(localcontext)
 
-    def fix_urls(self, context: dict) -> None:
-        """Work out each post's and page's address once in this worker (see `_fix_urls`)."""
-        if os.getpid() not in (self.parent, self.urls_fixed_in):
-            _fix_urls(context)
-            self.urls_fixed_in = os.getpid()
-
     def _announce(self, pending: list[tuple[tuple, dict]]) -> None:
-        """Send `content_written` for every page the workers wrote, as Pelican would have."""
+        """Send `content_written` for every page written in shares, as Pelican would have."""
         self._replaying = True
         try:
             for args, kwargs in pending:
@@ -223,7 +204,6 @@ class ParallelWriter(Writer):
             self._carried += 1
             return
         if last is not None:
-            self.fix_urls(context)
             text = template.render(context)
         data = text.encode("utf-8")
         self._finished[str(path)] = self._finishing.finish(path, data, render=key, on_disk=False)
@@ -241,7 +221,7 @@ class _Keyed:
 
 
 class _Unrendered:
-    """A template that renders nothing: the page was rendered and written by a worker."""
+    """A template that renders nothing: the page was rendered and written already."""
 
     @staticmethod
     def render(context: dict) -> str:
@@ -265,16 +245,15 @@ def _keyed(writer: ParallelWriter, args: tuple, kwargs: dict) -> tuple[tuple, di
     return _with_template(args, kwargs, _Keyed(writer, template))
 
 
-def _fix_urls(context: dict) -> None:
+def _fix_urls(items: list[Any]) -> None:
     """Work out each post's and page's address once, not each time a template asks.
 
-    Pelican formats `url` and `save_as` from the settings on every use; in a worker process,
-    after the posts generator is done, they can no longer change (and the build's own
-    objects are not touched)."""
-    for item in _items_of(context):
+    Pelican formats `url` from the settings on every use; once the posts generator is done
+    it can no longer change. (Not `save_as`: Pelican takes a post or page that has
+    `override_save_as` to be allowed to write over other files.)"""
+    for item in items:
         if isinstance(item, Article | Page):
             item.override_url = item.url
-            item.override_save_as = item.save_as
 
 
 def _shares(pending: list[tuple[tuple, dict]], count: int) -> list[list[tuple[tuple, dict]]]:
@@ -290,29 +269,20 @@ def _shares(pending: list[tuple[tuple, dict]], count: int) -> list[list[tuple[tu
     return shares
 
 
-# What the workers write: set in the parent just before they are forked, so they inherit it.
-_work: tuple[ParallelWriter, list[list[tuple[tuple, dict]]]] | None = None
-
-
 def _items_of(context: dict) -> list[Any]:
-    return [
-        item
+    """Every post and page of the context, once each."""
+    items = {
+        id(item): item
         for name in (*ARTICLE_LISTS, *PAGE_LISTS)
         for item in context.get(name) or ()
         if isinstance(item, Content)
-    ]
+    }
+    return list(items.values())
 
 
-# The posts and pages whose outlines the workers work out: set just before they are forked.
-_outlining: list[Any] = []
-
-
-def _outline_share(share: range) -> dict[int, str]:
-    return outlines(_outlining, share)
-
-
-def _write_share(index: int) -> tuple[set, set, dict, int, int]:
-    writer, shares = _work
+def _write_share(
+    writer: ParallelWriter, shares: list[list[tuple[tuple, dict]]], index: int
+) -> tuple[set, set, dict, int, int]:
     written_before = set(writer._written_files)
     overridden_before = set(writer._overridden_files)
     writer._finished = {}
@@ -322,8 +292,6 @@ def _write_share(index: int) -> tuple[set, set, dict, int, int]:
     try:
         with signals.content_written.muted():
             for args, kwargs in shares[index]:
-                if writer._keys is None:  # else only once a page is rendered
-                    writer.fix_urls(args[2] if len(args) > 2 else kwargs["context"])
                 args, kwargs = _keyed(writer, args, kwargs)
                 Writer.write_file(writer, *args, **kwargs)
     finally:
