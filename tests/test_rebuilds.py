@@ -107,19 +107,30 @@ def pages(names: set[str]) -> set[str]:
     return {name for name in names if name.endswith(".html")}
 
 
+def feeds(names: set[str]) -> set[str]:
+    return {name for name in names if name.startswith("feeds/") and name.endswith(".xml")}
+
+
 @pytest.mark.build
 def test_a_rebuild_with_nothing_changed_carries_every_page_over(site):
-    assert pages(site.rebuild_and_compare()) == set()
+    redone = site.rebuild_and_compare()
+    assert pages(redone) == set()
+    assert feeds(redone) == set()
 
 
 @pytest.mark.build
 def test_editing_a_heading_renders_that_post_again_and_carries_the_other_posts(site):
     edit(site.content / "posts" / "day-3.md", "## What happened", "## What happened next")
-    redone = pages(site.rebuild_and_compare())
+    changed = site.rebuild_and_compare()
+    redone = pages(changed)
     assert EDITED in redone
     assert "next" in (site.build_folder / EDITED).read_text(encoding="utf-8")
     posts = {name for name in redone if name.startswith("posts/")}
     assert posts == {EDITED}
+    redone_feeds = feeds(changed)
+    assert "feeds/all.atom.xml" in redone_feeds and "feeds/tag/day-3.atom.xml" in redone_feeds
+    assert (site.build_folder / "feeds/tag/day-1.atom.xml").is_file()
+    assert "feeds/tag/day-1.atom.xml" not in redone_feeds  # does not show the post
 
 
 @pytest.mark.build

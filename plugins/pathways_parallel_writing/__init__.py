@@ -15,7 +15,9 @@ With the production step on (it records finished files, see pathways_production_
 each page gets a render key (see `render_keys`): a page whose key is the one recorded for its
 finished file in the last build is not rendered, and that file and its compressed copies are
 carried over from the site being replaced (see `pathways.carry`); the others are finished
-(minified, compressed) by the process that renders them, in one pass.
+(minified, compressed) by the process that renders them, in one pass. Feeds are keyed and
+carried over the same way; a feed carried over is not made again, so `feed_generated` and
+`feed_written` are not sent for it.
 
 `content_written` is sent where plugins expect it, in the build's own process: once the
 pages are written, each page's call is replayed there without rendering or writing, in the
@@ -23,6 +25,7 @@ order Pelican would have written them, so the signal carries the same path and t
 context as in a serial build.
 """
 
+import inspect
 import io
 import logging
 from collections.abc import Iterator
@@ -77,6 +80,7 @@ class ParallelWriter(Writer):
         self._finishing: Any = None
         self._finished: dict[str, Record] = {}
         self._carried = 0
+        self._feeds_carried = 0
         # The page being written, by output file, between rendering and writing: its render
         # key, and the last build's record when that may be carried over instead.
         self._in_hand: dict[str, tuple[str, Record | None, Any, dict]] = {}
@@ -94,9 +98,39 @@ class ParallelWriter(Writer):
             super().write_feed(*args, **kwargs)
 
     def _write_feeds(self) -> None:
+        """Write the collected feeds; with render keys, carry over each feed whose key is
+        the last build's and finish the others as they are written, like pages."""
         feeds, self._feeds = self._feeds, []
+        self._finished, self._carried = {}, 0
         for args, kwargs in feeds:
+            if self._keys is not None and self._carried_feed(args, kwargs):
+                continue
             super().write_feed(*args, **kwargs)
+        self.settings.setdefault(RENDERED_PAGES, {}).update(self._finished)
+        self._feeds_carried = self._carried
+
+    def _carried_feed(self, args: tuple, kwargs: dict) -> bool:
+        """Carry the feed over when its render key is the last build's; else mark it to be
+        finished as it is written."""
+        call = inspect.signature(Writer.write_feed).bind(self, *args, **kwargs)
+        call.apply_defaults()
+        given = dict(call.arguments)
+        if not given["path"]:
+            return False
+        path = sanitised_join(self.output_path, given["path"])
+        name = Path(path).relative_to(self.output_path).as_posix()
+        shown = given.pop("elements")[: self.settings["FEED_MAX_ITEMS"]]
+        context = given.pop("context")
+        del given["self"]
+        key = self._keys.feed(name, context, shown, given)
+        record = self._finishing.last_build.get(name)
+        last = self._finishing.previous
+        if record is not None and record.render == key and carry(last, record, Path(path)):
+            self._finished[path] = record
+            self._carried += 1
+            return True
+        self._in_hand[path] = (key, None, None, {})
+        return False
 
     def write_collected(self) -> None:
         """Render and write every collected page and feed, then write from now on as
@@ -124,7 +158,7 @@ class ParallelWriter(Writer):
             self.workers,
             meanwhile=self._write_feeds,
         )
-        errors = carried = 0
+        errors, carried = 0, self._feeds_carried
         finished = self.settings.setdefault(RENDERED_PAGES, {})
         for written, overridden, share_finished, share_carried, share_errors in results:
             self._written_files |= written
@@ -136,8 +170,8 @@ class ParallelWriter(Writer):
             logger.error("%d error(s) while writing pages, listed above", errors)
         if self._keys is not None:
             logger.info(
-                "Rendered and finished %d pages; %d more were as in the last build and "
-                "carried over",
+                "Rendered and finished %d pages and feeds; %d more were as in the last build "
+                "and carried over",
                 len(finished) - carried,
                 carried,
             )

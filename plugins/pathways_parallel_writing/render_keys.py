@@ -9,7 +9,8 @@ A page's key is made of the site's key and the page's own:
   *outline*: all it carries except the parts only its own page shows (its text, table of
   contents, word count, comments and references; see `OWN_PAGE_ONLY`);
 - the page's own key covers its name and template, the variables it gets besides the shared
-  context, and the full text of the post or page it shows and of the posts listed on it.
+  context, and the full text of the post or page it shows and of the posts listed on it;
+- a feed's own key covers its file, its options and the full text of the posts it shows.
 
 So editing a post's text or a heading renders its own page again and the listing pages that
 show it; a change to its title, date, tags, summary or comment count (or to a template, a
@@ -55,6 +56,11 @@ def _digest(*parts: str) -> str:
     return hasher.hexdigest()
 
 
+def _shared(context: Mapping[str, Any]) -> dict[str, Any]:
+    """The context but for the settings that differ between builds of the same site."""
+    return {name: value for name, value in context.items() if name not in BUILD_LOCAL_SETTINGS}
+
+
 def code_digest(environment: Environment, settings: Mapping[str, Any]) -> str:
     """The templates the environment can load, the theme's static files (their fingerprinted
     names end up in pages), the site's Python code, and the versions of the packages used."""
@@ -98,10 +104,7 @@ class RenderKeys:
         # Descriptions of long lists and mappings by id, with the value (so the id stays its)
         # and the items it names.
         self._described: dict[int, tuple[Any, str, list[Content]]] = {}
-        shared = {
-            name: value for name, value in context.items() if name not in BUILD_LOCAL_SETTINGS
-        }
-        described = self._describe(shared)
+        described = self._describe(_shared(context))
         while self._named:  # every item the shared context leads to, however far
             self._outline(self._named.pop())
         self.site = _digest(code, described, *sorted(self._outlines.values()))
@@ -123,6 +126,22 @@ class RenderKeys:
             else:
                 described = self._describe(value)
             parts += [variable, described]
+        return self._key(parts)
+
+    def feed(
+        self, name: str, context: Mapping[str, Any], shown: Sequence[Content], options: Mapping
+    ) -> str:
+        """A feed's key: its file, its options (address, type, title), the context it is
+        written with (when it is not the shared one) and the posts it shows, in full."""
+        parts = [self.site, name, self._describe(dict(options))]
+        if context is not self._context:
+            parts.append(self._describe(_shared(context)))
+        parts += [self._full(item) for item in shown]
+        return self._key(parts)
+
+    def _key(self, parts: list[str]) -> str:
+        """The key of `parts`, with the outlines of the items they named outside the site's
+        key."""
         named, self._named = self._named, []
         outside = {self._outline(item) for item in named}
         self._named = []
