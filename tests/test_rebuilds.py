@@ -16,7 +16,14 @@ from pathlib import Path
 import pytest
 
 from pathways.carry import Record, carry, identities
-from tests.sites import ROOT, build, fixture_content, varied_post, write_post, write_settings
+from tests.sites import (
+    ROOT,
+    fixture_content,
+    run_pathways,
+    varied_post,
+    write_post,
+    write_settings,
+)
 
 EDITED = "posts/day-3-rest-first-she-said/index.html"
 COMMENTED = "posts/everything-in-one-post/index.html"
@@ -54,6 +61,7 @@ class Site:
         )
         self.settings: dict[str, object] = {}
         self.fresh_builds = 0
+        self.log = ""  # what the last build said
 
     def build(self, *, fresh: bool = False) -> Path:
         """Build the site (from nothing with `fresh`, into a folder of its own)."""
@@ -71,8 +79,9 @@ class Site:
             BUILD_WORKERS=2,
             **self.settings,
         )
-        result = build(settings)
+        result = run_pathways("build", "-v", "--settings", str(settings))
         assert result.returncode == 0, result.stderr
+        self.log = result.stderr
         return settings_folder / "output"
 
     def rebuild_and_compare(self) -> set[str]:
@@ -116,6 +125,8 @@ def test_a_rebuild_with_nothing_changed_carries_every_page_over(site):
     redone = site.rebuild_and_compare()
     assert pages(redone) == set()
     assert feeds(redone) == set()
+    site.build()
+    assert "Rendered and finished 0 pages and feeds" in site.log
 
 
 @pytest.mark.build

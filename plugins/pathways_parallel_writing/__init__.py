@@ -124,6 +124,9 @@ class ParallelWriter(Writer):
         del given["self"]
         key = self._keys.feed(name, context, shown, given)
         record = self._finishing.last_build.get(name)
+        if record is not None and record.render == key:
+            # Pelican makes a file's folder as it writes it; a carried file is not written.
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         last = self._finishing.previous
         if record is not None and record.render == key and carry(last, record, Path(path)):
             self._finished[path] = record
