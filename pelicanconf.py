@@ -58,6 +58,7 @@ PLUGINS = [
     "pathways_sitemap_robots",
     "pathways_accessible_code",
     "pathways_render_once",
+    "pathways_compiled_templates",
     "pathways_parallel_writing",
 ]
 
