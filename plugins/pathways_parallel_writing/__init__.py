@@ -52,7 +52,7 @@ from .render_keys import RenderKeys, code_digest, outlines
 logger = logging.getLogger(__name__)
 
 # Shares of work per process: more, smaller shares balance uneven pages between processes.
-SHARES_PER_WORKER = 4
+SHARES_PER_WORKER = 8
 
 
 class _ErrorCounter(logging.Handler):

@@ -1,0 +1,50 @@
+"""`parallel_map`, which every parallel step of the build uses: the results of a plain map,
+in order, with the work shared between the build's own process and forked ones."""
+
+import os
+import time
+
+import pytest
+
+from pathways.plugin_support import parallel_map
+
+
+def square_slowly(number: int) -> tuple[int, int]:
+    time.sleep(0.01)  # long enough for both processes to take items
+    return number * number, os.getpid()
+
+
+def test_the_results_are_a_maps_in_order_worked_by_this_process_and_a_forked_one():
+    results = parallel_map(square_slowly, list(range(40)), workers=2)
+    assert [square for square, _ in results] == [number * number for number in range(40)]
+    workers = {pid for _, pid in results}
+    assert os.getpid() in workers and len(workers) == 2
+
+
+def test_meanwhile_runs_here_and_any_function_will_do():
+    ran = []
+    offset = 7
+    results = parallel_map(
+        lambda number: number + offset, range(10), workers=2, meanwhile=lambda: ran.append(1)
+    )
+    assert results == [number + 7 for number in range(10)]
+    assert ran == [1]
+
+
+def fail_on_five(number: int) -> int:
+    if number == 5:
+        raise ValueError("five")
+    return number
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_error_in_any_item_reaches_the_caller(workers):
+    with pytest.raises(ValueError, match="five"):
+        parallel_map(fail_on_five, list(range(20)), workers=workers)
+
+
+def test_one_worker_or_few_items_work_here_alone():
+    assert {pid for _, pid in parallel_map(square_slowly, [1, 2, 3], workers=2)} == {os.getpid()}
+    assert {pid for _, pid in parallel_map(square_slowly, list(range(9)), workers=1)} == {
+        os.getpid()
+    }
