@@ -197,14 +197,15 @@ def index_or_carry(
     was_kept = state.get("parts", {}) if state.get("format") == DIGEST_FORMAT else {}
     now_kept = {}
     to_index = {}
+    # Each part's index is made (or carried) in `work`, then moved into the site.
+    made = {number: work / f"index-{number}" for number in range(1, len(parts) + 1)}
     for number, part in enumerate(parts, 1):
         digest = index_digest(part, options, version)
         files = was_kept.get(digest)
-        if folder is not None and kept.carry(folder, files, digest, target / part_folder(number)):
+        if folder is not None and kept.carry(folder, files, digest, made[number]):
             now_kept[digest] = files
         else:
             to_index[number] = (part, digest)
-    made = {number: work / f"index-{number}" for number in to_index}
     problem = index_parts(
         binary,
         source,
@@ -214,12 +215,12 @@ def index_or_carry(
     )
     if problem is not None:
         logger.error("Search index failed (pagefind): %s", problem)
-        shutil.rmtree(target, ignore_errors=True)
         return
-    for number, (_, digest) in to_index.items():
-        if folder is not None:
+    if folder is not None:
+        for number, (_, digest) in to_index.items():
             now_kept[digest] = kept.keep(folder, digest, made[number])
-        shutil.copytree(made[number], target / part_folder(number), dirs_exist_ok=True)
+    for number, index in made.items():
+        index.rename(target / part_folder(number))
     indexed = len(to_index)
     others = [part_folder(number) for number in range(2, len(parts) + 1)]
     (target / MANIFEST).write_text(json.dumps(others), encoding="utf-8")
