@@ -195,11 +195,13 @@ def index_parts(output: Path) -> list[set[str]]:
         index,
         *(index / folder for folder in json.loads((index / "parts.json").read_text())),
     ]
-    found = []
-    for folder in folders:
-        fragments = [gzip.decompress(path.read_bytes()) for path in (folder / "fragment").iterdir()]
-        found.append({json.loads(data.removeprefix(b"pagefind_dcd"))["url"] for data in fragments})
-    return found
+    return [addresses(folder) for folder in folders]
+
+
+def addresses(index: Path) -> set[str]:
+    """The addresses of the pages in one Pagefind index."""
+    fragments = [gzip.decompress(path.read_bytes()) for path in (index / "fragment").iterdir()]
+    return {json.loads(data.removeprefix(b"pagefind_dcd"))["url"] for data in fragments}
 
 
 def parts_indexed(line: str) -> tuple[int, int]:
@@ -293,14 +295,19 @@ def test_parts_indexed_at_once_are_the_parts_indexed_one_after_another(tmp_path)
 
 
 # Pagefind, as the search step runs it, but waiting (up to 20 s) until another run has
-# started, and failing for a site that holds posts/broken/.
+# started, and failing for a part that holds posts/broken/.
 WAITING_PAGEFIND = """#!/bin/sh
 case "$*" in *--site*) ;; *) exec "{binary}" "$@" ;; esac
 touch "{runs}/started/$$"
 for _ in $(seq 200); do [ "$(ls "{runs}/started" | wc -l)" -ge 2 ] && break; sleep 0.1; done
 ls "{runs}/started" | wc -l > "{runs}/seen-$$"
 site=$(echo "$*" | sed 's/.*--site \\([^ ]*\\).*/\\1/')
-[ -e "$site/posts/broken" ] && {{ echo "cannot index posts/broken" >&2; exit 1; }}
+case "$*" in
+  *--glob*posts/broken*) broken=yes ;;
+  *--glob*) ;;
+  *) [ -e "$site/posts/broken" ] && broken=yes ;;
+esac
+[ -n "$broken" ] && {{ echo "cannot index posts/broken" >&2; exit 1; }}
 exec "{binary}" "$@"
 """
 
@@ -347,3 +354,35 @@ def test_a_part_pagefind_fails_on_stops_the_search_step_and_leaves_no_index(tmp_
     assert not (tmp_path / "site" / "pagefind").exists()
     # Parts waiting for their turn were not started once it failed.
     assert len(list(runs.glob("seen-*"))) < 8
+
+
+def test_a_part_is_indexed_the_same_from_a_glob_of_its_paths_or_a_folder_of_its_own(
+    tmp_path, monkeypatch
+):
+    import plugins.pathways_search as search
+
+    posts = search_site(tmp_path, ["rest", "pacing", "sleep", "café au lait"])
+
+    def index(part: list[Page], into: str) -> Path:
+        options = pagefind_options({})
+        problem = search.index_part(
+            pagefind_binary(), tmp_path / "site", part, options, tmp_path / into
+        )
+        assert problem is None
+        return tmp_path / into
+
+    linked = []
+    monkeypatch.setattr(search, "link_or_copy", lambda *paths: linked.append(paths))
+    from_glob = index(posts[:3], "glob")
+    assert not linked
+    monkeypatch.undo()
+    monkeypatch.setattr(search, "LONGEST_GLOB", 0)  # no glob: the pages are linked
+    assert index_files(from_glob) == index_files(index(posts[:3], "own"))
+    monkeypatch.undo()
+    # A path a glob would read otherwise is never put in one.
+    assert addresses(index(posts, "all")) == {
+        "/posts/rest/",
+        "/posts/pacing/",
+        "/posts/sleep/",
+        "/posts/café au lait/",
+    }

@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -49,6 +50,10 @@ OUTPUT = "pagefind"
 # In `pagefind/`: the folders of the parts' indexes after the first, for the search page to
 # merge into the first.
 MANIFEST = "parts.json"
+# Paths given to Pagefind in a glob as they are, and the longest such glob (an argument of a
+# command may not exceed 128 KiB).
+PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
+LONGEST_GLOB = 100_000
 # Changed when the rules of what a searched part keeps change, so parts and indexes kept
 # by older rules are not used.
 DIGEST_FORMAT = 1
@@ -108,7 +113,15 @@ def index_part(
     binary: str, source: Path, part: list[Page], options: list[str], target: Path
 ) -> str | None:
     """Index the pages of `part` (files in `source`) into `target`; returns what went wrong,
-    or None."""
+    or None.
+
+    Pagefind is given the part's pages as a glob of their paths, unless a path has a
+    character a glob would read otherwise or the glob would be too long for a command line;
+    the pages are then linked into a folder of their own for it."""
+    paths = [page.path for page in part]
+    glob = "{" + ",".join(paths) + "}"
+    if paths and len(glob) <= LONGEST_GLOB and all(map(PLAIN_PATH.fullmatch, paths)):
+        return run_pagefind(binary, source, [*options, "--glob", glob], target)
     work = Path(tempfile.mkdtemp(prefix=".search-part-", dir=source.parent))
     try:
         for page in part:
