@@ -8,8 +8,9 @@ import time
 from pathlib import Path
 
 
-def write_whole(path: Path, data: bytes | str, *, replace: bool = False) -> None:
-    """Write `path` whole or not at all: a temporary file, synced, then moved into place.
+def write_whole(path: Path, data: bytes | str, *, replace: bool = False, sync: bool = True) -> None:
+    """Write `path` whole or not at all: a temporary file, synced (unless `sync` is False:
+    for what can be made again, like the build cache), then moved into place.
 
     Without `replace`, raises FileExistsError, leaving the existing file untouched, when
     `path` exists (even if it appeared while writing)."""
@@ -20,8 +21,9 @@ def write_whole(path: Path, data: bytes | str, *, replace: bool = False) -> None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if sync:
+                stream.flush()
+                os.fsync(stream.fileno())
         if replace:
             os.replace(temporary, path)
         else:

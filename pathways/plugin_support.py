@@ -9,6 +9,7 @@ and render pages at once: 0, the default, means one per CPU core; 1 means no ext
 import gc
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 from blinker import signal
 
 from pathways.carry import RECORDING, RENDERED_PAGES
+from pathways.files import write_whole
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -79,6 +81,29 @@ def build_cache(settings: Mapping[str, Any]) -> Path | None:
     if not (fast_build(settings) and settings.get("CACHE_CONTENT")):
         return None
     return Path(settings["CACHE_PATH"])
+
+
+def load_kept(path: Path) -> Any:
+    """What an earlier build kept in `path` (see `keep`), or None when there is nothing
+    usable there (no file, or one cut short or written by other code)."""
+    try:
+        return pickle.loads(path.read_bytes())
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+    ):
+        return None
+
+
+def keep(path: Path, value: object) -> None:
+    """Keep `value` in `path` for the next build, whole or not at all."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    write_whole(path, data, replace=True, sync=False)
 
 
 # Set by `pathways build` while it builds into a staging folder: the folder of the site this

@@ -5,9 +5,11 @@ import logging
 from datetime import date, datetime
 from types import SimpleNamespace
 
+from pelican.log import LimitFilter
 from pelican.settings import DEFAULT_CONFIG
 
 from pathways.settings import apply_defaults
+from pathways.views.sources import read_sources
 from plugins.pathways_accessible_code import make_code_blocks_focusable
 from plugins.pathways_content_checks.checks import find_slug_collisions
 from plugins.pathways_reader_care import add_care
@@ -150,3 +152,58 @@ def test_related_posts_are_the_same_with_key_words_kept_between_builds(tmp_path)
     assert slugs(relate(posts, 3, kept)) == plain
     posts[0]._content = "sleep sleep sleep walking walking"  # an edited post is counted again
     assert slugs(relate(posts, 3, kept)) == slugs(relate(posts, 3))
+
+
+def test_popular_posts_read_the_view_logs_again_only_when_they_change(
+    tmp_path, monkeypatch, caplog
+):
+    from plugins.pathways_popular_posts import kept_views
+    from plugins.pathways_popular_posts.widget import popular_posts
+
+    reads = []
+
+    def counted(*args, **kwargs):
+        reads.append(args[0])
+        return read_sources(*args, **kwargs)
+
+    monkeypatch.setattr(kept_views, "read_sources", counted)
+    posts = [
+        SimpleNamespace(slug=slug, url=f"posts/{slug}/", metadata={}, content="", date=day)
+        for slug, day in (("rest", datetime(2024, 5, 1)), ("pacing", datetime(2024, 6, 1)))
+    ]
+    log = tmp_path / "access.log"
+    line = (
+        '1.1.1.{} - - [20/Jun/2024:10:00:00 +0000] "GET /posts/{}/ HTTP/1.1" 200 9 "-" "Firefox"\n'
+    )
+    log.write_text("".join(line.format(n, "rest") for n in range(2)))
+    settings = {
+        **SETTINGS,
+        "PATH": str(tmp_path),
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "CACHE_PATH": str(tmp_path / "cache"),
+        "POPULAR_POSTS_SOURCES": ["access.log", "old/*.log"],
+        "POPULAR_POSTS_WINDOWS": ["all"],
+        "POPULAR_POSTS_TODAY": "2024-06-30",
+    }
+
+    def ranked() -> list[tuple[str, int]]:
+        (window,) = popular_posts(posts, settings)["windows"]
+        return [(entry["article"].slug, entry["views"]) for entry in window["entries"]]
+
+    assert ranked() == [("rest", 2)]
+    # Pelican shows a warning once per process; each build is a process of its own.
+    monkeypatch.setattr(LimitFilter, "_raised_messages", set())
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert ranked() == [("rest", 2)]
+    assert len(reads) == 1
+    assert "POPULAR_POSTS_SOURCES: nothing matches old/*.log" in caplog.text
+
+    with log.open("a") as appended:
+        appended.write("".join(line.format(n, "pacing") for n in range(3)))
+    assert ranked() == [("pacing", 3), ("rest", 2)]
+    assert len(reads) == 2
+    posts[1].url = "posts/pacing-well/"  # the hits on the old address are no longer its own
+    assert ranked() == [("rest", 2)]
+    assert len(reads) == 3

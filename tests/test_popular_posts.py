@@ -350,6 +350,40 @@ def test_without_view_data_the_widget_falls_back_honestly(blog):
 
 
 @pytest.mark.build
+def test_the_widget_counts_lines_added_to_a_log_since_the_last_build(blog):
+    tmp_path, content = blog
+    settings = write_settings(
+        tmp_path,
+        content,
+        POPULAR_POSTS_SOURCES=["data/access.log", "data/gone.log"],
+        POPULAR_POSTS_WINDOWS=["all"],
+        POPULAR_POSTS_TODAY="2024-06-30",
+        CACHE_PATH=str(tmp_path / "cache"),
+    )
+
+    def ranking() -> list[str]:
+        result = build(settings)
+        assert result.returncode == 0, result.stderr
+        assert "nothing matches data/gone.log" in result.stderr
+        page = soup(tmp_path / "output" / "posts" / "third" / "index.html")
+        return [text(li) for li in page.select(".popular-posts li")]
+
+    assert ranking() == ["First May 1, 2024 · 5 views", "Second June 1, 2024 · 3 views"]
+    with (content / "data" / "access.log").open("a") as log:
+        log.writelines(hit(f"3.3.3.{n}", "25/Jun/2024:10:00:00", "/posts/third/") for n in range(7))
+    added = ranking()
+    assert added == [
+        "Third June 15, 2024 · 7 views",
+        "First May 1, 2024 · 5 views",
+        "Second June 1, 2024 · 3 views",
+    ]
+    [kept] = (tmp_path / "cache").rglob("popular-views.pickle")
+    written = kept.stat().st_mtime_ns
+    assert ranking() == added
+    assert kept.stat().st_mtime_ns == written  # the kept views were used, the log not read
+
+
+@pytest.mark.build
 def test_the_widget_can_hide_without_data(blog):
     tmp_path, content = blog
     assert widget(tmp_path, content, POPULAR_POSTS_FALLBACK="hide") is None

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -194,11 +195,13 @@ def index_parts(output: Path) -> list[set[str]]:
         index,
         *(index / folder for folder in json.loads((index / "parts.json").read_text())),
     ]
-    found = []
-    for folder in folders:
-        fragments = [gzip.decompress(path.read_bytes()) for path in (folder / "fragment").iterdir()]
-        found.append({json.loads(data.removeprefix(b"pagefind_dcd"))["url"] for data in fragments})
-    return found
+    return [addresses(folder) for folder in folders]
+
+
+def addresses(index: Path) -> set[str]:
+    """The addresses of the pages in one Pagefind index."""
+    fragments = [gzip.decompress(path.read_bytes()) for path in (index / "fragment").iterdir()]
+    return {json.loads(data.removeprefix(b"pagefind_dcd"))["url"] for data in fragments}
 
 
 def parts_indexed(line: str) -> tuple[int, int]:
@@ -277,3 +280,109 @@ def test_a_search_finds_pages_of_every_part_ranked_together(tmp_path, browser):
         context.close()
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.build
+def test_parts_indexed_at_once_are_the_parts_indexed_one_after_another(tmp_path):
+    one_at_a_time = parted_blog(tmp_path / "one", publish=True)
+    at_once = parted_blog(tmp_path / "many", publish=True)
+    at_once.write_text(at_once.read_text() + "BUILD_WORKERS = 4\n")
+    one_at_a_time.write_text(one_at_a_time.read_text() + "BUILD_WORKERS = 1\n")
+    assert parts_indexed(rebuild(at_once)) == parts_indexed(rebuild(one_at_a_time))
+    built = index_files(tmp_path / "many" / "output" / "pagefind")
+    assert len(json.loads(built["parts.json"])) >= 3
+    assert built == index_files(tmp_path / "one" / "output" / "pagefind")
+
+
+# Pagefind, as the search step runs it, but waiting (up to 20 s) until another run has
+# started, and failing for a part that holds posts/broken/.
+WAITING_PAGEFIND = """#!/bin/sh
+case "$*" in *--site*) ;; *) exec "{binary}" "$@" ;; esac
+touch "{runs}/started/$$"
+for _ in $(seq 200); do [ "$(ls "{runs}/started" | wc -l)" -ge 2 ] && break; sleep 0.1; done
+ls "{runs}/started" | wc -l > "{runs}/seen-$$"
+site=$(echo "$*" | sed 's/.*--site \\([^ ]*\\).*/\\1/')
+case "$*" in
+  *--glob*posts/broken*) broken=yes ;;
+  *--glob*) ;;
+  *) [ -e "$site/posts/broken" ] && broken=yes ;;
+esac
+[ -n "$broken" ] && {{ echo "cannot index posts/broken" >&2; exit 1; }}
+exec "{binary}" "$@"
+"""
+
+
+def search_site(folder: Path, posts: list[str]) -> list[Page]:
+    for name in posts:
+        page = folder / "site" / "posts" / name / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f"<html lang=en><body data-pagefind-body><p>{name}</p></body></html>")
+    return [Page(f"posts/{name}/index.html", "", "") for name in posts]
+
+
+def test_parts_are_indexed_by_as_many_pagefind_runs_at_once_as_there_are_workers(tmp_path):
+    from plugins.pathways_search import index_parts
+
+    runs = tmp_path / "runs"
+    (runs / "started").mkdir(parents=True)
+    wrapper = tmp_path / "pagefind"
+    wrapper.write_text(WAITING_PAGEFIND.format(binary=pagefind_binary(), runs=runs))
+    wrapper.chmod(0o755)
+    posts = search_site(tmp_path, ["rest", "pacing", "sleep", "naps"])
+    parts = {1: (posts[:2], tmp_path / "index-1"), 2: (posts[2:], tmp_path / "index-2")}
+    options = pagefind_options({})
+    assert index_parts(str(wrapper), tmp_path / "site", parts, options, 2) is None
+    seen = [int(path.read_text()) for path in runs.glob("seen-*")]
+    assert seen == [2, 2]  # each run saw the other under way
+    assert (tmp_path / "index-2" / "pagefind-entry.json").is_file()
+
+
+def test_a_part_pagefind_fails_on_stops_the_search_step_and_leaves_no_index(tmp_path, caplog):
+    from plugins.pathways_search import index_or_carry
+
+    runs = tmp_path / "runs"
+    (runs / "started").mkdir(parents=True)
+    wrapper = tmp_path / "pagefind"
+    wrapper.write_text(WAITING_PAGEFIND.format(binary=pagefind_binary(), runs=runs))
+    wrapper.chmod(0o755)
+    search_site(tmp_path, ["rest", "broken", "sleep", "naps", "walks", "pacing", "diet", "work"])
+    settings = {"FAST_BUILD": True, "BUILD_WORKERS": 2, "SEARCH_PART_PAGES": 1}
+    pelican = SimpleNamespace(settings=settings, output_path=str(tmp_path / "site"))
+    (tmp_path / "work").mkdir()
+    index_or_carry(pelican, str(wrapper), None, tmp_path / "searched", tmp_path / "work")
+    assert caplog.messages == ["Search index failed (pagefind): cannot index posts/broken"]
+    assert not (tmp_path / "site" / "pagefind").exists()
+    # Parts waiting for their turn were not started once it failed.
+    assert len(list(runs.glob("seen-*"))) < 8
+
+
+def test_a_part_is_indexed_the_same_from_a_glob_of_its_paths_or_a_folder_of_its_own(
+    tmp_path, monkeypatch
+):
+    import plugins.pathways_search as search
+
+    posts = search_site(tmp_path, ["rest", "pacing", "sleep", "café au lait"])
+
+    def index(part: list[Page], into: str) -> Path:
+        options = pagefind_options({})
+        problem = search.index_part(
+            pagefind_binary(), tmp_path / "site", part, options, tmp_path / into
+        )
+        assert problem is None
+        return tmp_path / into
+
+    linked = []
+    monkeypatch.setattr(search, "link_or_copy", lambda *paths: linked.append(paths))
+    from_glob = index(posts[:3], "glob")
+    assert not linked
+    monkeypatch.undo()
+    monkeypatch.setattr(search, "LONGEST_GLOB", 0)  # no glob: the pages are linked
+    assert index_files(from_glob) == index_files(index(posts[:3], "own"))
+    monkeypatch.undo()
+    # A path a glob would read otherwise is never put in one.
+    assert addresses(index(posts, "all")) == {
+        "/posts/rest/",
+        "/posts/pacing/",
+        "/posts/sleep/",
+        "/posts/café au lait/",
+    }

@@ -85,6 +85,12 @@ def rank(
 
 def build_resolver(articles: list, redirects: dict[str, str]) -> Callable[[str], str | None]:
     """Requested path -> post slug, through each post's URL, its `Old-URLs` and redirects."""
+    return post_paths(articles, redirects).get
+
+
+def post_paths(articles: list, redirects: dict[str, str]) -> dict[str, str]:
+    """Each path (normalised) that leads to a post, with the post's slug: its URL, its
+    `Old-URLs` and the redirects to either."""
     paths = {}
     for article in articles:
         paths[normalise_path("/" + article.url)] = article.slug
@@ -94,7 +100,7 @@ def build_resolver(articles: list, redirects: dict[str, str]) -> Callable[[str],
         target = paths.get(normalise_path(new))
         if target is not None:
             paths[normalise_path(old)] = target
-    return paths.get
+    return paths
 
 
 def candidate(article: Any) -> Candidate:

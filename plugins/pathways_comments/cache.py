@@ -7,13 +7,10 @@ is per set of settings); entries of files that are gone are dropped when it is s
 """
 
 import dataclasses
-import os
-import pickle
-import tempfile
 from pathlib import Path
 
 from pathways.comments.model import Comment
-from pathways.plugin_support import build_cache
+from pathways.plugin_support import build_cache, keep, load_kept
 
 Stamp = tuple[int, int]
 
@@ -40,11 +37,8 @@ class CommentCache:
         self.file = cache / "comments.pickle" if cache else None
         self._previous: dict[str, tuple[Stamp, dict]] = {}
         self._kept: dict[str, tuple[Stamp, dict | Comment]] = {}
-        if self.file is not None and settings.get("LOAD_CONTENT_CACHE") and self.file.exists():
-            try:
-                self._previous = pickle.loads(self.file.read_bytes())
-            except (pickle.PickleError, EOFError, AttributeError, TypeError):
-                self._previous = {}
+        if self.file is not None and settings.get("LOAD_CONTENT_CACHE"):
+            self._previous = load_kept(self.file) or {}
 
     def get(self, path: Path) -> Comment | None:
         """The comment read from `path` before, if the file has not changed since."""
@@ -61,9 +55,5 @@ class CommentCache:
     def save(self) -> None:
         if self.file is None:
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.file.parent, prefix=".comments-")
         entries = {path: (stamp, _fields(kept)) for path, (stamp, kept) in self._kept.items()}
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(entries, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.file)
+        keep(self.file, entries)

@@ -1,7 +1,8 @@
 """Put `popular_posts` in the template context: the top posts per window, or an honest fallback.
 
 Views come from `POPULAR_POSTS_SOURCES` (access logs, CSV exports, the comment service's
-view export; globs relative to the content folder). Without any view data the widget ranks
+view export; globs relative to the content folder), read again only when they or what they
+are counted for changed (see `kept_views`). Without any view data the widget ranks
 by comment count, then recency, and says so ("Most discussed" / "Recent posts"), or hides
 itself when `POPULAR_POSTS_FALLBACK = "hide"`.
 """
@@ -14,16 +15,12 @@ from typing import Any
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from pathways.plugin_support import blog_timezone
+from pathways.plugin_support import blog_timezone, build_cache
 from pathways.settings import read
-from pathways.views.ranking import (
-    build_resolver,
-    rank_windows,
-    reference_time,
-    window_label,
-)
+from pathways.views.ranking import post_paths, rank_windows, reference_time, window_label
 from pathways.views.settings import POPULAR_POSTS
-from pathways.views.sources import read_sources
+
+from .kept_views import read_views
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +48,15 @@ def popular_posts(articles: list, settings: dict) -> dict | None:
     zone = blog_timezone(settings)
     now = reference_time(config["POPULAR_POSTS_TODAY"], zone)
     sources = config["POPULAR_POSTS_SOURCES"]
-    views = read_sources(
+    views = read_views(
+        build_cache(settings),
         sources,
-        build_resolver(articles, config["POPULAR_POSTS_REDIRECTS"]),
+        post_paths(articles, config["POPULAR_POSTS_REDIRECTS"]),
         now,
         config["POPULAR_POSTS_WINDOWS"],
         base=Path(settings["PATH"]),
         timezone=zone,
+        load=bool(settings["LOAD_CONTENT_CACHE"]),
     )
     for pattern in views.missing:
         logger.warning("POPULAR_POSTS_SOURCES: nothing matches %s", pattern)

@@ -10,7 +10,6 @@ words of posts that changed.
 
 import hashlib
 import heapq
-import pickle
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from typing import Any
 
 from pelican import signals
 
-from pathways.plugin_support import build_cache
+from pathways.plugin_support import build_cache, keep, load_kept
 
 WORD = re.compile(r"[a-z][a-z'-]{3,}")
 TAG = re.compile(r"<[^>]+>")
@@ -51,10 +50,7 @@ class KeptWords:
 
     def __init__(self, folder: Path | None) -> None:
         self._path = folder / KEPT_WORDS if folder is not None else None
-        try:
-            self._kept = pickle.loads(self._path.read_bytes()) if self._path else {}
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            self._kept = {}
+        self._kept = (load_kept(self._path) if self._path else None) or {}
         self._used: dict[str, frozenset[str]] = {}
 
     def __call__(self, html: str) -> set[str]:
@@ -66,7 +62,7 @@ class KeptWords:
 
     def save(self) -> None:
         if self._path is not None and self._used != self._kept:
-            self._path.write_bytes(pickle.dumps(self._used))
+            keep(self._path, self._used)
 
 
 def relate(

@@ -6,23 +6,26 @@ search page queries it in the reader's browser, with no request to anyone else.
 
 Pagefind is given only what it indexes: the searched parts of posts and pages (see `pages`).
 Its memory grows with the pages it indexes at once, so a larger blog is indexed in parts of
-at most `SEARCH_PART_PAGES` pages (see `split`), one Pagefind run after another: the first
-part's index goes to `pagefind/`, the others' to `pagefind/part-2/` and on, listed in
-`pagefind/parts.json`; the search page merges them into the first (Pagefind's `mergeIndex`),
-so results from every part come back ranked together. With the build cache on, the searched
-parts and each part's index are kept there, by a digest of what the index was made from (its
-pages' searched parts, Pagefind's options and its version); a part with a kept digest is
-copied instead of indexed (see `kept`).
+at most `SEARCH_PART_PAGES` pages (see `split`), a Pagefind run each, as many at once as the
+build has workers (`BUILD_WORKERS`): the first part's index goes to `pagefind/`, the
+others' to `pagefind/part-2/` and on, listed in `pagefind/parts.json`; the search page
+merges them into the first (Pagefind's `mergeIndex`), so results from every part come back
+ranked together. With the build cache on, the searched parts and each part's index are kept
+there, by a digest of what the index was made from (its pages' searched parts, Pagefind's
+options and its version); a part with a kept digest is copied instead of indexed (see
+`kept`). If Pagefind fails on a part, the build says why and the site has no index at all.
 """
 
 import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,10 @@ OUTPUT = "pagefind"
 # In `pagefind/`: the folders of the parts' indexes after the first, for the search page to
 # merge into the first.
 MANIFEST = "parts.json"
+# Paths given to Pagefind in a glob as they are, and the longest such glob (an argument of a
+# command may not exceed 128 KiB).
+PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
+LONGEST_GLOB = 100_000
 # Changed when the rules of what a searched part keeps change, so parts and indexes kept
 # by older rules are not used.
 DIGEST_FORMAT = 1
@@ -106,7 +113,15 @@ def index_part(
     binary: str, source: Path, part: list[Page], options: list[str], target: Path
 ) -> str | None:
     """Index the pages of `part` (files in `source`) into `target`; returns what went wrong,
-    or None."""
+    or None.
+
+    Pagefind is given the part's pages as a glob of their paths, unless a path has a
+    character a glob would read otherwise or the glob would be too long for a command line;
+    the pages are then linked into a folder of their own for it."""
+    paths = [page.path for page in part]
+    glob = "{" + ",".join(paths) + "}"
+    if paths and len(glob) <= LONGEST_GLOB and all(map(PLAIN_PATH.fullmatch, paths)):
+        return run_pagefind(binary, source, [*options, "--glob", glob], target)
     work = Path(tempfile.mkdtemp(prefix=".search-part-", dir=source.parent))
     try:
         for page in part:
@@ -116,6 +131,34 @@ def index_part(
         return run_pagefind(binary, work, options, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def index_parts(
+    binary: str,
+    source: Path,
+    parts: dict[int, tuple[list[Page], Path]],
+    options: list[str],
+    workers: int,
+) -> str | None:
+    """Index each part (by number: its pages, files in `source`, and the folder its index
+    goes to), `workers` Pagefind runs at a time; returns what went wrong in the first part
+    that failed (no part is started after a failure), or None."""
+    with ThreadPoolExecutor(max(1, min(workers, len(parts)))) as pool:
+        running = {
+            pool.submit(index_part, binary, source, part, options, into): number
+            for number, (part, into) in parts.items()
+        }
+        for done in as_completed(running):
+            if done.result() is not None:
+                pool.shutdown(cancel_futures=True)
+                break
+    # Runs under way when one failed are waited for; one of them may have failed too.
+    failed = sorted(
+        (number, run.result())
+        for run, number in running.items()
+        if not run.cancelled() and run.result() is not None
+    )
+    return failed[0][1] if failed else None
 
 
 def index_site(pelican: Any) -> None:
@@ -166,23 +209,32 @@ def index_or_carry(
     shutil.rmtree(target, ignore_errors=True)
     was_kept = state.get("parts", {}) if state.get("format") == DIGEST_FORMAT else {}
     now_kept = {}
-    indexed = 0
+    to_index = {}
+    # Each part's index is made (or carried) in `work`, then moved into the site.
+    made = {number: work / f"index-{number}" for number in range(1, len(parts) + 1)}
     for number, part in enumerate(parts, 1):
         digest = index_digest(part, options, version)
-        into = target / part_folder(number)
         files = was_kept.get(digest)
-        if folder is not None and kept.carry(folder, files, digest, into):
+        if folder is not None and kept.carry(folder, files, digest, made[number]):
             now_kept[digest] = files
-            continue
-        made = work / f"index-{number}"
-        problem = index_part(binary, source, part, options, made)
-        if problem is not None:
-            logger.error("Search index failed (pagefind): %s", problem)
-            return
-        if folder is not None:
-            now_kept[digest] = kept.keep(folder, digest, made)
-        shutil.copytree(made, into, dirs_exist_ok=True)
-        indexed += 1
+        else:
+            to_index[number] = (part, digest)
+    problem = index_parts(
+        binary,
+        source,
+        {number: (part, made[number]) for number, (part, _) in to_index.items()},
+        options,
+        build_workers(settings),
+    )
+    if problem is not None:
+        logger.error("Search index failed (pagefind): %s", problem)
+        return
+    if folder is not None:
+        for number, (_, digest) in to_index.items():
+            now_kept[digest] = kept.keep(folder, digest, made[number])
+    for number, index in made.items():
+        index.rename(target / part_folder(number))
+    indexed = len(to_index)
     others = [part_folder(number) for number in range(2, len(parts) + 1)]
     (target / MANIFEST).write_text(json.dumps(others), encoding="utf-8")
     took = time.monotonic() - started

@@ -19,9 +19,10 @@ from pathlib import Path
 from lxml import etree
 
 BODY = "data-pagefind-body"
-# The elements Pagefind reads wherever they are: the searched ones, titles, images and
+# The elements Pagefind reads wherever they are: titles, images, and the searched ones and
 # metadata (any data-pagefind-* attribute).
-READ = f"//*[@{BODY}] | //h1 | //img | //title | //*[@*[starts-with(name(), 'data-pagefind')]]"
+READ_TAGS = ("h1", "img", "title")
+MARKED = etree.XPath("//*[@*[starts-with(name(), 'data-pagefind')]]")
 PARSER = etree.HTMLParser(encoding="utf-8")
 
 
@@ -47,7 +48,8 @@ def searched_part(html: bytes) -> bytes | None:
     document = etree.fromstring(html, PARSER)
     if document is None:
         return None
-    whole = set(document.xpath(READ))
+    whole = set(document.iter(*READ_TAGS))
+    whole.update(MARKED(document))
     if not any(element.get(BODY) is not None for element in whole):
         return None
     # The tags that hold what Pagefind reads keep their attributes but lose their own text
