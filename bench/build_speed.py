@@ -155,13 +155,13 @@ def settings_file(folder: Path, content: Path, kind: str) -> Path:
     return path
 
 
-def _memory(pid: int) -> tuple[int, ...] | None:
+def _memory(pid: int) -> tuple[int, int, int] | None:
     """Pss, Rss and Private_Dirty (kB) of a process, or None if it is gone."""
-    wanted = ("Pss:", "Rss:", "Private_Dirty:")
     try:
         with open(f"/proc/{pid}/smaps_rollup") as rollup:
-            return tuple(int(line.split()[1]) for line in rollup if line.startswith(wanted))
-    except (OSError, ValueError):
+            fields = dict(line.split()[:2] for line in rollup if line.split()[0].endswith(":"))
+        return int(fields["Pss:"]), int(fields["Rss:"]), int(fields["Private_Dirty:"])
+    except (OSError, ValueError, KeyError):
         return None
 
 
