@@ -145,6 +145,9 @@ def test_related_posts_are_the_same_with_key_words_kept_between_builds(tmp_path)
         return {slug: [post.slug for post in found] for slug, found in related.items()}
 
     plain = slugs(relate(posts, 3))
+    counted_at_once = KeptWords(None, workers=2)
+    counted_at_once.count([post._content for post in posts])
+    assert slugs(relate(posts, 3, counted_at_once)) == plain
     first = KeptWords(tmp_path)
     assert slugs(relate(posts, 3, first)) == plain
     first.save()

@@ -20,7 +20,7 @@ from typing import Any
 
 from pelican import signals
 
-from pathways.plugin_support import build_cache, keep, load_kept
+from pathways.plugin_support import build_cache, build_workers, keep, load_kept, parallel_map
 
 WORD = re.compile(r"[a-z][a-z'-]{3,}")
 TAG = re.compile(r"<[^>]+>")
@@ -48,13 +48,28 @@ def key_words(html: str) -> set[str]:
 class KeptWords:
     """Each post's key words by a hash of its text, kept between builds in `folder`."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, workers: int = 1) -> None:
         self._path = folder / KEPT_WORDS if folder is not None else None
         self._kept = (load_kept(self._path) if self._path else None) or {}
         self._used: dict[str, frozenset[str]] = {}
+        self._workers = workers
+        self._digests: dict[str, str] = {}
+
+    def count(self, htmls: list[str]) -> None:
+        """Work out the key words of the texts not kept yet, in `workers` processes at once."""
+        for html in htmls:
+            if html not in self._digests:
+                self._digests[html] = _digest(html)
+        new = [
+            html
+            for html, digest in self._digests.items()
+            if digest not in self._kept and digest not in self._used
+        ]
+        for html, words in zip(new, parallel_map(key_words, new, self._workers), strict=True):
+            self._used[self._digests[html]] = frozenset(words)
 
     def __call__(self, html: str) -> set[str]:
-        digest = hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
+        digest = self._digests.get(html) or _digest(html)
         if digest not in self._used:
             kept = self._kept.get(digest)
             self._used[digest] = kept if kept is not None else frozenset(key_words(html))
@@ -63,6 +78,10 @@ class KeptWords:
     def save(self) -> None:
         if self._path is not None and self._used != self._kept:
             keep(self._path, self._used)
+
+
+def _digest(html: str) -> str:
+    return hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def relate(
@@ -114,7 +133,8 @@ def relate(
 
 def add_related(generator: Any) -> None:
     count = generator.settings["RELATED_POSTS_COUNT"]
-    kept = KeptWords(build_cache(generator.settings))
+    kept = KeptWords(build_cache(generator.settings), build_workers(generator.settings))
+    kept.count([article._content or "" for article in generator.articles])
     related = relate(generator.articles, count, kept)
     kept.save()
     for article in generator.articles:
