@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup, NavigableString
 from markdown import Markdown
 from pelican import signals
 from pelican.utils import slugify
@@ -57,6 +56,10 @@ def explain_first_uses(html: str, terms: list[dict], glossary_url: str) -> tuple
     candidates = [t for t in terms if t["pattern"].search(lowered)]
     if not candidates:
         return html, []
+    # Imported here, when a post uses a term: it takes longer to import than many builds
+    # spend on the glossary.
+    from bs4 import BeautifulSoup, NavigableString
+
     soup = BeautifulSoup(html, "html.parser")
     used = []
     for term in candidates:
