@@ -127,11 +127,10 @@ class ParallelWriter(Writer):
         if record is not None and record.render == key:
             # Pelican makes a file's folder as it writes it; a carried file is not written.
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        last = self._finishing.previous
-        if record is not None and record.render == key and carry(last, record, Path(path)):
-            self._finished[path] = record
-            self._carried += 1
-            return True
+            if carry(self._finishing.previous, record, Path(path)):
+                self._finished[path] = record
+                self._carried += 1
+                return True
         self._in_hand[path] = (key, None, None, {})
         return False
 
@@ -150,7 +149,7 @@ class ParallelWriter(Writer):
             # Rendering a post's content may move the files it attaches ({attach}); do that
             # here, where the static files are copied afterwards, not in a forked process.
             # Other posts' content is rendered by the process that shows it, and only then.
-            if "attach" in item._content:
+            if "attach" in (item._content or ""):
                 item.content  # noqa: B018
         _fix_urls(items)
         self._prepare_keys(context, args[1] if len(args) > 1 else kwargs["template"], items)
