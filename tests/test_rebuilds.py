@@ -10,6 +10,7 @@ affects must not be among them.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from tests.sites import (
 )
 
 EDITED = "posts/day-3-rest-first-she-said/index.html"
+RENDERED = r"Rendered and finished (\d+) pages and feeds; (\d+) more"
 COMMENTED = "posts/everything-in-one-post/index.html"
 
 
@@ -184,6 +186,32 @@ def test_a_change_to_a_plugins_code_renders_the_pages_again(site):
     )
     redone = pages(site.rebuild_and_compare())
     assert EDITED in redone and "index.html" in redone
+
+
+@pytest.mark.build
+def test_a_build_in_one_process_carries_unchanged_pages_over_too(tmp_path):
+    """A one-core machine (`BUILD_WORKERS = 1`) renders only what a change affects as well."""
+    content = tmp_path / "content"
+    for number in range(12):
+        write_post(content, f"day-{number}.md", varied_post(number))
+    builds = []
+    for folder in ("site", "site", "fresh"):
+        (tmp_path / folder).mkdir(exist_ok=True)
+        settings = write_settings(
+            tmp_path / folder,
+            content,
+            publish=True,
+            BUILD_WORKERS=1,
+            CACHE_PATH=str(tmp_path / folder / "cache"),
+        )
+        if folder == "site" and builds:
+            edit(content / "posts" / "day-3.md", "## What happened", "## What happened next")
+        result = run_pathways("build", "-v", "--settings", str(settings))
+        assert result.returncode == 0, result.stderr
+        builds.append(result.stderr)
+    rendered, carried = map(int, re.search(RENDERED, builds[1]).groups())
+    assert 0 < rendered < carried  # the post and the listings and feeds that show it
+    assert files(tmp_path / "site" / "output") == files(tmp_path / "fresh" / "output")
 
 
 def test_the_new_site_never_shares_a_changed_file_with_the_old_one(tmp_path):

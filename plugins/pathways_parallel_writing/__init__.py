@@ -70,7 +70,9 @@ class ParallelWriter(Writer):
     def __init__(self, output_path: str, settings: dict | None = None) -> None:
         super().__init__(output_path, settings=settings)
         self.workers = build_workers(self.settings)
-        self._collecting = self.workers > 1
+        # Collected to be rendered in several processes, or (with one) to be carried over
+        # when the production step records finished files.
+        self._collecting = self.workers > 1 or self.settings.get(RECORDING) is not None
         self._pending: list[tuple[tuple, dict]] = []
         self._feeds: list[tuple[tuple, dict]] = []
         self._replaying = False
