@@ -281,3 +281,24 @@ def test_a_service_on_the_sites_own_domain_passes_the_link_check(tmp_path, conte
     assert page.select_one(".reply-link")["href"].startswith("https://blog.example.org/api/form?")
     problems = [str(p) for p in check_site(output, load_settings(settings), None)]
     assert not [p for p in problems if "/api/" in p], problems
+
+
+@pytest.mark.build
+def test_rebuilds_read_comments_from_the_cache_and_keep_it_up_to_date(tmp_path, content):
+    cache = tmp_path / "cache"
+    settings = write_settings(tmp_path, content, CACHE_PATH=str(cache))
+    assert build(settings).returncode == 0
+    (kept,) = cache.rglob("comments.pickle")
+    written = kept.stat().st_mtime_ns
+    assert build(settings).returncode == 0
+    assert kept.stat().st_mtime_ns == written  # nothing changed: not written again
+
+    write_comment(content, "talk", "c", comment("Hal", "2024-01-07T10:00:00+00:00", "New one."))
+    (content / "comments" / "talk" / "b.md").unlink()
+    page = built(tmp_path, content, CACHE_PATH=str(cache)) / "posts" / "talk" / "index.html"
+    authors = [text(author) for author in soup(page).select(".comment-author")]
+    assert "Hal" in authors and "Bea" not in authors
+    assert kept.stat().st_mtime_ns != written
+    assert build(settings).returncode == 0
+    page = tmp_path / "output" / "posts" / "talk" / "index.html"
+    assert [text(author) for author in soup(page).select(".comment-author")] == authors

@@ -55,5 +55,9 @@ class CommentCache:
     def save(self) -> None:
         if self.file is None:
             return
+        if self._kept.keys() == self._previous.keys() and all(
+            entry is self._previous[path] for path, entry in self._kept.items()
+        ):
+            return  # every comment was read from the kept file, and none is gone
         entries = {path: (stamp, _fields(kept)) for path, (stamp, kept) in self._kept.items()}
         keep(self.file, entries)
