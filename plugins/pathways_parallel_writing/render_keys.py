@@ -44,6 +44,9 @@ NOT_CONTENT = frozenset({"settings", "_context"})
 SUBJECTS = ("article", "page")
 LISTED = ("articles_page", "dates_page")
 MEMO_SIZE = 8
+# Context lists Pelican fills in the order of a set of file names, which differs from one
+# build to the next: described in the order of their files.
+UNORDERED = ("staticfiles",)
 BUILD_PACKAGES = ("pelican", "jinja2", "markdown", "pygments", "typogrify", "smartypants",
                   "minify-html", "brotli", "rcssmin")  # fmt: skip
 
@@ -57,8 +60,13 @@ def _digest(*parts: str) -> str:
 
 
 def _shared(context: Mapping[str, Any]) -> dict[str, Any]:
-    """The context but for the settings that differ between builds of the same site."""
-    return {name: value for name, value in context.items() if name not in BUILD_LOCAL_SETTINGS}
+    """The context but for the settings that differ between builds of the same site, with
+    the lists in no particular order sorted."""
+    shared = {name: value for name, value in context.items() if name not in BUILD_LOCAL_SETTINGS}
+    for name in UNORDERED:
+        if isinstance(shared.get(name), list):
+            shared[name] = sorted(shared[name], key=lambda item: str(item.source_path))
+    return shared
 
 
 def code_digest(environment: Environment, settings: Mapping[str, Any]) -> str:
