@@ -239,6 +239,40 @@ def test_a_site_with_many_images_carries_every_page_over_when_nothing_changed(tm
         assert (rendered, carried > 0) == (0, True)
 
 
+@pytest.mark.build
+def test_a_changed_function_in_the_settings_file_renders_the_pages_again(tmp_path):
+    """A template filter the settings file defines is code no plugin holds: changing what it
+    does must not leave pages made by the old one."""
+    content = tmp_path / "content"
+    for number in range(4):
+        write_post(content, f"day-{number}.md", varied_post(number))
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    edit(
+        theme / "templates" / "base.html",
+        "</footer>",
+        "<p id=shout>{{ SITENAME | shout }}</p></footer>",
+    )
+    settings = write_settings(
+        tmp_path,
+        content,
+        publish=True,
+        BUILD_WORKERS=1,
+        THEME=str(theme),
+        CACHE_PATH=str(tmp_path / "cache"),
+    )
+    shown = []
+    for body in ("text.upper()", "text.lower()"):
+        filters = f"def shout(text):\n    return {body}\n\n\nJINJA_FILTERS = {{'shout': shout}}\n"
+        settings.write_text(settings.read_text().split("def shout")[0] + filters)
+        result = run_pathways("build", "--settings", str(settings))
+        assert result.returncode == 0, result.stderr
+        shown.append(
+            re.search(r"<p id=shout>([^<]*)", (tmp_path / "output/index.html").read_text())
+        )
+    assert [found.group(1) for found in shown] == ["PATHWAYS", "pathways"]
+
+
 def test_the_new_site_never_shares_a_changed_file_with_the_old_one(tmp_path):
     """A carried file is linked beside its place and renamed over it: the file of the site
     being replaced keeps its bytes when the new site's file is replaced."""

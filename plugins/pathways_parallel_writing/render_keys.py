@@ -14,14 +14,16 @@ A page's key is made of the site's key and the page's own:
 
 So editing a post's text or a heading renders its own page again and the listing pages that
 show it; a change to its title, date, tags, summary or comment count (or to a template, a
-setting or the code) renders every page again. Values that cannot be described by their
-contents are described by `repr()`, which usually names an address: such a page simply
-renders again each time.
+setting or the code, the settings file's functions included) renders every page again.
+Values that cannot be described by their contents are described by `repr()`, which usually
+names an address: such a page simply renders again each time.
 """
 
 import dataclasses
 import hashlib
+import inspect
 import pickle
+import types
 from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path
@@ -67,6 +69,17 @@ def _shared(context: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(shared.get(name), list):
             shared[name] = sorted(shared[name], key=lambda item: str(item.source_path))
     return shared
+
+
+def _source(value: Any) -> str:
+    """A function's source as a digest: the settings file's own functions (a template filter,
+    say) are in no code `code_digest` covers."""
+    if not isinstance(value, types.FunctionType):
+        return ""
+    try:
+        return " " + _digest(inspect.getsource(value))
+    except (OSError, TypeError):
+        return ""
 
 
 def code_digest(environment: Environment, settings: Mapping[str, Any]) -> str:
@@ -233,7 +246,7 @@ class RenderKeys:
             return f"<Paginator {value.name} {value.count} {value.per_page}>"
         if isinstance(value, type) or callable(value):
             name = getattr(value, "__qualname__", repr(value))
-            return f"<{getattr(value, '__module__', '')}.{name}>"
+            return f"<{getattr(value, '__module__', '')}.{name}{_source(value)}>"
         if dataclasses.is_dataclass(value):
             return f"<{type(value).__qualname__} {self._describe(vars(value))}>"
         return repr(value)
