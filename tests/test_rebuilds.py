@@ -240,9 +240,11 @@ def test_a_site_with_many_images_carries_every_page_over_when_nothing_changed(tm
 
 
 @pytest.mark.build
-def test_a_changed_function_in_the_settings_file_renders_the_pages_again(tmp_path):
+@pytest.mark.parametrize("shown", ["SITENAME", "'Pathways'"])
+def test_a_changed_function_in_the_settings_file_renders_the_pages_again(tmp_path, shown):
     """A template filter the settings file defines is code no plugin holds: changing what it
-    does must not leave pages made by the old one."""
+    does must not leave pages made by the old one (nor templates compiled with it: Jinja
+    applies a filter to a constant when it compiles)."""
     content = tmp_path / "content"
     for number in range(4):
         write_post(content, f"day-{number}.md", varied_post(number))
@@ -251,7 +253,7 @@ def test_a_changed_function_in_the_settings_file_renders_the_pages_again(tmp_pat
     edit(
         theme / "templates" / "base.html",
         "</footer>",
-        "<p id=shout>{{ SITENAME | shout }}</p></footer>",
+        f"<p id=shout>{{{{ {shown} | shout }}}}</p></footer>",
     )
     settings = write_settings(
         tmp_path,
@@ -261,16 +263,14 @@ def test_a_changed_function_in_the_settings_file_renders_the_pages_again(tmp_pat
         THEME=str(theme),
         CACHE_PATH=str(tmp_path / "cache"),
     )
-    shown = []
+    made = []
     for body in ("text.upper()", "text.lower()"):
         filters = f"def shout(text):\n    return {body}\n\n\nJINJA_FILTERS = {{'shout': shout}}\n"
         settings.write_text(settings.read_text().split("def shout")[0] + filters)
         result = run_pathways("build", "--settings", str(settings))
         assert result.returncode == 0, result.stderr
-        shown.append(
-            re.search(r"<p id=shout>([^<]*)", (tmp_path / "output/index.html").read_text())
-        )
-    assert [found.group(1) for found in shown] == ["PATHWAYS", "pathways"]
+        made.append(re.search(r"<p id=shout>([^<]*)", (tmp_path / "output/index.html").read_text()))
+    assert [found.group(1) for found in made] == ["PATHWAYS", "pathways"]
 
 
 def test_the_new_site_never_shares_a_changed_file_with_the_old_one(tmp_path):

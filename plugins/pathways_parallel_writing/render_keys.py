@@ -21,9 +21,7 @@ names an address: such a page simply renders again each time.
 
 import dataclasses
 import hashlib
-import inspect
 import pickle
-import types
 from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path
@@ -36,7 +34,7 @@ from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
 import pathways
-from pathways.plugin_support import BUILD_LOCAL_SETTINGS
+from pathways.plugin_support import BUILD_LOCAL_SETTINGS, source_digest
 
 # Parts of a post or page that the theme shows only on its own page.
 OWN_PAGE_ONLY = frozenset({"_content", "toc", "word_count", "comments", "references"})
@@ -69,17 +67,6 @@ def _shared(context: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(shared.get(name), list):
             shared[name] = sorted(shared[name], key=lambda item: str(item.source_path))
     return shared
-
-
-def _source(value: Any) -> str:
-    """A function's source as a digest: the settings file's own functions (a template filter,
-    say) are in no code `code_digest` covers."""
-    if not isinstance(value, types.FunctionType):
-        return ""
-    try:
-        return " " + _digest(inspect.getsource(value))
-    except (OSError, TypeError):
-        return ""
 
 
 def code_digest(environment: Environment, settings: Mapping[str, Any]) -> str:
@@ -246,7 +233,7 @@ class RenderKeys:
             return f"<Paginator {value.name} {value.count} {value.per_page}>"
         if isinstance(value, type) or callable(value):
             name = getattr(value, "__qualname__", repr(value))
-            return f"<{getattr(value, '__module__', '')}.{name}{_source(value)}>"
+            return f"<{getattr(value, '__module__', '')}.{name} {source_digest(value)}>"
         if dataclasses.is_dataclass(value):
             return f"<{type(value).__qualname__} {self._describe(vars(value))}>"
         return repr(value)
