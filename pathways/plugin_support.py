@@ -7,9 +7,12 @@ and render pages at once: 0, the default, means one per CPU core; 1 means no ext
 """
 
 import gc
+import hashlib
+import inspect
 import multiprocessing
 import os
 import pickle
+import types
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -81,6 +84,19 @@ def build_cache(settings: Mapping[str, Any]) -> Path | None:
     if not (fast_build(settings) and settings.get("CACHE_CONTENT")):
         return None
     return Path(settings["CACHE_PATH"])
+
+
+def source_digest(value: Any) -> str:
+    """A function's source as a digest ("" for what is not a Python function, or one whose
+    source cannot be read): the settings file's own functions, such as template filters, are
+    in no file of the site's code."""
+    if not isinstance(value, types.FunctionType):
+        return ""
+    try:
+        source = inspect.getsource(value)
+    except (OSError, TypeError):
+        return ""
+    return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def load_kept(path: Path) -> Any:

@@ -214,6 +214,65 @@ def test_a_build_in_one_process_carries_unchanged_pages_over_too(tmp_path):
     assert files(tmp_path / "site" / "output") == files(tmp_path / "fresh" / "output")
 
 
+@pytest.mark.build
+def test_a_site_with_many_images_carries_every_page_over_when_nothing_changed(tmp_path):
+    """Pelican lists the static files in the order of a set, which differs from one build
+    to the next; that order must not make every page look changed."""
+    content = tmp_path / "content"
+    for number in range(4):
+        write_post(content, f"day-{number}.md", varied_post(number))
+    (content / "images").mkdir()
+    for number in range(8):
+        (content / "images" / f"walk-{number}.svg").write_text(
+            f'<svg xmlns="http://www.w3.org/2000/svg"><title>{number}</title></svg>'
+        )
+    settings = write_settings(
+        tmp_path, content, publish=True, BUILD_WORKERS=1, CACHE_PATH=str(tmp_path / "cache")
+    )
+    logs = []
+    for _ in range(3):
+        result = run_pathways("build", "-v", "--settings", str(settings))
+        assert result.returncode == 0, result.stderr
+        logs.append(result.stderr)
+    for log in logs[1:]:
+        rendered, carried = map(int, re.search(RENDERED, log).groups())
+        assert (rendered, carried > 0) == (0, True)
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("shown", ["SITENAME", "'Pathways'"])
+def test_a_changed_function_in_the_settings_file_renders_the_pages_again(tmp_path, shown):
+    """A template filter the settings file defines is code no plugin holds: changing what it
+    does must not leave pages made by the old one (nor templates compiled with it: Jinja
+    applies a filter to a constant when it compiles)."""
+    content = tmp_path / "content"
+    for number in range(4):
+        write_post(content, f"day-{number}.md", varied_post(number))
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    edit(
+        theme / "templates" / "base.html",
+        "</footer>",
+        f"<p id=shout>{{{{ {shown} | shout }}}}</p></footer>",
+    )
+    settings = write_settings(
+        tmp_path,
+        content,
+        publish=True,
+        BUILD_WORKERS=1,
+        THEME=str(theme),
+        CACHE_PATH=str(tmp_path / "cache"),
+    )
+    made = []
+    for body in ("text.upper()", "text.lower()"):
+        filters = f"def shout(text):\n    return {body}\n\n\nJINJA_FILTERS = {{'shout': shout}}\n"
+        settings.write_text(settings.read_text().split("def shout")[0] + filters)
+        result = run_pathways("build", "--settings", str(settings))
+        assert result.returncode == 0, result.stderr
+        made.append(re.search(r"<p id=shout>([^<]*)", (tmp_path / "output/index.html").read_text()))
+    assert [found.group(1) for found in made] == ["PATHWAYS", "pathways"]
+
+
 def test_the_new_site_never_shares_a_changed_file_with_the_old_one(tmp_path):
     """A carried file is linked beside its place and renamed over it: the file of the site
     being replaced keeps its bytes when the new site's file is replaced."""

@@ -14,9 +14,9 @@ A page's key is made of the site's key and the page's own:
 
 So editing a post's text or a heading renders its own page again and the listing pages that
 show it; a change to its title, date, tags, summary or comment count (or to a template, a
-setting or the code) renders every page again. Values that cannot be described by their
-contents are described by `repr()`, which usually names an address: such a page simply
-renders again each time.
+setting or the code, the settings file's functions included) renders every page again.
+Values that cannot be described by their contents are described by `repr()`, which usually
+names an address: such a page simply renders again each time.
 """
 
 import dataclasses
@@ -34,7 +34,7 @@ from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
 import pathways
-from pathways.plugin_support import BUILD_LOCAL_SETTINGS
+from pathways.plugin_support import BUILD_LOCAL_SETTINGS, source_digest
 
 # Parts of a post or page that the theme shows only on its own page.
 OWN_PAGE_ONLY = frozenset({"_content", "toc", "word_count", "comments", "references"})
@@ -44,6 +44,9 @@ NOT_CONTENT = frozenset({"settings", "_context"})
 SUBJECTS = ("article", "page")
 LISTED = ("articles_page", "dates_page")
 MEMO_SIZE = 8
+# Context lists Pelican fills in the order of a set of file names, which differs from one
+# build to the next: described in the order of their files.
+UNORDERED = ("staticfiles",)
 BUILD_PACKAGES = ("pelican", "jinja2", "markdown", "pygments", "typogrify", "smartypants",
                   "minify-html", "brotli", "rcssmin")  # fmt: skip
 
@@ -57,8 +60,13 @@ def _digest(*parts: str) -> str:
 
 
 def _shared(context: Mapping[str, Any]) -> dict[str, Any]:
-    """The context but for the settings that differ between builds of the same site."""
-    return {name: value for name, value in context.items() if name not in BUILD_LOCAL_SETTINGS}
+    """The context but for the settings that differ between builds of the same site, with
+    the lists in no particular order sorted."""
+    shared = {name: value for name, value in context.items() if name not in BUILD_LOCAL_SETTINGS}
+    for name in UNORDERED:
+        if isinstance(shared.get(name), list):
+            shared[name] = sorted(shared[name], key=lambda item: str(item.source_path))
+    return shared
 
 
 def code_digest(environment: Environment, settings: Mapping[str, Any]) -> str:
@@ -225,7 +233,7 @@ class RenderKeys:
             return f"<Paginator {value.name} {value.count} {value.per_page}>"
         if isinstance(value, type) or callable(value):
             name = getattr(value, "__qualname__", repr(value))
-            return f"<{getattr(value, '__module__', '')}.{name}>"
+            return f"<{getattr(value, '__module__', '')}.{name} {source_digest(value)}>"
         if dataclasses.is_dataclass(value):
             return f"<{type(value).__qualname__} {self._describe(vars(value))}>"
         return repr(value)
