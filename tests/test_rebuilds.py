@@ -20,7 +20,9 @@ from pathways.carry import Record, carry, identities
 from tests.sites import (
     ROOT,
     fixture_content,
+    post,
     run_pathways,
+    soup,
     varied_post,
     write_post,
     write_settings,
@@ -291,3 +293,34 @@ def test_the_new_site_never_shares_a_changed_file_with_the_old_one(tmp_path):
     assert (old / "page.html").read_text() == "finished"
     os.utime(old / "page.html.gz", ns=(1, 1))
     assert not carry(old, record, new / "page.html")  # the old site was changed since
+
+
+@pytest.mark.build
+def test_an_edit_that_changes_another_posts_related_posts_renders_just_those_posts(tmp_path):
+    """Related posts show only on a post's own page: an edit that changes another post's
+    list renders that post again, not every page of the blog."""
+    content = tmp_path / "content"
+    vocabulary = ["walking pacing", "infusion clinic", "sleeping dreams", "garden roses",
+                  "breathing exercises", "kitchen recipes"]  # fmt: skip
+    for number, words in enumerate(vocabulary):
+        body = " ".join([f"{words} notes{number}"] * 5)
+        date = f"2024-01-0{number + 1} 10:00+00:00"
+        text = post(f"P{number}", date, body=body, tags="notes", summary="Notes.")
+        write_post(content, f"p{number}.md", text)
+    settings = write_settings(
+        tmp_path, content, publish=True, BUILD_WORKERS=2, CACHE_PATH=str(tmp_path / "cache")
+    )
+    assert run_pathways("build", "--settings", str(settings)).returncode == 0
+    site = tmp_path / "output"
+    before = inodes(site)
+    related = soup(site / "posts" / "p5" / "index.html").select(".related-posts a")
+
+    edit(content / "posts" / "p0.md", "walking pacing", "kitchen recipes")
+    result = run_pathways("build", "-v", "--settings", str(settings))
+    assert result.returncode == 0, result.stderr
+    redone = pages({name for name, inode in inodes(site).items() if before.get(name) != inode})
+    assert soup(site / "posts" / "p5" / "index.html").select(".related-posts a") != related
+    assert {"posts/p0/index.html", "posts/p5/index.html"} <= redone
+    # The four other posts' pages (at least) were not even rendered.
+    rendered, carried = map(int, re.search(RENDERED, result.stderr).groups())
+    assert carried >= 4 and rendered > 0

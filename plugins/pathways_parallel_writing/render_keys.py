@@ -7,14 +7,16 @@ A page's key is made of the site's key and the page's own:
   plugins and the `pathways` package, the versions of the packages that render), the settings,
   and every value of the build's shared context, with each post or page in it by its
   *outline*: all it carries except the parts only its own page shows (its text, table of
-  contents, word count, comments and references; see `OWN_PAGE_ONLY`);
+  contents, word count, comments, references and related posts; see `OWN_PAGE_ONLY` and
+  `OWN_PAGE_LINKS`);
 - the page's own key covers its name and template, the variables it gets besides the shared
   context, and the full text of the post or page it shows and of the posts listed on it;
 - a feed's own key covers its file, its options and the full text of the posts it shows.
 
-So editing a post's text or a heading renders its own page again and the listing pages that
-show it; a change to its title, date, tags, summary or comment count (or to a template, a
-setting or the code, the settings file's functions included) renders every page again.
+So editing a post's text or a heading renders its own page again, the listing pages that
+show it, and the pages of the posts whose related posts it changes; a change to its title,
+date, tags, summary or comment count (or to a template, a setting or the code, the settings
+file's functions included) renders every page again.
 Values that cannot be described by their contents are described by `repr()`, which usually
 names an address: such a page simply renders again each time.
 """
@@ -36,8 +38,10 @@ from pelican.urlwrappers import URLWrapper
 import pathways
 from pathways.plugin_support import BUILD_LOCAL_SETTINGS, source_digest
 
-# Parts of a post or page that the theme shows only on its own page.
+# Parts of a post or page that the theme shows only on its own page: plain data, and links
+# to other posts.
 OWN_PAGE_ONLY = frozenset({"_content", "toc", "word_count", "comments", "references"})
+OWN_PAGE_LINKS = frozenset({"related_posts"})
 # Attributes that are not content: the settings and context every item carries.
 NOT_CONTENT = frozenset({"settings", "_context"})
 # The variables holding the item a page shows, and the page of items a listing shows.
@@ -165,7 +169,8 @@ class RenderKeys:
                 described = hashlib.sha256(pickle.dumps(own, protocol=5)).hexdigest()
             except (pickle.PicklingError, TypeError, AttributeError):
                 described = self._describe(own)
-            self._texts[key] = _digest(self._outline(item), described)
+            links = {name: getattr(item, name, None) for name in sorted(OWN_PAGE_LINKS)}
+            self._texts[key] = _digest(self._outline(item), described, self._describe(links))
         return self._texts[key]
 
     def outline(self, item: Content) -> str:
@@ -178,7 +183,7 @@ class RenderKeys:
             fields = {
                 name: value
                 for name, value in vars(item).items()
-                if name not in OWN_PAGE_ONLY and name not in NOT_CONTENT
+                if name not in OWN_PAGE_ONLY | OWN_PAGE_LINKS and name not in NOT_CONTENT
             }
             if "summary" not in item.metadata:
                 # The summary shown on other pages is then cut from the text.
