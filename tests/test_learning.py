@@ -6,7 +6,7 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.sites import soup, text
+from tests.sites import build, post, soup, text, write_post, write_settings
 
 PART_ONE = ("posts", "starting-infusions", "index.html")
 PART_TWO = ("posts", "second-week", "index.html")
@@ -220,3 +220,21 @@ def test_character_references_are_not_taken_for_words():
     from plugins.pathways_related_posts import key_words
 
     assert key_words("<p>Rest&nbsp;well&#8217;s &amp; sleep</p>") == {"rest", "well", "sleep"}
+
+
+@pytest.mark.build
+def test_a_draft_in_a_series_previews_its_place_and_published_parts_wait_for_it(tmp_path):
+    content = tmp_path / "content"
+    series = {"series": "Pacing", "tags": "pacing"}
+    write_post(content, "one.md", post("One", "2024-01-02 10:00+00:00", **series))
+    write_post(content, "two.md", post("Two", "2024-01-03 10:00+00:00", **series))
+    write_post(content, "three.md", post("Three", "2024-01-04 10:00+00:00", status="draft",
+                                         **series))  # fmt: skip
+    assert build(write_settings(tmp_path, content)).returncode == 0
+
+    draft = soup(tmp_path / "output" / "drafts" / "three" / "index.html").select_one(".series-box")
+    assert text(draft.select_one(".series-title")) == "Part 3 of 3 in the series Pacing"
+    assert text(draft.select_one("a[rel=prev]")) == "Previous part: Two"
+    two = soup(tmp_path / "output" / "posts" / "two" / "index.html").select_one(".series-box")
+    assert text(two.select_one(".series-title")) == "Part 2 of 2 in the series Pacing"
+    assert not two.select_one("a[rel=next]")
