@@ -53,6 +53,8 @@ logger = logging.getLogger(__name__)
 
 # Shares of work per process: more, smaller shares balance uneven pages between processes.
 SHARES_PER_WORKER = 8
+# How Pelican's writer is asked for a feed, to read a collected call's arguments by name.
+FEED_CALL = inspect.signature(Writer.write_feed)
 
 
 class _ErrorCounter(logging.Handler):
@@ -114,7 +116,7 @@ class ParallelWriter(Writer):
     def _carried_feed(self, args: tuple, kwargs: dict) -> bool:
         """Carry the feed over when its render key is the last build's; else mark it to be
         finished as it is written."""
-        call = inspect.signature(Writer.write_feed).bind(self, *args, **kwargs)
+        call = FEED_CALL.bind(self, *args, **kwargs)
         call.apply_defaults()
         given = dict(call.arguments)
         if not given["path"]:

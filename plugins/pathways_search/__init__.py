@@ -193,8 +193,9 @@ def index_or_carry(
     settings = pelican.settings
     site = Path(pelican.output_path)
     state = kept.read_state(folder) if folder is not None else {}
-    # Searched parts cut by other rules are cut again.
-    known = state.get("pages", {}) if state.get("format") == DIGEST_FORMAT else {}
+    # Searched parts cut, and indexes made, by other rules are made again.
+    last = state if state.get("format") == DIGEST_FORMAT else {}
+    known = last.get("pages", {})
     pages = read_pages(site, searched_folder, known, build_workers(settings))
     searched = [page for page in pages if page.searched]
     # Once a page marks what is searched, Pagefind leaves out pages that mark nothing; when
@@ -207,7 +208,7 @@ def index_or_carry(
     parts = split(searched or pages, settings["SEARCH_PART_PAGES"])
     target = site / OUTPUT
     shutil.rmtree(target, ignore_errors=True)
-    was_kept = state.get("parts", {}) if state.get("format") == DIGEST_FORMAT else {}
+    was_kept = last.get("parts", {})
     now_kept = {}
     to_index = {}
     # Each part's index is made (or carried) in `work`, then moved into the site.
