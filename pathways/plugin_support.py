@@ -14,6 +14,8 @@ import os
 import pickle
 import types
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -144,6 +146,17 @@ def previous_output(settings: Mapping[str, Any]) -> Path | None:
     return Path(folder)
 
 
+class WorkerStopped(RuntimeError):
+    """A forked process of the build stopped before it finished its share of the work."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "a process of the build was killed before it finished its work (perhaps the"
+            " machine ran out of memory): try again, or build in one process with"
+            " BUILD_WORKERS = 1 in the settings"
+        )
+
+
 # What `parallel_map`'s processes share while they work, set just before they are forked:
 # the function, its items, and the count of items claimed so far.
 _shared_work: tuple[Callable, Sequence, Any, int] | None = None
@@ -191,13 +204,16 @@ def parallel_map(
     _shared_work = (function, items, context.Value("q", 0), max(1, len(items) // (workers * 8)))
     gc.freeze()  # keep the collector from writing to (and so copying) every page of memory
     try:
-        with context.Pool(workers - 1) as pool:
-            pending = [pool.apply_async(_claim_and_work) for _ in range(workers - 1)]
+        with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+            pending = [pool.submit(_claim_and_work) for _ in range(workers - 1)]
             if meanwhile is not None:
                 meanwhile()
             done = _claim_and_work()
             for share in pending:
-                done += share.get()
+                try:
+                    done += share.result()
+                except BrokenProcessPool as error:
+                    raise WorkerStopped() from error
     finally:
         _shared_work = None
         gc.unfreeze()

@@ -38,6 +38,10 @@ def build_fixture_site(folder: Path, *, publish: bool, learning: bool = False) -
     return folder / "output"
 
 
+# Long enough for any build a test makes; a command still running then is stuck.
+COMMAND_TIMEOUT = 600
+
+
 def run_pathways(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run the `pathways` command line as a user would, capturing its output."""
     return subprocess.run(
@@ -47,6 +51,7 @@ def run_pathways(*args: str, env: dict[str, str] | None = None) -> subprocess.Co
         text=True,
         env={**os.environ, **(env or {})},
         check=False,
+        timeout=COMMAND_TIMEOUT,
     )
 
 

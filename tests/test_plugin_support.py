@@ -2,11 +2,13 @@
 in order, with the work shared between the build's own process and forked ones."""
 
 import os
+import signal
 import time
+from collections.abc import Callable
 
 import pytest
 
-from pathways.plugin_support import parallel_map
+from pathways.plugin_support import WorkerStopped, parallel_map
 
 
 def square_slowly(number: int) -> tuple[int, int]:
@@ -48,3 +50,23 @@ def test_one_worker_or_few_items_work_here_alone():
     assert {pid for _, pid in parallel_map(square_slowly, list(range(9)), workers=1)} == {
         os.getpid()
     }
+
+
+def die_if_forked(parent: int) -> Callable[[int], int]:
+    def work(number: int) -> int:
+        time.sleep(0.01)
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return number
+
+    return work
+
+
+def test_a_killed_process_stops_the_map_with_a_clear_error_instead_of_waiting_forever():
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("parallel_map still waiting"))
+    signal.alarm(30)
+    try:
+        with pytest.raises(WorkerStopped, match=r"killed .* BUILD_WORKERS = 1"):
+            parallel_map(die_if_forked(os.getpid()), list(range(40)), workers=2)
+    finally:
+        signal.alarm(0)

@@ -7,10 +7,12 @@ that file, and does the rest (metadata, checks) in the main process as usual. So
 content is in Pelican's cache are left to the cache.
 """
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Iterator
-from multiprocessing.pool import Pool
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from pelican.generators import ArticlesGenerator
@@ -19,6 +21,8 @@ from pathways.plugin_support import build_workers
 
 from .reader import Converted, SiteMarkdownReader
 
+logger = logging.getLogger(__name__)
+
 # Sources per message to a worker: enough to keep messaging cheap, few enough to balance.
 CHUNK = 8
 
@@ -26,7 +30,9 @@ CHUNK = 8
 class Prefetched:
     """Results of the workers, in the order they come, taken by path."""
 
-    def __init__(self, pool: Pool, results: Iterator[tuple[str, Converted | None]]) -> None:
+    def __init__(
+        self, pool: ProcessPoolExecutor, results: Iterator[tuple[str, Converted | None]]
+    ) -> None:
         self._pool = pool
         self._results = results
         self._ready: dict[str, Converted | None] = {}
@@ -40,12 +46,19 @@ class Prefetched:
             except StopIteration:
                 self.close()
                 break
+            except BrokenProcessPool:
+                logger.warning(
+                    "A process reading posts was killed (perhaps the machine ran out of"
+                    " memory); the rest are read in the build's own process"
+                )
+                self.close()
+                break
             self._ready[done_path] = converted
         return self._ready.pop(path, None)
 
     def close(self) -> None:
         self._done = True
-        self._pool.terminate()
+        self._pool.shutdown(cancel_futures=True)
 
 
 # The reader the workers convert with: set in the parent just before they are forked.
@@ -82,9 +95,12 @@ def prefetch_sources(generator: Any) -> None:
         return
     global _reader
     _reader = reader
-    pool = multiprocessing.get_context("fork").Pool(workers)
-    _reader = None
-    reader.prefetched = Prefetched(pool, pool.imap(_convert, paths, chunksize=CHUNK))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        results = pool.map(_convert, paths, chunksize=CHUNK)
+    finally:
+        _reader = None
+    reader.prefetched = Prefetched(pool, results)
 
 
 def finish_prefetch(generator: Any) -> None:
