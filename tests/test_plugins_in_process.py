@@ -5,6 +5,7 @@ import logging
 from datetime import date, datetime
 from types import SimpleNamespace
 
+import brotli
 from pelican.log import LimitFilter
 from pelican.settings import DEFAULT_CONFIG
 
@@ -12,6 +13,7 @@ from pathways.settings import apply_defaults
 from pathways.views.sources import read_sources
 from plugins.pathways_accessible_code import make_code_blocks_focusable
 from plugins.pathways_content_checks.checks import find_slug_collisions
+from plugins.pathways_production_assets.finishing import Finishing
 from plugins.pathways_reader_care import add_care
 from plugins.pathways_reading_time import add_reading_time
 from plugins.pathways_references import parse_references
@@ -210,3 +212,34 @@ def test_popular_posts_read_the_view_logs_again_only_when_they_change(
     posts[1].url = "posts/pacing-well/"  # the hits on the old address are no longer its own
     assert ranked() == [("rest", 2)]
     assert len(reads) == 3
+
+
+def test_kept_compressed_copies_are_not_reused_once_they_would_be_made_differently(tmp_path):
+    site, kept = tmp_path / "site", tmp_path / "kept"
+    site.mkdir()
+    kept.mkdir()
+    page = site / "index.html"
+    html = b"<p>" + b"Rest first, then walk. " * 40 + b"</p>"
+
+    def finish(quality: int) -> bytes:
+        page.write_bytes(html)
+        for copy in site.glob("index.html.*"):
+            copy.unlink()
+        Finishing(
+            output=site,
+            minify=False,
+            renamed={},
+            precompress=True,
+            brotli_quality=quality,
+            kept=kept,
+            signature=f"brotli quality {quality}",
+            previous=None,
+            last_build={},
+            rendered={},
+        ).finish(page, html)
+        return (site / "index.html.br").read_bytes()
+
+    fast = finish(0)
+    assert finish(11) != fast
+    assert brotli.decompress(finish(11)) == html
+    assert finish(0) == fast
