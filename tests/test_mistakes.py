@@ -58,3 +58,15 @@ def test_a_theme_without_a_template_it_needs_fails_the_build(tmp_path):
     assert result.returncode != 0
     assert f"{theme / 'templates' / 'article.html'} is missing" in result.stderr
     assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.build
+def test_each_bad_post_counts_as_one_error(tmp_path):
+    content = tmp_path / "content"
+    for day in (1, 2, 3):
+        write_post(content, f"bad-{day}.md", post(f"Bad {day}", date=f"2024-13-0{day}"))
+    result = build(write_settings(tmp_path, content))
+    assert result.returncode != 0
+    for day in (1, 2, 3):
+        assert f"posts/bad-{day}.md: the 'Date' field has an invalid value" in result.stderr
+    assert "Build failed: 3 errors, listed above" in result.stderr

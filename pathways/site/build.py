@@ -49,6 +49,10 @@ def init_logging(verbose: bool = False) -> None:
     init_pelican_logging(level=logging.INFO if verbose else logging.WARNING, handler=handler)
 
 
+# What Pelican logs, as an error of its own, for a file whose reading failed.
+PELICAN_SKIPPED_FILE = "Could not process %s"
+
+
 class _ErrorRecorder(logging.Handler):
     """Remembers every error logged during a build, so all of them are reported before failing."""
 
@@ -57,6 +61,10 @@ class _ErrorRecorder(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == PELICAN_SKIPPED_FILE and record.args:
+            named = f"{record.args[0]}: "
+            if any(message.startswith(named) for message in self.messages):
+                return  # the file's own error is listed already; one problem, one error
         self.messages.append(record.getMessage())
 
 
