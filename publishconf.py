@@ -23,6 +23,9 @@ FEED_ALL_RSS = "feeds/all.rss.xml"
 CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
 TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
 RSS_FEED_SUMMARY_ONLY = False
+# Each feed carries the newest 25 posts in full, as Blogger's feeds did: feed readers keep
+# what they fetched before, and every poll downloads the whole file.
+FEED_MAX_ITEMS = 25
 
 # A comment file with a problem fails the production build instead of being left out.
 COMMENTS_STRICT = True

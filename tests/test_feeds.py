@@ -23,3 +23,27 @@ def test_links_from_the_sites_root_are_absolute_in_the_feeds_and_pass_the_check(
     assert 'href="/archives/"' in page or "href=/archives/" in page
     check = run_pathways("check", "--settings", str(settings), "--skip-html")
     assert "not absolute" not in check.stderr, check.stderr
+
+
+@pytest.mark.build
+def test_each_feed_carries_the_newest_25_posts_in_full(tmp_path):
+    content = tmp_path / "content"
+    for day in range(1, 31):
+        body = f"The whole of day {day}, not only its summary."
+        write_post(
+            content,
+            f"day-{day}.md",
+            post(f"Day {day}", date=f"2024-03-{day:02d} 09:00+00:00", tags="pacing", body=body),
+        )
+    settings = write_settings(tmp_path, content, publish=True, CHECK_LIVE_ADDRESSES=False)
+    assert build(settings).returncode == 0
+    feeds = tmp_path / "output" / "feeds"
+    for feed in (feeds / "all.atom.xml", feeds / "all.rss.xml", feeds / "tag" / "pacing.atom.xml"):
+        entries = feedparser.parse(str(feed)).entries
+        assert [" ".join(entry.title.split()) for entry in entries] == [
+            f"Day {day}" for day in range(30, 5, -1)
+        ]
+        texts = [
+            entry.get("content", [entry.get("summary_detail")])[0]["value"] for entry in entries
+        ]
+        assert all("The whole of day" in text for text in texts)
