@@ -87,6 +87,26 @@ def test_publish_builds_checks_and_deploys(tmp_path):
 
 
 @pytest.mark.build
+def test_publishing_to_github_pages_sends_no_compressed_copies(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "hello.md", post("Hello", summary="A first post."))
+    remote = tmp_path / "pages.git"
+    git("init", "--bare", "--quiet", str(remote), cwd=tmp_path)
+    settings = write_settings(
+        tmp_path,
+        content,
+        publish=True,
+        DEPLOY={"target": "git", "repository": str(remote)},
+        CHECK_LIVE_ADDRESSES=False,
+    )
+    result = run_pathways("publish", "--settings", str(settings))
+    assert result.returncode == 0, result.stderr
+    files = git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split()
+    assert {"index.html", "posts/hello/index.html", "sitemap.xml"} <= set(files)
+    assert [name for name in files if name.endswith((".gz", ".br"))] == []
+
+
+@pytest.mark.build
 def test_publish_refuses_a_site_that_fails_its_checks(tmp_path):
     content = tmp_path / "content"
     write_post(content, "bare.md", post("Bare"))
