@@ -253,7 +253,9 @@ def index_or_carry(
     if folder is not None:
         kept.forget_others(folder, set(now_kept))
         state["format"] = DIGEST_FORMAT
-        state["pages"] = {page.path: [page.file_hash, page.searched] for page in pages}
+        state["pages"] = {
+            page.path: [page.file_hash, page.searched, page.identity] for page in pages
+        }
         state["parts"] = now_kept
         kept.write_state(folder, state)
     files_added.send(pelican, paths=sorted(path for path in target.rglob("*") if path.is_file()))

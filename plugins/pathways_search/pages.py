@@ -29,11 +29,13 @@ PARSER = etree.HTMLParser(encoding="utf-8")
 @dataclass(frozen=True)
 class Page:
     """One built HTML file: its path in the site, the hash of its bytes and, when it marks
-    what is searched, the hash of its searched part."""
+    what is searched, the hash of its searched part; and the file's identity (inode, size,
+    modification time) when it was read."""
 
     path: str
     file_hash: str
     searched: str | None
+    identity: tuple[int, int, int] | None = None
 
 
 def file_hash(data: bytes) -> str:
@@ -71,12 +73,19 @@ def searched_part(html: bytes) -> bytes | None:
     return etree.tostring(document, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
+def identity(path: Path) -> tuple[int, int, int]:
+    status = path.stat()
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
 @dataclass(frozen=True)
 class PageReader:
     """Reads pages of `site` and writes their searched parts to `parts` (same paths).
 
-    `known` maps paths to `[file_hash, searched]` from the last build into the same `parts`,
-    so a file with the same bytes is not read again.
+    `known` maps paths to `[file_hash, searched, identity]` from the last build into the same
+    `parts`: a page that is the very file read then (the build carries unchanged pages over as
+    hard links, so they keep their inode and time) is not read again, nor one with the same
+    bytes cut again.
     """
 
     site: Path
@@ -84,18 +93,23 @@ class PageReader:
     known: dict[str, list]
 
     def __call__(self, path: str) -> Page:
-        data = (self.site / path).read_bytes()
-        digest = file_hash(data)
+        file = self.site / path
+        found = identity(file)
         last = self.known.get(path)
-        if last and last[0] == digest and (last[1] is None or (self.parts / path).is_file()):
-            return Page(path, digest, last[1])
+        kept = last and (last[1] is None or (self.parts / path).is_file())
+        if kept and len(last) > 2 and tuple(last[2]) == found:
+            return Page(path, last[0], last[1], found)
+        data = file.read_bytes()
+        digest = file_hash(data)
+        if kept and last[0] == digest:
+            return Page(path, digest, last[1], found)
         part = searched_part(data)
         if part is None:
             (self.parts / path).unlink(missing_ok=True)
-            return Page(path, digest, None)
+            return Page(path, digest, None, found)
         (self.parts / path).parent.mkdir(parents=True, exist_ok=True)
         (self.parts / path).write_bytes(part)
-        return Page(path, digest, file_hash(part))
+        return Page(path, digest, file_hash(part), found)
 
 
 def remove_others(parts: Path, pages: list[Page]) -> None:
