@@ -57,11 +57,12 @@ def test_a_page_that_is_the_very_file_read_last_time_is_not_read_again(tmp_path)
     (parts / "rest" / "index.html").write_bytes(searched_part(page()))
     # What the last build read, with hashes no reading would give.
     known = {"rest/index.html": ["as read last time", "its searched part", list(identity(built))]}
-    carried = PageReader(site, parts, known)("rest/index.html")
+    carried = PageReader(site, parts, known).unchanged("rest/index.html")
     assert (carried.file_hash, carried.searched) == ("as read last time", "its searched part")
 
     built.unlink()
     built.write_bytes(page(body="Pacing helps, and so does rest."))  # a new file: read again
+    assert PageReader(site, parts, known).unchanged("rest/index.html") is None
     made = PageReader(site, parts, known)("rest/index.html")
     assert made.file_hash == file_hash(built.read_bytes())
     assert made.searched == file_hash((parts / "rest" / "index.html").read_bytes())

@@ -89,8 +89,12 @@ def read_pages(site: Path, searched: Path, known: dict[str, list], workers: int)
     """Every HTML page of `site`, with the searched parts written to `searched`."""
     searched.mkdir(parents=True, exist_ok=True)
     paths = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
-    pages = parallel_map(PageReader(site, searched, known), paths, workers)
-    remove_others(searched, pages)
+    reader = PageReader(site, searched, known)
+    found = {path: reader.unchanged(path) for path in paths}
+    changed = [path for path, page in found.items() if page is None]
+    found.update(zip(changed, parallel_map(reader, changed, workers), strict=True))
+    pages = list(found.values())
+    remove_others(searched, pages, known)
     return pages
 
 

@@ -92,16 +92,27 @@ class PageReader:
     parts: Path
     known: dict[str, list]
 
+    def unchanged(self, path: str) -> Page | None:
+        """The page as read last time, when it is the very file read then."""
+        last = self._kept(path)
+        if last is None or len(last) < 3 or tuple(last[2]) != identity(self.site / path):
+            return None
+        return Page(path, last[0], last[1], tuple(last[2]))
+
+    def _kept(self, path: str) -> list | None:
+        """What the last build read of `path`, if its searched part is still in `parts`."""
+        last = self.known.get(path)
+        if last and (last[1] is None or (self.parts / path).is_file()):
+            return last
+        return None
+
     def __call__(self, path: str) -> Page:
         file = self.site / path
         found = identity(file)
-        last = self.known.get(path)
-        kept = last and (last[1] is None or (self.parts / path).is_file())
-        if kept and len(last) > 2 and tuple(last[2]) == found:
-            return Page(path, last[0], last[1], found)
         data = file.read_bytes()
         digest = file_hash(data)
-        if kept and last[0] == digest:
+        last = self._kept(path)
+        if last and last[0] == digest:
             return Page(path, digest, last[1], found)
         part = searched_part(data)
         if part is None:
@@ -112,9 +123,12 @@ class PageReader:
         return Page(path, digest, file_hash(part), found)
 
 
-def remove_others(parts: Path, pages: list[Page]) -> None:
-    """Remove from `parts` the searched parts of pages that are gone or no longer searched."""
+def remove_others(parts: Path, pages: list[Page], known: dict[str, list]) -> None:
+    """Remove from `parts` the searched parts of pages that are gone or no longer searched
+    (none, when every page searched in the last build, `known`, still is)."""
     searched = {page.path for page in pages if page.searched}
+    if known and all(path in searched for path, last in known.items() if last[1]):
+        return
     for path in sorted(parts.rglob("*"), reverse=True):
         if path.is_file() and path.relative_to(parts).as_posix() not in searched:
             path.unlink()
