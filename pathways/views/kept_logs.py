@@ -21,6 +21,7 @@ full read, and is read again, whole, by the next build.
 import gzip
 import hashlib
 import os
+import pickle
 import zlib
 from array import array
 from bisect import bisect_right, insort
@@ -34,13 +35,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pathways.views.logs import (
-    CHUNK_BYTES,
     CLF_FORMATS,
     DISORDER,
     FORMAT_NAMES,
     MAX_CACHED,
     MAX_LINE,
     MINUTE_SECONDS,
+    SPLIT_OVER,
     VIEW_STATUSES,
     LogFile,
     LogReader,
@@ -87,6 +88,24 @@ class Scan:
     moments: array = field(default_factory=partial(array, "d"))
     readers: array = field(default_factory=partial(array, "q"))
     revalidated: bytearray = field(default_factory=bytearray)
+
+    def renumber(self, numbers: list[int]) -> None:
+        """Give the paths the numbers `numbers` holds at their current ones."""
+        self.paths = array("I", map(numbers.__getitem__, self.paths))
+        self.bots = Counter({numbers[path]: lines for path, lines in self.bots.items()})
+
+    def join(self, later: "Scan") -> None:
+        """Add what the lines after this scan's gave (`later`, of the same log)."""
+        self.offset = later.offset
+        self.read += later.read
+        self.malformed += later.malformed
+        self.not_views += later.not_views
+        self.example = self.example or later.example
+        self.bots.update(later.bots)
+        self.paths += later.paths
+        self.moments += later.moments
+        self.readers += later.readers
+        self.revalidated += later.revalidated
 
     def candidates(self, start: int = 0) -> Iterator[Candidate]:
         return zip(
@@ -217,7 +236,9 @@ class Scanner:
         return path
 
     def _path_id(self, target: bytes) -> int:
-        path = normalise_path(target.decode("utf-8", "replace"))
+        return self.path_number(normalise_path(target.decode("utf-8", "replace")))
+
+    def path_number(self, path: str) -> int:
         number = self.path_ids.get(path)
         if number is None:
             number = self.path_ids[path] = len(self.paths)
@@ -225,17 +246,20 @@ class Scanner:
         return number
 
     def _reader(self, client: bytes | str, agent: bytes | str) -> int:
-        """A digest of the reader (address and user agent): bytes from a common-log-format
-        line and text from Caddy's are different readers, as in `LogReader`'s keys."""
+        """A digest of the reader (address and user agent), cached: bytes from a common log
+        format line (the address holds no space) and text from Caddy's are different
+        readers, as in `LogReader`'s keys."""
         if len(self.readers) > MAX_CACHED:
             self.readers.clear()
-        if isinstance(client, str):
-            kind, client_bytes, agent_bytes = b"j", client.encode(), agent.encode()
+        if isinstance(client, bytes):
+            data = b"c" + client + b" " + agent
         else:
-            kind, client_bytes, agent_bytes = b"c", client, agent
-        data = kind + len(client_bytes).to_bytes(4, "big") + client_bytes + agent_bytes
+            address = client.encode("utf-8", "surrogatepass")
+            data = (
+                b"j" + len(address).to_bytes(4) + address + agent.encode("utf-8", "surrogatepass")
+            )
         digest = hashlib.blake2b(data, digest_size=8).digest()
-        reader = self.readers[client, agent] = int.from_bytes(digest, "big", signed=True)
+        reader = self.readers[client, agent] = int.from_bytes(digest, signed=True)
         return reader
 
 
@@ -319,56 +343,67 @@ class Decisions:
     @classmethod
     def of(cls, scans: list[tuple[Identity, Scan]], posts: list[str | None]) -> "Decisions":
         """Every candidate of `scans` (in reading order) decided from scratch."""
-        hits: dict[tuple[int, str], list[float]] = {}
-        revalidated: dict[tuple[int, str], set[int]] = {}
+        names = sorted({post for post in posts if post is not None})
+        shift = max(1, len(names).bit_length())
+        number = {post: n for n, post in enumerate(names)}
+        post_of_path = [None if post is None else number[post] for post in posts]
+        # Keys are `reader << shift | post`; a key's value is the time of its one hit (not a
+        # 304) while it has one, then its hits, (time, 304?) in reading order.
+        hits: dict[int, float | list[tuple[float, int]]] = {}
+        get = hits.get
+        newest = float("-inf")
         for _, scan in scans:
+            if scan.moments:
+                newest = max(newest, max(scan.moments))
             for path, moment, reader, was_304 in scan.candidates():
-                post = posts[path]
+                post = post_of_path[path]
                 if post is None:
                     continue
-                key = (reader, post)
-                times = hits.get(key)
-                if times is None:
-                    times = hits[key] = []
-                if was_304:
-                    revalidated.setdefault(key, set()).add(len(times))
-                times.append(moment)
+                key = reader << shift | post
+                known = get(key)
+                if known is None:
+                    hits[key] = [(moment, 1)] if was_304 else moment
+                elif known.__class__ is float:
+                    hits[key] = [(known, 0), (moment, was_304)]
+                else:
+                    known.append((moment, was_304))
         decisions = cls(list(posts), [(identity, len(scan.moments)) for identity, scan in scans])
-        counted: dict[str, list[float]] = {}
-        counted_304: dict[str, list[float]] = {}
-        repeats: dict[str, list[float]] = {}
+        decisions._close(newest)
+        oldest = decisions.horizon - REPEAT_WINDOW
+        counted: list[list[float]] = [[] for _ in names]
+        counted_304: list[list[float]] = [[] for _ in names]
+        repeats: list[list[float]] = [[] for _ in names]
         latest: dict[tuple[int, str], tuple[float, float]] = {}
-        newest = float("-inf")
-        for key, times in hits.items():
-            post = key[1]
-            if len(times) == 1 and key not in revalidated:
-                counted.setdefault(post, []).append(times[0])
-                latest[key] = (times[0], times[0])
-                newest = max(newest, times[0])
+        mask = (1 << shift) - 1
+        for key, known in hits.items():
+            post = key & mask
+            if known.__class__ is float:
+                counted[post].append(known)
+                if known >= oldest:
+                    latest[(key >> shift, names[post])] = (known, known)
                 continue
-            flags = revalidated.get(key, ())
+            known.sort(key=itemgetter(0))
             last = None
-            for index in sorted(range(len(times)), key=times.__getitem__):
-                moment = times[index]
+            for moment, was_304 in known:
                 if is_repeat(last, moment):
-                    repeats.setdefault(post, []).append(moment)
+                    repeats[post].append(moment)
                     continue
                 last = moment
-                counted.setdefault(post, []).append(moment)
-                if index in flags:
-                    counted_304.setdefault(post, []).append(moment)
-            latest[key] = (last, max(times))
-            newest = max(newest, latest[key][1])
+                counted[post].append(moment)
+                if was_304:
+                    counted_304[post].append(moment)
+            if known[-1][0] >= oldest:
+                latest[(key >> shift, names[post])] = (last, known[-1][0])
         for ours, theirs in (
             (decisions.counted, counted),
             (decisions.counted_304, counted_304),
             (decisions.repeats, repeats),
         ):
-            for post, moments in theirs.items():
-                moments.sort()
-                ours[post] = array("d", moments)
+            for post, moments in zip(names, theirs, strict=True):
+                if moments:
+                    moments.sort()
+                    ours[post] = array("d", moments)
         decisions.open = latest
-        decisions._close(newest)
         return decisions
 
     def count(self, views: Views) -> None:
@@ -521,28 +556,84 @@ def _read_compressed(path: Path, scan: Scan, scanner: Scanner, status: os.stat_r
         scan.unreadable = str(error)
 
 
-def _read_plain(path: Path, scan: Scan, scanner: Scanner, views: Views) -> Scan | None:
-    """Read the lines after `scan.offset`; the last one, without its newline, is scanned
-    apart and returned."""
+def _read_plain(
+    path: Path, scan: Scan, scanner: Scanner, views: Views, split_over: int = SPLIT_OVER
+) -> Scan | None:
+    """Read the lines after `scan.offset` (a big part in two halves at once, as `LogReader`
+    does); the last one, without its newline, is scanned apart and returned."""
     rest = None
     try:
-        with path.open("rb") as stream:
-            stream.seek(scan.offset)
-            for lines in iter(partial(stream.readlines, CHUNK_BYTES), []):
-                if not lines[-1].endswith(b"\n"):
-                    rest = Scan(scan.format, scan.first, False)
-                    scanner.lines([lines.pop()], rest)
-                if lines:
-                    scanner.lines(lines, scan)
-                    scan.offset += sum(map(len, lines))
-                if rest is not None:
-                    break
+        middle = _middle(path, scan.offset, split_over)
+        if middle is None:
+            rest = _scan_range(path, scan, scanner, None)
+        else:
+            rest = _scan_halves(path, scan, scanner, middle)
         scan.head = _digest(path, 0, min(BLOCK, scan.offset))
         scan.tail = _digest(path, max(0, scan.offset - BLOCK), scan.offset)
     except OSError as error:
         views.problems.append(
             f"{path}: unreadable after line {scan.read:,} ({error}); the rest is skipped"
         )
+    return rest
+
+
+def _scan_range(path: Path, scan: Scan, scanner: Scanner, stop: int | None) -> Scan | None:
+    """Scan the lines from `scan.offset` to `stop` (a line's start; None: the end)."""
+    rest = None
+    with path.open("rb") as stream:
+        stream.seek(scan.offset)
+        for lines in _chunks(stream, False, stop):
+            if not lines[-1].endswith(b"\n"):
+                rest = Scan(scan.format, scan.first, False)
+                scanner.lines([lines.pop()], rest)
+            if lines:
+                scanner.lines(lines, scan)
+                scan.offset += sum(map(len, lines))
+            if rest is not None:
+                break
+    return rest
+
+
+def _middle(path: Path, offset: int, split_over: int) -> int | None:
+    """Where the part of a log after `offset` is cut in two halves, or None to read it in
+    one go (a small part, or one processor)."""
+    size = path.stat().st_size
+    if not (hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and size - offset >= split_over):
+        return None
+    with path.open("rb") as stream:
+        stream.seek((offset + size) // 2)
+        stream.readline()
+        return stream.tell()
+
+
+def _scan_halves(path: Path, scan: Scan, scanner: Scanner, middle: int) -> Scan | None:
+    """Scan from `middle` on in a child process while this one scans up to it, then join."""
+    receive, send = os.pipe()
+    known = len(scanner.paths)
+    child = os.fork()
+    if child == 0:  # the child: scan the second half, send it, and leave
+        try:
+            os.close(receive)
+            half = Scan(scan.format, scan.first, False, offset=middle)
+            rest = _scan_range(path, half, scanner, None)
+            with os.fdopen(send, "wb") as pipe:
+                pickle.dump((half, rest, scanner.paths[known:]), pipe)
+        finally:
+            os._exit(0)
+    os.close(send)
+    _scan_range(path, scan, scanner, middle)
+    with os.fdopen(receive, "rb") as pipe:
+        try:
+            half, rest, paths = pickle.load(pipe)
+        except (EOFError, pickle.UnpicklingError):
+            half = None
+    os.waitpid(child, 0)
+    if half is None:  # the child failed: scan its half here
+        return _scan_range(path, scan, scanner, None)
+    numbers = list(range(known)) + [scanner.path_number(path) for path in paths]
+    for part in filter(None, (half, rest)):
+        part.renumber(numbers)
+    scan.join(half)
     return rest
 
 
@@ -607,8 +698,8 @@ def _tally(
 
 def _joined(scan: Scan, rest: Scan) -> Scan:
     joined = Scan(scan.format, scan.first, scan.compressed)
-    for name in ("paths", "moments", "readers", "revalidated"):
-        setattr(joined, name, getattr(scan, name) + getattr(rest, name))
+    joined.join(scan)
+    joined.join(rest)
     return joined
 
 
