@@ -84,6 +84,8 @@ class Scan:
     """Why a compressed log could not be read to its end, if it could not."""
     bots: Counter = field(default_factory=Counter)
     """Path id -> lines of bots asking for it."""
+    asked: Counter = field(default_factory=Counter)
+    """Path id -> candidates asking for it."""
     paths: array = field(default_factory=partial(array, "I"))
     moments: array = field(default_factory=partial(array, "d"))
     readers: array = field(default_factory=partial(array, "q"))
@@ -93,6 +95,7 @@ class Scan:
         """Give the paths the numbers `numbers` holds at their current ones."""
         self.paths = array("I", map(numbers.__getitem__, self.paths))
         self.bots = Counter({numbers[path]: lines for path, lines in self.bots.items()})
+        self.asked = Counter({numbers[path]: lines for path, lines in self.asked.items()})
 
     def join(self, later: "Scan") -> None:
         """Add what the lines after this scan's gave (`later`, of the same log)."""
@@ -102,6 +105,7 @@ class Scan:
         self.not_views += later.not_views
         self.example = self.example or later.example
         self.bots.update(later.bots)
+        self.asked.update(later.asked)
         self.paths += later.paths
         self.moments += later.moments
         self.readers += later.readers
@@ -129,6 +133,11 @@ class Scanner:
         self.readers: dict[tuple, int] = {}
 
     def lines(self, lines: list[bytes], scan: Scan) -> None:
+        candidates = len(scan.paths)
+        self._lines(lines, scan)
+        scan.asked.update(scan.paths[candidates:])
+
+    def _lines(self, lines: list[bytes], scan: Scan) -> None:
         scan.read += len(lines)
         if scan.format is None:
             scan.malformed += len(lines)
@@ -677,7 +686,7 @@ def _tally(
                     tally.not_views += lines
                 else:
                     tally.bots += lines
-            for path, lines in Counter(part.paths).items():
+            for path, lines in part.asked.items():
                 if posts[path] is None:
                     tally.not_views += lines
         tally.read += read
