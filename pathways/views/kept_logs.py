@@ -470,6 +470,8 @@ class LogState:
         return views, changed
 
     def _read_logs(self, paths: list[Path], views: Views, resolve: Resolver) -> bool:
+        """Bring the scans up to date with the logs, decide what is new (or everything
+        again), and count into `views`; whether anything kept changed."""
         logs = LogReader(views, resolve)
         surveyed = [log for log in map(logs._survey, paths) if log is not None]
         surveyed.sort(key=lambda log: float("inf") if log.first is None else log.first)
