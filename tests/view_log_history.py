@@ -8,6 +8,7 @@ new counts with what reading everything counts (`read_sources`), after every ste
 """
 
 import gzip
+import json
 import random
 import shutil
 from dataclasses import dataclass, field
@@ -33,8 +34,6 @@ def clf_line(address: str, when: datetime, target: str, status: int, agent: str)
 
 
 def caddy_line(address: str, when: datetime, target: str, status: int, agent: str) -> str:
-    import json
-
     request = {"client_ip": address, "method": "GET", "uri": target}
     request["headers"] = {"User-Agent": [agent]}
     entry = {"ts": when.timestamp(), "request": request, "status": status}
