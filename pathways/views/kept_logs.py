@@ -32,6 +32,7 @@ from datetime import datetime
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from pathways.views.logs import (
@@ -447,6 +448,8 @@ class LogState:
     scans: dict[Identity, Scan] = field(default_factory=dict)
     paths: list[str] = field(default_factory=list)
     decisions: Decisions | None = None
+    split_over: ClassVar[int] = SPLIT_OVER
+    """New parts of plain logs this big are read in two halves at once."""
 
     def read(
         self,
@@ -550,7 +553,7 @@ class LogState:
         if compressed:
             _read_compressed(log.path, scan, scanner, status)
         else:
-            rest = _read_plain(log.path, scan, scanner, views)
+            rest = _read_plain(log.path, scan, scanner, views, self.split_over)
             if rest is not None:
                 rests[identity] = rest
         return scan, start, kept is None or scan.offset != offset
@@ -568,7 +571,7 @@ def _read_compressed(path: Path, scan: Scan, scanner: Scanner, status: os.stat_r
 
 
 def _read_plain(
-    path: Path, scan: Scan, scanner: Scanner, views: Views, split_over: int = SPLIT_OVER
+    path: Path, scan: Scan, scanner: Scanner, views: Views, split_over: int
 ) -> Scan | None:
     """Read the lines after `scan.offset` (a big part in two halves at once, as `LogReader`
     does); the last one, without its newline, is scanned apart and returned."""
@@ -613,8 +616,8 @@ def _middle(path: Path, offset: int, split_over: int) -> int | None:
         return None
     with path.open("rb") as stream:
         stream.seek((offset + size) // 2)
-        stream.readline()
-        return stream.tell()
+        # A cut in the last line, still being written, would leave no line after it.
+        return stream.tell() if stream.readline().endswith(b"\n") else None
 
 
 def _scan_halves(path: Path, scan: Scan, scanner: Scanner, middle: int) -> Scan | None:
