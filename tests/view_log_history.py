@@ -56,6 +56,7 @@ class History:
     posts: dict[str, str] = field(default_factory=dict)
     redirects: dict[str, str] = field(default_factory=dict)
     half_written: str = ""
+    compressed: bytes = b""
     log: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -88,6 +89,7 @@ class History:
             (self.copytruncate, 1),
             (self.rewrite, 1),
             (self.delete_oldest, 1),
+            (self.compress_slowly, 1),
             (self.move_now, 4),
             (self.change_posts, 3),
             (self.change_windows, 1),
@@ -192,6 +194,19 @@ class History:
             log.write("".join(kept) + self.lines(self.rng.choice([0, 5])))
         self.half_written = ""
         return "rewrite"
+
+    def compress_slowly(self) -> str:
+        """A compressed copy of older lines seen while it is being written (cut short), or
+        then whole."""
+        copy = self.logs / "access.log.7.gz"
+        if copy.exists() and copy.stat().st_size < len(self.compressed):
+            copy.write_bytes(self.compressed)
+            return "compressed copy finished"
+        when, self.clock = self.clock, self.clock - timedelta(days=10)
+        self.compressed = gzip.compress(self.lines(1500).encode())
+        self.clock = when
+        copy.write_bytes(self.compressed[: len(self.compressed) // 2])
+        return "compressed copy started"
 
     def delete_oldest(self) -> str:
         rotated = self._rotated()
