@@ -635,13 +635,15 @@ def _scan_halves(path: Path, scan: Scan, scanner: Scanner, middle: int) -> Scan 
         finally:
             os._exit(0)
     os.close(send)
-    _scan_range(path, scan, scanner, middle)
-    with os.fdopen(receive, "rb") as pipe:
-        try:
-            half, rest, paths = pickle.load(pipe)
-        except (EOFError, pickle.UnpicklingError):
-            half = None
-    os.waitpid(child, 0)
+    try:
+        with os.fdopen(receive, "rb") as pipe:
+            _scan_range(path, scan, scanner, middle)
+            try:
+                half, rest, paths = pickle.load(pipe)
+            except (EOFError, pickle.UnpicklingError):
+                half = None
+    finally:  # the pipe is closed first, so a child still writing to it stops
+        os.waitpid(child, 0)
     if half is None:  # the child failed: scan its half here
         return _scan_range(path, scan, scanner, None)
     numbers = list(range(known)) + [scanner.path_number(path) for path in paths]
