@@ -3,19 +3,27 @@
 Generates a log of N lines (fixed seed; combined format unless `--format` says otherwise)
 with browsers, bots, repeat visits, revalidations (304), static files, errors and garbage
 mixed in, then reads it with the same code the build uses, `--runs` times (the median is the
-figure). Run with `make bench` or `python bench/view_logs.py --lines 1000000`.
+figure). Then times what a build with the cache does: keeping what the log gave (its size
+on disk and in memory), and a rebuild after `--appended` lines (10,000) were added to the log,
+a few days later (loading what was kept, reading only the new lines, keeping it again), with
+the check that it counts exactly as a full read. Run with `make bench` or
+`python bench/view_logs.py --lines 1000000`.
 """
 
 import argparse
 import json
+import pickle
 import random
 import resource
 import statistics
 import tempfile
 import time
+import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from pathways.views.kept_logs import FORMAT, LogState
+from pathways.views.rules import Views
 from pathways.views.sources import read_sources
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -38,15 +46,21 @@ BOTS = [
 
 
 def generate(
-    path: Path, lines: int, posts: int, seed: int = 1, log_format: str = "combined"
+    path: Path,
+    lines: int,
+    posts: int,
+    seed: int = 1,
+    log_format: str = "combined",
+    start: datetime = datetime(2024, 1, 1, tzinfo=UTC),
+    span: timedelta = timedelta(days=365),
 ) -> None:
-    """A year of traffic; one request in ten repeats the one before it a moment later."""
+    """`span` of traffic from `start` (appended to `path`); one request in ten repeats the
+    one before it a moment later."""
     rng = random.Random(seed)
-    start = datetime(2024, 1, 1, tzinfo=UTC)
-    step = timedelta(days=365) / lines
+    step = span / lines
     agents = [b.format(v=rng.randint(100, 125)) for b in BROWSERS for _ in range(50)]
     previous = None
-    with path.open("w") as log:
+    with path.open("a") as log:
         for number in range(lines):
             stamp = (start + step * number).strftime("%d/%b/%Y:%H:%M:%S +0000")
             roll = rng.random()
@@ -120,12 +134,62 @@ def cpu_seconds() -> float:
     )
 
 
+def same(views: Views, other: Views) -> bool:
+    """Whether two readings counted alike: windows, accounting, files and warnings."""
+
+    def fields(v: Views) -> tuple:
+        return (v.counts, v.logs, v.log_files, v.csv_files, v.missing, v.problems, v.notes)
+
+    return fields(views) == fields(other)
+
+
+def kept_rebuild(log: Path, lines: int, appended: int, posts: dict, runs: int) -> None:
+    """Keep what reading `log` gave, append `appended` lines, and time the rebuilds."""
+    windows = ["7d", "30d", "all"]
+    started = time.perf_counter()
+    state = LogState()
+    state.read([str(log)], posts.get, NOW, windows)
+    cold = time.perf_counter() - started
+    kept = log.with_name("popular-views.pickle")
+    kept.write_bytes(pickle.dumps((FORMAT, state), protocol=pickle.HIGHEST_PROTOCOL))
+    del state
+    tracemalloc.start()
+    state = pickle.loads(kept.read_bytes())
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del state
+    print(
+        f"kept: read cold in {cold:.2f} s; {kept.stat().st_size / 1e6:.1f} MB on disk, "
+        f"{held / 1e6:.1f} MB in memory"
+    )
+    span = timedelta(days=365) * appended / lines
+    generate(log, appended, len(posts), seed=2, start=NOW, span=span)
+    now = NOW + span + timedelta(days=1)
+    full = read_sources([str(log)], posts.get, now, windows)
+    kept_copy = kept.read_bytes()
+    walls = []
+    for _ in range(runs):
+        kept.write_bytes(kept_copy)
+        started = time.perf_counter()
+        _, state = pickle.loads(kept.read_bytes())
+        views, _ = state.read([str(log)], posts.get, now, windows)
+        kept.write_bytes(pickle.dumps((FORMAT, state), protocol=pickle.HIGHEST_PROTOCOL))
+        walls.append(time.perf_counter() - started)
+    print(
+        f"rebuild after {appended:,} lines appended (load what was kept, read the new lines, "
+        f"keep it again): {', '.join(f'{t:.3f}' for t in walls)} s, median "
+        f"{statistics.median(walls):.3f} s; the same counts as a full read: "
+        f"{'yes' if same(views, full) else 'NO'}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--format", choices=FORMATS, default="combined")
+    parser.add_argument("--appended", type=int, default=10_000)
     args = parser.parse_args()
     posts = {f"/posts/post-{n}": f"post-{n}" for n in range(1, args.posts + 1)}
     walls, cpus = [], []
@@ -140,10 +204,24 @@ def main() -> None:
             walls.append(time.perf_counter() - started)
             cpus.append(cpu_seconds() - cpu_started)
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        report(args.format, views, size, walls, cpus, rss_before, rss_after)
+        kept_rebuild(log, args.lines, args.appended, posts, args.runs)
+
+
+def report(
+    log_format: str,
+    views: Views,
+    size: int,
+    walls: list[float],
+    cpus: list[float],
+    rss_before: int,
+    rss_after: int,
+) -> None:
+    """The full read's figures."""
     lines = views.logs
     wall, cpu = statistics.median(walls), statistics.median(cpus)
     print(
-        f"{args.format} lines: {lines.read:,} ({size / 1e6:.0f} MB); wall "
+        f"{log_format} lines: {lines.read:,} ({size / 1e6:.0f} MB); wall "
         f"{', '.join(f'{t:.2f}' for t in walls)} s, median {wall:.2f} s ({cpu:.2f} s of CPU, "
         "child processes included)"
     )

@@ -10,7 +10,6 @@ from pelican.log import LimitFilter
 from pelican.settings import DEFAULT_CONFIG
 
 from pathways.settings import apply_defaults
-from pathways.views.sources import read_sources
 from plugins.pathways_accessible_code import make_code_blocks_focusable
 from plugins.pathways_content_checks.checks import find_slug_collisions
 from plugins.pathways_production_assets.finishing import Finishing
@@ -159,19 +158,18 @@ def test_related_posts_are_the_same_with_key_words_kept_between_builds(tmp_path)
     assert slugs(relate(posts, 3, kept)) == slugs(relate(posts, 3))
 
 
-def test_popular_posts_read_the_view_logs_again_only_when_they_change(
-    tmp_path, monkeypatch, caplog
-):
-    from plugins.pathways_popular_posts import kept_views
+def test_popular_posts_read_only_the_lines_appended_to_the_view_logs(tmp_path, monkeypatch, caplog):
+    from pathways.views import kept_logs
     from plugins.pathways_popular_posts.widget import popular_posts
 
     reads = []
+    scan_lines = kept_logs.Scanner.lines
 
-    def counted(*args, **kwargs):
-        reads.append(args[0])
-        return read_sources(*args, **kwargs)
+    def counted(self, lines, scan):
+        reads.append(len(lines))
+        return scan_lines(self, lines, scan)
 
-    monkeypatch.setattr(kept_views, "read_sources", counted)
+    monkeypatch.setattr(kept_logs.Scanner, "lines", counted)
     posts = [
         SimpleNamespace(slug=slug, url=f"posts/{slug}/", metadata={}, content="", date=day)
         for slug, day in (("rest", datetime(2024, 5, 1)), ("pacing", datetime(2024, 6, 1)))
@@ -208,10 +206,10 @@ def test_popular_posts_read_the_view_logs_again_only_when_they_change(
     with log.open("a") as appended:
         appended.write("".join(line.format(n, "pacing") for n in range(3)))
     assert ranked() == [("pacing", 3), ("rest", 2)]
-    assert len(reads) == 2
+    assert reads == [2, 3]
     posts[1].url = "posts/pacing-well/"  # the hits on the old address are no longer its own
     assert ranked() == [("rest", 2)]
-    assert len(reads) == 3
+    assert reads == [2, 3]
 
 
 def test_kept_compressed_copies_are_not_reused_once_they_would_be_made_differently(tmp_path):

@@ -384,6 +384,41 @@ def test_the_widget_counts_lines_added_to_a_log_since_the_last_build(blog):
 
 
 @pytest.mark.build
+def test_a_rebuild_after_the_log_grew_or_rotated_shows_what_a_cold_build_shows(blog):
+    tmp_path, content = blog
+    log = content / "data" / "access.log"
+
+    def popular(cache: str) -> str:
+        settings = write_settings(
+            tmp_path,
+            content,
+            POPULAR_POSTS_SOURCES=["data/access.log*"],
+            POPULAR_POSTS_WINDOWS=["7d", "all"],
+            POPULAR_POSTS_TODAY="2024-06-30",
+            CACHE_PATH=str(tmp_path / cache),
+        )
+        result = build(settings)
+        assert result.returncode == 0, result.stderr
+        box = soup(tmp_path / "output" / "posts" / "third" / "index.html").select(".popular-posts")
+        return str(box)
+
+    popular("cache")
+    with log.open("a") as appended:
+        appended.write(hit("1.1.1.0", "20/Jun/2024:10:20:00", "/posts/second/"))  # a repeat
+        appended.writelines(
+            hit(f"3.3.3.{n}", "27/Jun/2024:10:00:00", "/posts/third/") for n in range(4)
+        )
+        appended.write(hit("4.4.4.4", "28/Jun/2024:10:00:00", "/posts/third/")[:30])
+    grown = popular("cache")
+    assert grown == popular(f"cold-{len(grown)}")
+    assert "Third" in grown and "4 views" in grown and "3 views" in grown
+    log.rename(log.with_name("access.log.1"))
+    write_log(log, [hit(f"5.5.5.{n}", "29/Jun/2024:10:00:00", "/posts/second/") for n in range(2)])
+    rotated = popular("cache")
+    assert rotated == popular("cold-rotated") and "5 views" in rotated
+
+
+@pytest.mark.build
 def test_the_widget_can_hide_without_data(blog):
     tmp_path, content = blog
     assert widget(tmp_path, content, POPULAR_POSTS_FALLBACK="hide") is None
