@@ -33,15 +33,12 @@ from functools import partial
 from operator import itemgetter
 from pathlib import Path
 from typing import ClassVar
-from zoneinfo import ZoneInfo
 
 from pathways.views.logs import (
-    CLF_FORMATS,
     DISORDER,
     FORMAT_NAMES,
     MAX_CACHED,
     MAX_LINE,
-    MINUTE_SECONDS,
     SPLIT_OVER,
     VIEW_STATUSES,
     LogFile,
@@ -49,9 +46,10 @@ from pathways.views.logs import (
     _caddy_fields,
     _chunks,
     _compressed,
+    clf_records,
 )
 from pathways.views.rules import REPEAT_WINDOW, Views, is_repeat, normalise_path
-from pathways.views.sources import CsvReader, Resolver, expand_sources
+from pathways.views.sources import Resolver, count_views
 
 FORMAT = 1
 """Changed whenever what is kept changes meaning; a state of another format is read afresh."""
@@ -150,40 +148,20 @@ class Scanner:
 
     def _clf(self, lines: list[bytes], scan: Scan) -> None:
         """The rules of `LogReader._clf_lines` up to the ones that depend on the build."""
-        fast, exact = (pattern.match for pattern in CLF_FORMATS[scan.format])
         has_agent = scan.format != "common"
-        hours, requests, agents, readers = (
-            self.logs.hours,
-            self.requests,
-            self.logs.agents,
-            self.readers,
-        )
+        requests, agents, readers = self.requests, self.logs.agents, self.readers
         paths, moments = scan.paths.append, scan.moments.append
         reader_ids, revalidated = scan.readers.append, scan.revalidated.append
         bots = scan.bots
         malformed = not_views = 0
         example = None
-        for line in lines:
-            if len(line) > MAX_LINE:
-                found = None
-            elif (found := fast(line)) is None:
-                found = exact(line)
-            if found is None:
+        records = clf_records(lines, scan.format, self.logs.hours, self.logs._time)
+        for number, record in enumerate(records):
+            if record is None:
                 malformed += 1
-                example = example or line
+                example = example or lines[number]
                 continue
-            client, hour, minute, zone, request, status, agent = found.groups()
-            try:
-                start, written_zone = hours[hour]
-                moment = start + MINUTE_SECONDS[minute]
-                if written_zone != zone:
-                    raise KeyError(zone)
-            except (KeyError, TypeError):
-                moment = self.logs._time(hour, minute, zone)
-                if moment is None:
-                    malformed += 1
-                    example = example or line
-                    continue
+            client, moment, request, status, agent = record
             if status not in VIEW_STATUSES:
                 not_views += 1
                 continue
@@ -195,8 +173,6 @@ class Scanner:
                 not_views += 1
                 continue
             if has_agent:
-                if agent.endswith(b"\\"):
-                    client, hour, minute, zone, request, status, agent = exact(line).groups()
                 try:
                     bot = agents[agent]
                 except KeyError:
@@ -463,14 +439,14 @@ class LogState:
     ) -> tuple[Views, bool]:
         """What `read_sources` gives (without `explained`), reading only what is new; and
         whether this state changed (and is worth keeping again)."""
-        files, missing, wrong = expand_sources(sources, base)
-        views = Views(now.timestamp(), tuple(windows), missing=missing, problems=wrong)
-        logs = [path for path, _ in files if path.suffix.lower() != ".csv"]
-        changed = self._read_logs(logs, views, resolve)
-        for path, period in files:
-            if path.suffix.lower() == ".csv":
-                CsvReader(views, resolve, ZoneInfo(timezone), None).read(path, period)
-        return views, changed
+        return count_views(
+            sources,
+            resolve,
+            Views(now.timestamp(), tuple(windows)),
+            lambda logs, views: self._read_logs(logs, views, resolve),
+            base=base,
+            timezone=timezone,
+        )
 
     def _read_logs(self, paths: list[Path], views: Views, resolve: Resolver) -> bool:
         """Bring the scans up to date with the logs, decide what is new (or everything

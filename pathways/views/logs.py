@@ -94,6 +94,45 @@ CLF_FORMATS = {
 }
 FORMAT_NAMES = "nginx or Apache combined, Apache common or vhost_combined, Caddy JSON"
 
+# One line of a common/combined/vhost_combined log: address, time (UTC seconds), request line,
+# status and user agent (empty in the common format).
+ClfRecord = tuple[bytes, float, bytes, bytes, bytes]
+
+
+def clf_records(
+    lines: list[bytes],
+    log_format: str,
+    hours: dict[bytes, tuple[float, bytes] | None],
+    time_of: Callable[[bytes, bytes, bytes], float | None],
+) -> Iterator[ClfRecord | None]:
+    """Each line of a chunk as a `ClfRecord`, or None when it is malformed (too long, not of
+    the format, or at an impossible time). Runs once per line of logs that hold millions, so
+    times are looked up in `hours` (hour -> start and zone written, or None when impossible)
+    inline, and `time_of` is called only when that misses."""
+    fast, exact = (pattern.match for pattern in CLF_FORMATS[log_format])
+    for line in lines:
+        if len(line) > MAX_LINE:
+            found = None
+        elif (found := fast(line)) is None:
+            found = exact(line)
+        if found is None:
+            yield None
+            continue
+        client, hour, minute, zone, request, status, agent = found.groups()
+        try:  # the cache's misses raise KeyError, an impossible time TypeError
+            start, written_zone = hours[hour]
+            moment = start + MINUTE_SECONDS[minute]
+            if written_zone != zone:
+                raise KeyError(zone)
+        except (KeyError, TypeError):
+            moment = time_of(hour, minute, zone)
+            if moment is None:
+                yield None
+                continue
+        if agent.endswith(b"\\"):
+            client, hour, minute, zone, request, status, agent = exact(line).groups()
+        yield client, moment, request, status, agent
+
 
 @dataclass
 class Half:
@@ -349,36 +388,21 @@ class LogReader:
         """One chunk of a common/combined/vhost_combined log. The loop runs once per line of
         logs that hold millions, so it keeps its tallies in locals, looks up what repeats
         (hours, paths, user agents) in caches inline, and appends to the repeat rule's hits."""
-        fast, exact = (pattern.match for pattern in CLF_FORMATS[log.format])
         has_agent = log.format != "common"
         now, explain = self.views.now, self.explain
-        hours, posts, agents = self.hours, self.posts, self.agents
+        posts, agents = self.posts, self.agents
         hits, held, hold_until = self.visits.hits, self.visits.held, self.visits.hold_until
         hits_get = hits.get
         malformed = not_views = bots = future = candidates = 0
         newest = None
         bad = None
-        for number, line in enumerate(lines, before + 1):
-            if len(line) > MAX_LINE:
-                found = None
-            elif (found := fast(line)) is None:
-                found = exact(line)
-            if found is None:
+        records = clf_records(lines, log.format, self.hours, self._time)
+        for number, record in enumerate(records, before + 1):
+            if record is None:
                 malformed += 1
-                bad = bad or line
+                bad = bad or lines[number - before - 1]
                 continue
-            client, hour, minute, zone, request, status, agent = found.groups()
-            try:  # the caches' misses raise KeyError, an impossible time TypeError
-                start, written_zone = hours[hour]
-                moment = start + MINUTE_SECONDS[minute]
-                if written_zone != zone:
-                    raise KeyError(zone)
-            except (KeyError, TypeError):
-                moment = self._time(hour, minute, zone)
-                if moment is None:
-                    malformed += 1
-                    bad = bad or line
-                    continue
+            client, moment, request, status, agent = record
             newest = moment
             if status not in VIEW_STATUSES:
                 not_views += 1
@@ -391,8 +415,6 @@ class LogReader:
                 not_views += 1
                 continue
             if has_agent:
-                if agent.endswith(b"\\"):
-                    client, hour, minute, zone, request, status, agent = exact(line).groups()
                 try:
                     bot = agents[agent]
                 except KeyError:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from pathways.views.logs import LogReader
@@ -27,6 +28,7 @@ Resolver = Callable[[str], str | None]
 """Maps a URL path (normalised) to a post's key, or None for anything that is not a post."""
 
 Period = tuple[date, date]
+T = TypeVar("T")
 
 
 def parse_source(source: str) -> tuple[str, Period | None]:
@@ -86,14 +88,36 @@ def read_sources(
 ) -> Views:
     """Views per post and window from every source, counted back from `now`, with the
     accounting; `explain` (a post's key) keeps the hits behind that post's count."""
-    files, missing, wrong = expand_sources(sources, base)
-    views = Views(now.timestamp(), tuple(windows), missing=missing, problems=wrong)
-    logs = [path for path, _ in files if path.suffix.lower() != ".csv"]
-    LogReader(views, resolve, explain, progress).read(logs)
+    views, _ = count_views(
+        sources,
+        resolve,
+        Views(now.timestamp(), tuple(windows)),
+        lambda logs, views: LogReader(views, resolve, explain, progress).read(logs),
+        base=base,
+        timezone=timezone,
+        explain=explain,
+    )
+    return views
+
+
+def count_views(
+    sources: Iterable[str],
+    resolve: Resolver,
+    views: Views,
+    read_logs: Callable[[list[Path], Views], T],
+    *,
+    base: Path,
+    timezone: str,
+    explain: str | None = None,
+) -> tuple[Views, T]:
+    """`views` (empty) with what every source gives: the access logs counted by
+    `read_logs(paths, views)`, whose result is returned too, and the CSVs here."""
+    files, views.missing, views.problems = expand_sources(sources, base)
+    outcome = read_logs([path for path, _ in files if path.suffix.lower() != ".csv"], views)
     for path, period in files:
         if path.suffix.lower() == ".csv":
             CsvReader(views, resolve, ZoneInfo(timezone), explain).read(path, period)
-    return views
+    return views, outcome
 
 
 class CsvReader:
