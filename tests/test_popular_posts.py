@@ -9,8 +9,9 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -381,6 +382,44 @@ def test_the_widget_counts_lines_added_to_a_log_since_the_last_build(blog):
     written = kept.stat().st_mtime_ns
     assert ranking() == added
     assert kept.stat().st_mtime_ns == written  # the kept views were used, the log not read
+
+
+@pytest.mark.build
+def test_without_a_reference_day_the_widget_counts_up_to_yesterday_so_a_day_s_publishes_agree(
+    blog,
+):
+    tmp_path, content = blog
+    zone = ZoneInfo("America/New_York")  # the shipped TIMEZONE
+    today = datetime.now(zone).replace(hour=0, minute=0, second=1, microsecond=0)
+    yesterday = today - timedelta(days=1)
+
+    def hits(ip: str, moment: datetime, count: int) -> list[str]:
+        when = moment.astimezone(UTC).strftime("%d/%b/%Y:%H:%M:%S")
+        return [hit(f"{ip}.{n}", when, "/posts/third/") for n in range(count)]
+
+    log = hits("4.4.4", yesterday, 2) + hits("5.5.5", today, 4)
+    write_log(content / "data" / "access.log", log)
+    settings = write_settings(
+        tmp_path,
+        content,
+        publish=True,
+        POPULAR_POSTS_SOURCES=["data/access.log"],
+        POPULAR_POSTS_WINDOWS=["7d"],
+        CHECK_LIVE_ADDRESSES=False,
+        CACHE_PATH=str(tmp_path / "cache"),
+    )
+    first = run_pathways("build", "-v", "--settings", str(settings))
+    assert first.returncode == 0, first.stderr
+    page = tmp_path / "output" / "posts" / "first" / "index.html"
+    shown = [text(li) for li in soup(page).select(".popular-posts li")]
+    assert shown == ["Third June 15, 2024 · 2 views"]  # today's four wait for tomorrow
+
+    with (content / "data" / "access.log").open("a") as log:
+        log.writelines(hits("6.6.6", today + timedelta(minutes=5), 9))
+    again = run_pathways("build", "-v", "--settings", str(settings))
+    assert again.returncode == 0, again.stderr
+    assert "Rendered and finished 0 pages and feeds" in again.stderr
+    assert [text(li) for li in soup(page).select(".popular-posts li")] == shown
 
 
 @pytest.mark.build

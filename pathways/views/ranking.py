@@ -1,7 +1,7 @@
 """Rank posts per window, like Blogger's "Popular Posts".
 
 Windows are `7d`, `30d`, `365d` (any `<n>d`) and `all`, ending at the reference instant
-(`POPULAR_POSTS_TODAY`, or the build's time). Posts rank by views (default), by comments in
+(`POPULAR_POSTS_TODAY`, or the end of yesterday). Posts rank by views (default), by comments in
 the window, or by views per day live.
 """
 
@@ -41,11 +41,17 @@ def window_label(window: str) -> str:
 
 def reference_time(value: str | date | datetime | None, timezone: str) -> datetime:
     """The instant windows end at: a date means the end of that day in `timezone`, an instant
-    is taken as it is, None is now. ValueError for anything else."""
+    is taken as it is, None is the end of yesterday in `timezone`. ValueError for anything
+    else.
+
+    Not the build's own time: the widget is on every page, so counts that moved with each
+    view would make every publish a new version of every page (rendered, compressed and
+    uploaded again, and fetched again by readers' browsers). Whole days change it once a day.
+    """
     if isinstance(value, str):
         value = parse_today(value)
     if value is None:
-        return datetime.now(UTC)
+        value = datetime.now(ZoneInfo(timezone)).date() - timedelta(days=1)
     if isinstance(value, datetime):
         return value.astimezone(UTC)
     next_day = datetime.combine(value + timedelta(days=1), time(0), ZoneInfo(timezone))

@@ -97,7 +97,7 @@ POPULAR_POSTS = Feature(
             None,
             (str, type(None)),
             "The instant windows end at: a date (the end of that day in `TIMEZONE`) or an ISO"
-            " 8601 instant with offset (`2026-11-20T23:59:59Z`); `None` is the build's time.",
+            " 8601 instant with offset (`2026-11-20T23:59:59Z`); `None` is the end of yesterday.",
             _today,
         ),
         Setting(
