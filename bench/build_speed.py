@@ -1,11 +1,13 @@
 """Build speed against vanilla Pelican, on the same generated posts, in the same run.
 
 For each corpus size N (fixed seed: posts with headings, lists, quotes, footnotes, code,
-images, three tags each, a few series; about ten threaded comments per post; a view log):
+images, three tags each, a few series; about ten threaded comments per post; an access log
+of the last 30 days, 100 lines per post, with bots, static files, errors and repeats):
 
   (a) vanilla Pelican with its default theme and no plugins, cold;
   (b) this site's full production build (comments, popular posts, search index, all our
-      plugins), cold; then again after editing one post (content cache warm);
+      plugins), cold; then again after editing one post (content cache warm) while the
+      server's log grew by 1 %;
   (c) the preview (`pathways serve`, after its first build) after editing one post: the
       time from saving until open tabs are told to reload (the page is checked to show
       the edit), and until they are told again after the full rebuild that follows;
@@ -34,11 +36,13 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
+import view_logs
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+LOG_LINES_PER_POST = 100
 WORDS = ["rest", "energy", "walk", "infusion", "calm", "doctor", "sleep", "pain", "better",
          "hope", "breath", "slowly", "nausea", "clinic", "fatigue", "recovery", "morning",
          "evening", "family", "support", "symptoms", "heart", "brain", "nervous",
@@ -96,7 +100,7 @@ def generate(folder: Path, posts: int, seed: int = 1) -> Path:
         ROOT / "content" / "images" / "guide" / "pathway.svg", content / "images" / "path.svg"
     )
     (content / "pages" / "about.md").write_text("Title: About\n\nA benchmark blog.\n")
-    log = []
+    paths = []
     for number in range(posts):
         text = post_text(rng, number, posts)
         (content / "posts" / f"post-{number}.md").write_text(text)
@@ -110,15 +114,32 @@ def generate(folder: Path, posts: int, seed: int = 1) -> Path:
                 f"Author: Reader {reply}\nDate: 2024-01-01T10:{reply:02d}:00+00:00\n{parent}\n"
                 f"{words(rng, 30).capitalize()}.\n"
             )
-        for visit in range(rng.randint(5, 30)):
-            stamp = datetime(2024, 6, 1, tzinfo=UTC) + timedelta(minutes=visit * 47 + number)
-            log.append(
-                f"10.0.{number % 250}.{visit} - - [{stamp:%d/%b/%Y:%H:%M:%S} +0000] "
-                f'"GET /posts/{slug}/ HTTP/1.1" 200 5000 "-" "Mozilla/5.0 (X11; Linux x86_64) '
-                f'Firefox/120.0"'
-            )
-    (content / "data" / "access.log").write_text("\n".join(log) + "\n")
+        paths.append(f"/posts/{slug}/")
+    now = datetime.now(UTC)
+    view_logs.generate(
+        content / "data" / "access.log",
+        LOG_LINES_PER_POST * posts,
+        posts,
+        seed=seed,
+        start=now - timedelta(days=30),
+        span=timedelta(days=30) - timedelta(hours=1),
+        post_paths=paths,
+    )
     return content
+
+
+def grow_log(content: Path, seed: int) -> None:
+    """The server's log after more readers came: 1 % more lines, of the last minutes."""
+    paths = sorted(f"/posts/{folder.name}/" for folder in (content / "comments").iterdir())
+    view_logs.generate(
+        content / "data" / "access.log",
+        LOG_LINES_PER_POST * len(paths) // 100,
+        len(paths),
+        seed=seed + 1,
+        start=datetime.now(UTC) - timedelta(minutes=2),
+        span=timedelta(minutes=1),
+        post_paths=paths,
+    )
 
 
 def settings_file(folder: Path, content: Path, kind: str) -> Path:
@@ -147,7 +168,7 @@ def settings_file(folder: Path, content: Path, kind: str) -> Path:
             f"THEME = {str(ROOT / 'theme')!r}",
             f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]",
             "POPULAR_POSTS_SOURCES = ['data/access.log']",
-            "POPULAR_POSTS_TODAY = '2024-06-30'",
+            "POPULAR_POSTS_TODAY = None",
             "COMMENTS_STRICT = False",
         ]
     path = folder / f"{kind}_settings.py"
@@ -293,6 +314,7 @@ def measure(posts: int) -> dict:
         logs: list[str] = []
         b = timed(build_ours, logs, tree=True)
         edit(content, 1, "edited")
+        grow_log(content, seed=1)
         rebuilt = timed(build_ours, logs)
         search, search_after_edit = search_step(logs[0]), search_step(logs[1])
         first_reload, full_reload, preview_mb = preview_after_edit(

@@ -53,9 +53,11 @@ def generate(
     log_format: str = "combined",
     start: datetime = datetime(2024, 1, 1, tzinfo=UTC),
     span: timedelta = timedelta(days=365),
+    post_paths: list[str] | None = None,
 ) -> None:
-    """`span` of traffic from `start` (appended to `path`); one request in ten repeats the
-    one before it a moment later."""
+    """`span` of traffic from `start` (appended to `path`) to `posts` posts at
+    `/posts/post-<n>/` (or at `post_paths`); one request in ten repeats the one before it a
+    moment later."""
     rng = random.Random(seed)
     step = span / lines
     agents = [b.format(v=rng.randint(100, 125)) for b in BROWSERS for _ in range(50)]
@@ -73,7 +75,11 @@ def generate(
                 ip = f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
                 agent = rng.choice(BOTS) if roll < 0.3 else rng.choice(agents)
                 if roll < 0.7:
-                    target = f"/posts/post-{rng.randint(1, posts)}/"
+                    target = (
+                        rng.choice(post_paths)
+                        if post_paths
+                        else f"/posts/post-{rng.randint(1, posts)}/"
+                    )
                     if rng.random() < 0.2:
                         target += rng.choice(["index.html", "?utm_source=feed", "?m=1"])
                 elif roll < 0.9:
