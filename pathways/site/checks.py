@@ -118,7 +118,12 @@ class SiteChecker:
         built = page.relative_to(self.output).as_posix()
         anchors = [a.get("id") for a in element.iterancestors() if a.get("id")]
         source = self.sources.source(built, [a for a in anchors if COMMENT_ANCHOR.match(a)])
-        line = line_of(source, needle) if source and needle else None
+        line = None
+        if source and needle:
+            # A link into the site is written from its root ({static}/images/x.jpg) in the
+            # Markdown and with SITEURL in the production page.
+            own = needle.startswith(f"{self.siteurl}/") and unquote(needle[len(self.siteurl) :])
+            line = line_of(source, needle) or (line_of(source, own) if own else None)
         if source is None or line is None:
             self.report(page, element.sourceline, message, kind)
             return

@@ -157,10 +157,24 @@ def prepare(contents: list[Any], settings: dict, static: dict, everything: bool)
     for content in contents:
         for src in image_sources(content._content or ""):
             item = _static_for(src, content, settings, static, by_url)
-            if item is not None:
+            if item is None:
+                continue
+            if Path(item.source_path).is_file():
                 used.setdefault(item.source_path, []).append((content, src))
+            else:
+                logger.warning(
+                    "%s: the image %s is not in %s/: check its folder and name (capitals "
+                    "count) and save again",
+                    content.relative_source_path,
+                    src,
+                    Path(settings["PATH"]).name,
+                )
     shown = set(used)
-    candidates = [item for item in static.values() if everything or item.source_path in shown]
+    candidates = [
+        item
+        for item in static.values()
+        if (everything or item.source_path in shown) and Path(item.source_path).is_file()
+    ]
     folder = _copies_folder(settings)
     digests = _read_digests(settings)
     jobs, statics = [], []
