@@ -214,6 +214,24 @@ def test_pages_and_assets_are_served_with_the_security_headers(server):
 
 @pytest.mark.build
 @pytest.mark.server
+def test_browsers_ask_again_for_a_page_so_an_edited_post_shows_at_once(server):
+    # A page unchanged since an old release keeps its time: with no rule, a browser would
+    # keep it for a tenth of its age without asking, and miss an edit made since.
+    url = server["url"]
+    for path in ("/", "/posts/my-first-year-with-long-covid/", "/404.html"):
+        response, _ = fetch(url, path)
+        assert response.getheader("Cache-Control") == "no-cache", path
+    response, _ = fetch(url, "/posts/my-first-year-with-long-covid/")
+    response, body = fetch(
+        url,
+        "/posts/my-first-year-with-long-covid/",
+        {"If-None-Match": response.getheader("ETag")},
+    )
+    assert (response.status, body) == (304, b"")
+
+
+@pytest.mark.build
+@pytest.mark.server
 def test_precompressed_copies_go_to_clients_that_ask_for_them(server):
     url, site = server["url"], server["site"]
     page = "posts/my-first-year-with-long-covid/"
