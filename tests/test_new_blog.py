@@ -3,6 +3,7 @@ publishing schedule is installed, and the site builds and passes `make check` (t
 the GitHub workflow it installs, run here)."""
 
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -78,6 +79,23 @@ def test_nothing_changes_without_yes_or_an_answer(tmp_path):
     assert result.returncode == 2 and "add --yes to go ahead" in result.stderr
     result = new_blog(clone, "--name", "Slow Days", "--yes")
     assert result.returncode == 2 and "give --author" in result.stderr
+    assert (clone / "content" / "posts" / "ketamine.md").exists()
+
+
+def test_a_wrong_answer_on_a_terminal_is_asked_again_in_plain_words(tmp_path):
+    clone = fresh_clone(tmp_path)
+    controller, terminal = pty.openpty()
+    # The answers, a wrong address, then Ctrl-D at the question asked again.
+    os.write(controller, b"Slow Days\nMira Okafor\n\nslowdays.blog\n\x04")
+    result = subprocess.run(
+        [sys.executable, "-m", "pathways", "new-blog"],
+        cwd=clone, capture_output=True, text=True, stdin=terminal, check=False, timeout=60,
+    )  # fmt: skip
+    os.close(terminal)
+    os.close(controller)
+    assert result.returncode == 1
+    assert "  'slowdays.blog': give the full address, https://…\n" in result.stderr
+    assert "--siteurl" not in result.stderr
     assert (clone / "content" / "posts" / "ketamine.md").exists()
 
 

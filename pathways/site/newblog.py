@@ -53,7 +53,7 @@ def _siteurl(value: str) -> str:
         raise NewBlogError(f"--siteurl {siteurl!r}: give the full address, https://…")
     wrong = placeholder_or_loopback(siteurl)
     if wrong:
-        raise NewBlogError(f"--siteurl {siteurl} is {wrong} address: give the blog's own")
+        raise NewBlogError(f"--siteurl {siteurl} is {wrong} address: give the blog's own address")
     return siteurl
 
 
@@ -180,7 +180,8 @@ def _answer(
         try:
             return check(input(f"{question}{shown}: ").strip() or default or "")
         except NewBlogError as error:
-            print(f"  {error}", file=sys.stderr)
+            # Asked, not given: the message names the answer, not the option.
+            print(f"  {str(error).removeprefix(f'--{option}').lstrip(': ')}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
