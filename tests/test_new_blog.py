@@ -99,6 +99,21 @@ def test_a_wrong_answer_on_a_terminal_is_asked_again_in_plain_words(tmp_path):
     assert (clone / "content" / "posts" / "ketamine.md").exists()
 
 
+def test_the_cron_line_publishes_from_a_folder_with_spaces_in_its_name(tmp_path):
+    clone = fresh_clone(tmp_path / "My Documents")
+    assert new_blog(clone, *ANSWERS, "--yes").returncode == 0
+    line = (clone / "publishing" / "crontab.txt").read_text().splitlines()[-1]
+    command = line.split(None, 5)[5]
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "make").write_text('#!/bin/sh\necho "$PWD $*" > "$RAN"\n')
+    (fake / "make").chmod(0o755)
+    env = {"PATH": f"{fake}:/usr/bin:/bin", "RAN": str(tmp_path / "ran")}
+    result = subprocess.run(["sh", "-c", command], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "ran").read_text() == f"{clone} publish\n"
+
+
 @pytest.mark.build
 def test_a_new_blog_on_a_fresh_clone_passes_make_check(tmp_path):
     clone = fresh_clone(tmp_path)

@@ -10,6 +10,7 @@ and passes `make check`. A writer moving from Blogger runs it before the import.
 import argparse
 import ast
 import json
+import shlex
 import shutil
 import sys
 from collections.abc import Callable
@@ -144,9 +145,16 @@ def make_blog(root: Path, settings: dict) -> list[str]:
     done.append("wrote pelicanconf.py and publishconf.py (name, author, address, time zone)")
     publishing = root / "publishing"
     publishing.mkdir(exist_ok=True)
-    for template in ("pathways-publish.service", "pathways-publish.timer", "crontab.txt"):
+    # The folder as each file reads it: quoted for cron's shell (where % ends the command),
+    # with systemd's % specifiers escaped.
+    project = {
+        "pathways-publish.service": str(root).replace("%", "%%"),
+        "pathways-publish.timer": str(root),
+        "crontab.txt": shlex.quote(str(root)).replace("%", "\\%"),
+    }
+    for template, folder in project.items():
         text = (AUTOMATION / template).read_text(encoding="utf-8")
-        (publishing / template).write_text(text.replace("{project}", str(root)), encoding="utf-8")
+        (publishing / template).write_text(text.replace("{project}", folder), encoding="utf-8")
     workflow = root / ".github" / "workflows" / "publish.yml"
     workflow.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(AUTOMATION / "github-publish.yml", workflow)
