@@ -213,7 +213,7 @@ def test_settings_saved_by_renaming_are_picked_up_every_time(preview, tmp_path):
     wait_for(lambda: "tangerine" in fetch(f"{base}/posts/notes/"))
     settings = tmp_path / "site_preview.py"
     original = settings.read_text(encoding="utf-8")
-    for subtitle in ("Walking slowly", "Resting often"):
+    for subtitle in ("Walking slowly", "Resting often", "Pacing always", "Sleeping more"):
         save_by_rename(settings, original + f"SITESUBTITLE = {subtitle!r}\n")
         wait_for(lambda subtitle=subtitle: subtitle in fetch(f"{base}/"))
 

@@ -221,8 +221,25 @@ class Preview:
 
     async def watch(self) -> None:
         roots = watched_paths(self.settings, self.settings_file)
-        async for changes in watchfiles.awatch(*roots, debounce=50, step=20):
-            await self.on_change({Path(path).resolve() for _, path in changes})
+        files = {root for root in roots if root.is_file()}
+        # A file saved by writing a new one over it (most editors, `sed -i`, git) is a new
+        # file, which a watch on the old one never sees: its folder is watched instead.
+        await asyncio.gather(
+            self._watch([root for root in roots if root.is_dir()], recursive=True),
+            self._watch({file.parent for file in files}, recursive=False, only=files),
+        )
+
+    async def _watch(
+        self, roots: list[Path] | set[Path], recursive: bool, only: set[Path] | None = None
+    ) -> None:
+        if not roots:
+            return
+        async for changes in watchfiles.awatch(*roots, debounce=50, step=20, recursive=recursive):
+            paths = {Path(path).resolve() for _, path in changes}
+            if only is not None:
+                paths &= only
+            if paths:
+                await self.on_change(paths)
 
     async def events(self, request: Request) -> StreamingResponse:
         """A tab's stream of reload events, ended when the server stops."""
