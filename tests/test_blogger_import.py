@@ -119,6 +119,8 @@ def test_comments_keep_their_thread_and_lose_private_profiles(blog):
     }
     reply = front_matter(folder / "5002.md")
     assert reply["Reply-To"] == "5001" and "Website" not in reply
+    assert reply["Role"] == "author"  # the post's author, answering: marked as hers
+    assert "Role" not in ana
     hostile = (folder / "5003.md").read_text()
     assert front_matter(folder / "5003.md")["Reply-To"] == "5002"
     assert "<script" not in hostile and "javascript:" not in hostile
