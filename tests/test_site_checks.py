@@ -138,6 +138,16 @@ def test_posts_need_summaries_and_drafts_must_not_leak(site):
     assert "drafts/secret/index.html: a draft was published; remove the file or set Status" in found
 
 
+def test_a_post_still_showing_the_summary_make_new_wrote_is_named(site, tmp_path):
+    created = run_pathways(
+        "new", "--settings", str(tmp_path / "site_publish.py"), "Six months of pacing"
+    )
+    assert created.returncode == 0, created.stderr
+    post = Path(created.stdout.strip())
+    post.write_text(post.read_text().replace("Status: draft\n", ""))
+    assert f"{post}:5: the Summary is still the one `make new` wrote" in "\n".join(problems(site))
+
+
 @needs_vnu
 def test_invalid_html_is_caught_by_the_nu_checker(site):
     output, _ = site

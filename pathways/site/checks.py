@@ -28,6 +28,7 @@ from lxml import etree, html
 
 from pathways import PROJECT_ROOT
 from pathways.blogger.images import BLOGGER_IMAGE_HOSTS, is_on_host
+from pathways.site.newpost import placeholder_summary
 from pathways.site.problems import Kind, Problem, Severity
 from pathways.site.sources import COMMENT_ANCHOR, Sources, front_matter, line_of
 
@@ -373,10 +374,17 @@ class SiteChecker:
         """Posts without a Summary: listings and search results then show a cut-off start."""
         for post in self.sources.markdown_files("ARTICLE_PATHS"):
             meta = front_matter(post.read_text(encoding="utf-8"))
-            if meta.get("status", "").lower() == "draft" or meta.get("summary"):
+            if meta.get("status", "").lower() == "draft":
                 continue
-            message = "no Summary: add one or two sentences for listings"
-            self.report(str(post), 1, message, Kind.NO_SUMMARY)
+            if not meta.get("summary"):
+                message = "no Summary: add one or two sentences for listings"
+                self.report(str(post), 1, message, Kind.NO_SUMMARY)
+            elif meta["summary"] == placeholder_summary(meta.get("title", "")):
+                message = (
+                    "the Summary is still the one `make new` wrote: say in a sentence or two "
+                    "what the post is about (listings, search results and shares show it)"
+                )
+                self.report(str(post), line_of(post, "Summary:"), message, Kind.NO_SUMMARY)
 
     def check_html_validity(self) -> None:
         if self.vnu is None or not self.vnu.exists() or not shutil.which("java"):
