@@ -263,6 +263,24 @@ def test_old_blogger_addresses_are_answered_with_a_301(server):
 
 @pytest.mark.build
 @pytest.mark.server
+def test_feed_readers_subscribed_on_blogger_are_sent_to_the_new_feeds(server):
+    url = server["url"]
+    for old, new in (
+        ("/feeds/posts/default", "/feeds/all.atom.xml"),
+        ("/feeds/posts/default?alt=rss", "/feeds/all.atom.xml"),
+        ("/atom.xml", "/feeds/all.atom.xml"),
+        ("/rss.xml", "/feeds/all.rss.xml"),
+        ("/feeds/posts/default/-/pacing", "/feeds/tag/pacing.atom.xml"),
+    ):
+        response, _ = fetch(url, old)
+        assert (response.status, response.getheader("Location")) == (301, f"{url}{new}"), old
+        response, body = fetch(url, new)
+        assert response.status == 200 and body.startswith(b"<?xml"), new
+    assert not (server["site"] / "feeds" / "posts").exists()  # no page a reader could land on
+
+
+@pytest.mark.build
+@pytest.mark.server
 def test_a_missing_page_gets_the_404_page_with_status_404(server):
     response, body = fetch(server["url"], "/posts/no-such-post/")
     assert response.status == 404
