@@ -188,6 +188,37 @@ def test_a_rebuild_makes_copies_only_of_new_or_changed_photos(tmp_path):
     assert (image["width"], image["height"]) == ("1500", "2000")
 
 
+@pytest.mark.build
+@pytest.mark.parametrize("publish", [False, True])
+def test_a_photo_linked_with_attach_moves_beside_its_post_with_its_smaller_copies(
+    tmp_path, publish
+):
+    content = tmp_path / "content"
+    (content / "images").mkdir(parents=True)
+    phone_photo(content / "images" / "walk.jpg", size=(1600, 1200), orientation=1)
+    body = "![The path by the river]({attach}../images/walk.jpg)\n\nA short walk."
+    write_post(content, "walk.md", post("A walk", body=body))
+    settings = write_settings(tmp_path, content, publish=publish, CHECK_LIVE_ADDRESSES=False)
+    result = build(settings)
+    assert result.returncode == 0, result.stderr
+    assert "{attach}" not in result.stderr  # no "cannot relocate" warning
+    output = tmp_path / "output"
+    page = soup(output / "posts" / "a-walk" / "index.html")
+    link = page.select_one(".post-body a")
+    assert link["href"].endswith("/posts/a-walk/walk.jpg")
+    assert (output / "posts" / "a-walk" / "walk.jpg").is_file()
+    assert not (output / "images" / "walk.jpg").exists()
+    candidates = [
+        candidate.split()[0]
+        for srcset in [link.img["srcset"], *(s["srcset"] for s in link.find_all("source"))]
+        for candidate in srcset.split(", ")
+    ]
+    assert len(candidates) >= 3
+    for url in candidates:
+        path = url.split("://", 1)[-1].split("/", 1)[1] if "://" in url else url.lstrip("/")
+        assert path.startswith("posts/a-walk/walk.") and (output / path).is_file()
+
+
 def image_bytes(page) -> int:
     return page.evaluate(
         """() => performance.getEntriesByType("resource")

@@ -143,9 +143,20 @@ def test_editing_a_heading_renders_that_post_again_and_carries_the_other_posts(s
     posts = {name for name in redone if name.startswith("posts/")}
     assert posts == {EDITED}
     redone_feeds = feeds(changed)
-    assert "feeds/all.atom.xml" in redone_feeds and "feeds/tag/day-3.atom.xml" in redone_feeds
+    assert "feeds/tag/day-3.atom.xml" in redone_feeds
+    # Neither shows the post: another tag, and a feed of the newest 25 posts only.
     assert (site.build_folder / "feeds/tag/day-1.atom.xml").is_file()
-    assert "feeds/tag/day-1.atom.xml" not in redone_feeds  # does not show the post
+    assert "feeds/tag/day-1.atom.xml" not in redone_feeds
+    newest = (site.build_folder / "feeds/all.atom.xml").read_text(encoding="utf-8")
+    assert "day-3-rest-first-she-said" not in newest and "feeds/all.atom.xml" not in redone_feeds
+
+
+@pytest.mark.build
+def test_editing_a_recent_post_makes_the_feeds_that_show_it_again(site):
+    edit(site.content / "posts" / "day-23.md", "## What happened", "## What happened next")
+    redone_feeds = feeds(site.rebuild_and_compare())
+    assert {"feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/tag/day-3.atom.xml"} <= redone_feeds
+    assert "feeds/tag/day-1.atom.xml" not in redone_feeds
 
 
 @pytest.mark.build

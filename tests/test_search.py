@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from plugins.pathways_search import pagefind_binary, pagefind_options
-from plugins.pathways_search.pages import Page, searched_part
+from plugins.pathways_search.pages import Page, PageReader, file_hash, identity, searched_part
 from plugins.pathways_search.split import split
 from tests.servers import serve_folder
 from tests.sites import COMMENTS_URL, post, run_pathways, write_post, write_settings
@@ -46,6 +46,27 @@ def test_what_pagefind_reads_after_the_searched_text_still_counts():
     assert searched_part(page()) != searched_part(page(after="<img src=/a.png alt=A>"))
     meta = "<span data-pagefind-meta='mood:calm'></span>"
     assert searched_part(page()) != searched_part(page(after=meta))
+
+
+def test_a_page_that_is_the_very_file_read_last_time_is_not_read_again(tmp_path):
+    site, parts = tmp_path / "site", tmp_path / "parts"
+    (site / "rest").mkdir(parents=True)
+    (parts / "rest").mkdir(parents=True)
+    built = site / "rest" / "index.html"
+    built.write_bytes(page())
+    (parts / "rest" / "index.html").write_bytes(searched_part(page()))
+    # What the last build read, with hashes no reading would give.
+    known = {"rest/index.html": ["as read last time", "its searched part", list(identity(built))]}
+    carried = PageReader(site, parts, known).unchanged("rest/index.html")
+    assert (carried.file_hash, carried.searched) == ("as read last time", "its searched part")
+
+    built.unlink()
+    built.write_bytes(page(body="Pacing helps, and so does rest."))  # a new file: read again
+    assert PageReader(site, parts, known).unchanged("rest/index.html") is None
+    made = PageReader(site, parts, known)("rest/index.html")
+    assert made.file_hash == file_hash(built.read_bytes())
+    assert made.searched == file_hash((parts / "rest" / "index.html").read_bytes())
+    assert b"so does rest" in (parts / "rest" / "index.html").read_bytes()
 
 
 def test_a_page_that_marks_nothing_searched_has_no_searched_part():

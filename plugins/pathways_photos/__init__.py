@@ -65,18 +65,38 @@ def _contents(generators: list[Any]) -> list[Any]:
     return contents
 
 
+def _linked(value: str, content: Any, static: dict) -> Any:
+    """The static file a link of `content` names (the part after `{static}` or `{attach}`)."""
+    value = unquote(urlparse(value).path)
+    if value.startswith("/"):
+        path = value[1:]
+    else:
+        path = posixpath.normpath(posixpath.join(content.relative_dir, value))
+    return static.get(path)
+
+
+def attach_linked_files(contents: list[Any], static: dict) -> None:
+    """Move each file a post links with `{attach}` beside the post now, as Pelican does when
+    it renders the post, so that the photo's copies are made for where it will be."""
+    for content in contents:
+        text = content._content or ""
+        if "attach" not in text:
+            continue
+        for link in content._get_intrasite_link_regex().finditer(text):
+            if link.group("what") == "attach":
+                item = _linked(link.group("value"), content, static)
+                if item is not None:
+                    item.attach_to(content)
+
+
 def _static_for(src: str, content: Any, settings: dict, static: dict, by_url: dict) -> Any:
-    """The static file an image's `src` names: `{static}` links and the site's own URLs."""
+    """The static file an image's `src` names: `{static}` and `{attach}` links and the site's
+    own URLs."""
     linked = re.match(settings["INTRASITE_LINK_REGEX"] + "(?P<value>.*)$", src)
     if linked:
-        if linked.group("what") != "static":
+        if linked.group("what") not in ("static", "attach"):
             return None
-        value = unquote(urlparse(linked.group("value")).path)
-        if value.startswith("/"):
-            path = value[1:]
-        else:
-            path = posixpath.normpath(posixpath.join(content.relative_dir, value))
-        return static.get(path)
+        return _linked(linked.group("value"), content, static)
     siteurl = settings["SITEURL"]
     if siteurl and src.startswith(siteurl + "/"):
         src = src[len(siteurl) :]
@@ -152,7 +172,10 @@ def prepare(contents: list[Any], settings: dict, static: dict, everything: bool)
     options = read(settings, PHOTOS)
     widths = tuple(options["PHOTOS_WIDTHS"])
     avif = options["PHOTOS_AVIF"] and avif_available()
-    by_url = {item.url: item for item in static.values()}
+    attach_linked_files(contents, static)
+    # Read without marking the files' places as used (Pelican's `url` and `save_as` would,
+    # and then refuse to move a file a post links with `{attach}`).
+    by_url = {item.get_url_setting("url"): item for item in static.values()}
     used: dict[str, list[tuple[Any, str]]] = {}
     for content in contents:
         for src in image_sources(content._content or ""):
@@ -230,7 +253,7 @@ def prepare(contents: list[Any], settings: dict, static: dict, everything: bool)
 
 def _variant_base(item: Any, folder: Path) -> str:
     """Where an image's smaller copies are published, without `-<width>.<format>`."""
-    directory, name = posixpath.split(item.save_as)
+    directory, name = posixpath.split(item.get_url_setting("save_as"))
     stem = posixpath.splitext(name)[0]
     return posixpath.join(directory, f"{stem}.{folder.name[:8]}")
 
@@ -239,7 +262,7 @@ def place(placements: list[tuple], output: Path) -> None:
     """Put the copies in the output: the cleaned full size over the file Pelican copied, and
     the smaller copies next to it."""
     for item, folder, info in placements:
-        target = output / item.save_as
+        target = output / item.get_url_setting("save_as")
         target.parent.mkdir(parents=True, exist_ok=True)
         # A copy, never a link: Pelican writes its copy of the original into this file in
         # place when it builds into an existing folder, which would reach the kept copy too.

@@ -89,8 +89,12 @@ def read_pages(site: Path, searched: Path, known: dict[str, list], workers: int)
     """Every HTML page of `site`, with the searched parts written to `searched`."""
     searched.mkdir(parents=True, exist_ok=True)
     paths = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
-    pages = parallel_map(PageReader(site, searched, known), paths, workers)
-    remove_others(searched, pages)
+    reader = PageReader(site, searched, known)
+    found = {path: reader.unchanged(path) for path in paths}
+    changed = [path for path, page in found.items() if page is None]
+    found.update(zip(changed, parallel_map(reader, changed, workers), strict=True))
+    pages = list(found.values())
+    remove_others(searched, pages, known)
     return pages
 
 
@@ -253,7 +257,9 @@ def index_or_carry(
     if folder is not None:
         kept.forget_others(folder, set(now_kept))
         state["format"] = DIGEST_FORMAT
-        state["pages"] = {page.path: [page.file_hash, page.searched] for page in pages}
+        state["pages"] = {
+            page.path: [page.file_hash, page.searched, page.identity] for page in pages
+        }
         state["parts"] = now_kept
         kept.write_state(folder, state)
     files_added.send(pelican, paths=sorted(path for path in target.rglob("*") if path.is_file()))

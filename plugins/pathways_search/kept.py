@@ -3,20 +3,27 @@ what each was made from, so that a build copies a part whose searched text is th
 instead of indexing it again.
 
 A kept part is Pagefind's own output, before later steps of the build (minifying, compressed
-copies) change the site; it is copied, never linked, into the new site, so nothing done to
-the new site reaches it (or the live site). A kept part whose files are not the bytes it was
-kept with is not used.
+copies) change the site. Its scripts, stylesheets and JSON, which those steps rewrite, are
+copied into the new site, so nothing done to the new site reaches them (or the live site); its
+index files, which nothing rewrites, are hard-linked. A kept part whose files are not the
+bytes it was kept with is not used.
 """
 
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
+from pathways.files import link_or_copy
+
 STATE = "state.json"
 INDEX = "index"
+# Pagefind's own binary formats (`fragment/*.pf_fragment`, `wasm.en.pagefind`, ...), which no
+# later step of the build rewrites.
+INDEX_FILE = re.compile(r".*\.(pf_[a-z]+|pagefind)")
 
 
 def read_state(folder: Path) -> dict[str, Any]:
@@ -47,7 +54,10 @@ def carry(folder: Path, files: dict[str, str] | None, digest: str, target: Path)
             return False
     for name in files:
         (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(index / name, target / name)
+        if INDEX_FILE.fullmatch(name):
+            link_or_copy(index / name, target / name)
+        else:
+            shutil.copyfile(index / name, target / name)
     return True
 
 

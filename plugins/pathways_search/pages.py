@@ -29,11 +29,13 @@ PARSER = etree.HTMLParser(encoding="utf-8")
 @dataclass(frozen=True)
 class Page:
     """One built HTML file: its path in the site, the hash of its bytes and, when it marks
-    what is searched, the hash of its searched part."""
+    what is searched, the hash of its searched part; and the file's identity (inode, size,
+    modification time) when it was read."""
 
     path: str
     file_hash: str
     searched: str | None
+    identity: tuple[int, int, int] | None = None
 
 
 def file_hash(data: bytes) -> str:
@@ -71,36 +73,62 @@ def searched_part(html: bytes) -> bytes | None:
     return etree.tostring(document, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
+def identity(path: Path) -> tuple[int, int, int]:
+    status = path.stat()
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
 @dataclass(frozen=True)
 class PageReader:
     """Reads pages of `site` and writes their searched parts to `parts` (same paths).
 
-    `known` maps paths to `[file_hash, searched]` from the last build into the same `parts`,
-    so a file with the same bytes is not read again.
+    `known` maps paths to `[file_hash, searched, identity]` from the last build into the same
+    `parts`: a page that is the very file read then (the build carries unchanged pages over as
+    hard links, so they keep their inode and time) is not read again, nor one with the same
+    bytes cut again.
     """
 
     site: Path
     parts: Path
     known: dict[str, list]
 
-    def __call__(self, path: str) -> Page:
-        data = (self.site / path).read_bytes()
-        digest = file_hash(data)
+    def unchanged(self, path: str) -> Page | None:
+        """The page as read last time, when it is the very file read then."""
+        last = self._kept(path)
+        if last is None or len(last) < 3 or tuple(last[2]) != identity(self.site / path):
+            return None
+        return Page(path, last[0], last[1], tuple(last[2]))
+
+    def _kept(self, path: str) -> list | None:
+        """What the last build read of `path`, if its searched part is still in `parts`."""
         last = self.known.get(path)
-        if last and last[0] == digest and (last[1] is None or (self.parts / path).is_file()):
-            return Page(path, digest, last[1])
+        if last and (last[1] is None or (self.parts / path).is_file()):
+            return last
+        return None
+
+    def __call__(self, path: str) -> Page:
+        file = self.site / path
+        found = identity(file)
+        data = file.read_bytes()
+        digest = file_hash(data)
+        last = self._kept(path)
+        if last and last[0] == digest:
+            return Page(path, digest, last[1], found)
         part = searched_part(data)
         if part is None:
             (self.parts / path).unlink(missing_ok=True)
-            return Page(path, digest, None)
+            return Page(path, digest, None, found)
         (self.parts / path).parent.mkdir(parents=True, exist_ok=True)
         (self.parts / path).write_bytes(part)
-        return Page(path, digest, file_hash(part))
+        return Page(path, digest, file_hash(part), found)
 
 
-def remove_others(parts: Path, pages: list[Page]) -> None:
-    """Remove from `parts` the searched parts of pages that are gone or no longer searched."""
+def remove_others(parts: Path, pages: list[Page], known: dict[str, list]) -> None:
+    """Remove from `parts` the searched parts of pages that are gone or no longer searched
+    (none, when every page searched in the last build, `known`, still is)."""
     searched = {page.path for page in pages if page.searched}
+    if known and all(path in searched for path, last in known.items() if last[1]):
+        return
     for path in sorted(parts.rglob("*"), reverse=True):
         if path.is_file() and path.relative_to(parts).as_posix() not in searched:
             path.unlink()
