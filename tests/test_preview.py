@@ -156,6 +156,7 @@ def test_a_broken_save_shows_its_error_in_open_tabs_until_fixed(preview):
     banner = page.split('id="preview-build-error"', 1)[1].split("</div>", 1)[0]
     assert "The last save did not build." in banner
     assert "notes.md" in banner and "someday" in banner
+    assert banner.count("<li>") == 1, banner  # one mistake, one line
     assert page.index("preview-build-error") < page.index("<main") < page.index("tangerine<")
     source.write_text(post("Notes", body="persimmon"), encoding="utf-8")
     wait_for(lambda: "persimmon" in fetch(f"{base}/posts/notes/"))
