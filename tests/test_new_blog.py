@@ -99,6 +99,20 @@ def test_a_wrong_answer_on_a_terminal_is_asked_again_in_plain_words(tmp_path):
     assert (clone / "content" / "posts" / "ketamine.md").exists()
 
 
+def test_running_new_blog_again_never_deletes_the_writers_posts(tmp_path):
+    clone = fresh_clone(tmp_path)
+    assert new_blog(clone, *ANSWERS, "--yes").returncode == 0
+    mine = clone / "content" / "posts" / "my-first-post.md"
+    mine.write_text("Title: My first post\nDate: 2024-01-02\n\nMine.\n")
+    answers = [*ANSWERS[:-4], "--siteurl", "https://slowdays.org", *ANSWERS[-2:]]
+    result = new_blog(clone, *answers, "--yes")
+    assert result.returncode == 2
+    assert "this blog is yours already" in result.stderr
+    assert "edit pelicanconf.py and publishconf.py" in result.stderr
+    assert mine.read_text().endswith("Mine.\n")
+    assert 'SITEURL = "https://slowdays.blog"' in (clone / "publishconf.py").read_text()
+
+
 def test_the_cron_line_publishes_from_a_folder_with_spaces_in_its_name(tmp_path):
     clone = fresh_clone(tmp_path / "My Documents")
     assert new_blog(clone, *ANSWERS, "--yes").returncode == 0

@@ -21,6 +21,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pathways.site.checks import placeholder_or_loopback
 
 AUTOMATION = Path(__file__).parent / "automation"
+# What new-blog installs in the project (the files that publish on a schedule): once it is
+# there, content/ is the writer's own.
+PUBLISHING = "publishing"
 # Folders of `content/` that hold the sample blog.
 SAMPLE_FOLDERS = ("posts", "pages", "glossary", "images", "data", "comments", "extra")
 
@@ -143,7 +146,7 @@ def make_blog(root: Path, settings: dict) -> list[str]:
     set_settings(root / "pelicanconf.py", settings["preview"])
     set_settings(root / "publishconf.py", settings["publish"])
     done.append("wrote pelicanconf.py and publishconf.py (name, author, address, time zone)")
-    publishing = root / "publishing"
+    publishing = root / PUBLISHING
     publishing.mkdir(exist_ok=True)
     # The folder as each file reads it: quoted for cron's shell (where % ends the command),
     # with systemd's % specifiers escaped.
@@ -203,6 +206,14 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
         print("\nNothing was changed.", file=sys.stderr)
         return 1
     removed = sample_files(root)
+    if removed and (root / PUBLISHING).is_dir():
+        print(
+            f"new-blog: this blog is yours already ({PUBLISHING}/ is there), and its content/ "
+            "holds your posts, which new-blog would delete. To change the name, address or "
+            "time zone, edit pelicanconf.py and publishconf.py. Nothing was changed.",
+            file=sys.stderr,
+        )
+        return 2
     if removed and not args.yes:
         listing = ", ".join(f"{path.relative_to(root)}/" for path in removed)
         if not sys.stdin.isatty():
