@@ -197,6 +197,14 @@ def _answer(
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     root = settings_file.resolve().parent
+    if (root / PUBLISHING).is_dir() and sample_files(root):
+        print(
+            f"new-blog: this blog is yours already ({PUBLISHING}/ is there), and its content/ "
+            "holds your posts, which new-blog would delete. To change the name, address or "
+            "time zone, edit pelicanconf.py and publishconf.py. Nothing was changed.",
+            file=sys.stderr,
+        )
+        return 2
     try:
         settings = checked(*(_answer(args, *question) for question in QUESTIONS))
     except NewBlogError as error:
@@ -206,14 +214,6 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
         print("\nNothing was changed.", file=sys.stderr)
         return 1
     removed = sample_files(root)
-    if removed and (root / PUBLISHING).is_dir():
-        print(
-            f"new-blog: this blog is yours already ({PUBLISHING}/ is there), and its content/ "
-            "holds your posts, which new-blog would delete. To change the name, address or "
-            "time zone, edit pelicanconf.py and publishconf.py. Nothing was changed.",
-            file=sys.stderr,
-        )
-        return 2
     if removed and not args.yes:
         listing = ", ".join(f"{path.relative_to(root)}/" for path in removed)
         if not sys.stdin.isatty():
