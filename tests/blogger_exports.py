@@ -135,7 +135,8 @@ def newer(images: str) -> str:
             + "".join(f"<category term={quoteattr(label)}/>" for label in labels)
             + f"<title>{escape(title)}</title>"
             f"<content type='html'>{escape(body.format(images=images))}</content>"
-            "<author><name>Writer</name></author></entry>"
+            "<author><name>Writer</name><uri>http://www.blogger.com/profile/999</uri>"
+            "</author></entry>"
         )
     for id_, status, author, uri, published, parent, body in COMMENTS:
         entries.append(

@@ -119,6 +119,8 @@ def test_comments_keep_their_thread_and_lose_private_profiles(blog):
     }
     reply = front_matter(folder / "5002.md")
     assert reply["Reply-To"] == "5001" and "Website" not in reply
+    assert reply["Role"] == "author"  # the post's author, answering: marked as hers
+    assert "Role" not in ana
     hostile = (folder / "5003.md").read_text()
     assert front_matter(folder / "5003.md")["Reply-To"] == "5002"
     assert "<script" not in hostile and "javascript:" not in hostile
@@ -371,3 +373,38 @@ def test_a_download_without_network_says_so_in_plain_words():
     assert _in_plain_words(offline).startswith(
         "the image host could not be found: is this computer online?"
     )
+
+
+SCHEDULED = """<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns='http://www.w3.org/2005/Atom' xmlns:blogger='http://schemas.google.com/blogger/2018'>
+<id>tag:blogger.com,1999:blog-1</id><title>Notes</title>
+<entry><id>tag:blogger.com,1999:blog-1.post-1</id>
+<blogger:type>POST</blogger:type><blogger:status>SCHEDULED</blogger:status>
+<published>2099-06-01T10:00:00Z</published><blogger:filename>/2099/06/soon.html</blogger:filename>
+<title>Soon</title><content type='html'>&lt;p&gt;Written ahead.&lt;/p&gt;</content>
+<author><name>Writer</name></author></entry>
+<entry><id>tag:blogger.com,1999:blog-1.post-2</id>
+<blogger:type>COMMENT</blogger:type><blogger:status>PENDING</blogger:status>
+<published>2099-06-02T10:00:00Z</published><blogger:parent>tag:blogger.com,1999:blog-1.post-1</blogger:parent>
+<content type='html'>Never approved.</content><author><name>Reader</name></author></entry>
+<entry><id>tag:blogger.com,1999:blog-1.post-3</id>
+<blogger:type>COMMENT</blogger:type><blogger:status>EMPTIED</blogger:status>
+<published>2099-06-02T11:00:00Z</published><blogger:parent>tag:blogger.com,1999:blog-1.post-1</blogger:parent>
+<content type='html'></content><author><name>Reader</name></author></entry>
+</feed>
+"""
+
+
+def test_a_post_scheduled_on_blogger_stays_scheduled_and_unmoderated_comments_stay_out(tmp_path):
+    export = tmp_path / "feed.atom"
+    export.write_text(SCHEDULED, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    settings = write_settings(tmp_path, content)
+    result = run_pathways("import", "--settings", str(settings), "blogger", str(export))
+    assert result.returncode == 0, result.stderr
+    post = front_matter(content / "posts" / "soon.md")
+    assert post["Date"].startswith("2099-06-01") and "Status" not in post
+    assert post["Old-URLs"] == "/2099/06/soon.html"
+    assert "Skipped: 1 deleted comments, 1 pending comments." in result.stdout
+    assert not (content / "comments").exists()

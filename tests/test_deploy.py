@@ -67,6 +67,22 @@ def test_rsync_deploy_switches_a_current_link_to_a_complete_release(tmp_path, si
     assert len(list((destination / "releases").iterdir())) == 2
 
 
+def test_an_rsync_publish_that_changes_nothing_keeps_the_releases_as_they_are(tmp_path, site):
+    need("rsync", "rsync")
+    destination = tmp_path / "srv"
+    deploy_rsync(site, str(destination), keep=2)
+    first = os.readlink(destination / "current")
+    assert "up to date: nothing changed" in deploy_rsync(site, str(destination), keep=2)
+    assert [p.name for p in (destination / "releases").iterdir()] == [Path(first).name]
+    assert os.readlink(destination / "current") == first
+
+    (site / "robots.txt").unlink()  # nothing to send, one file fewer
+    deploy_rsync(site, str(destination), keep=2)
+    assert os.readlink(destination / "current") != first
+    assert not (destination / "current" / "robots.txt").exists()
+    assert (destination / first / "robots.txt").exists()
+
+
 @pytest.mark.build
 def test_publish_builds_checks_and_deploys(tmp_path):
     content = tmp_path / "content"
@@ -211,8 +227,11 @@ def test_publish_over_ssh_sends_only_what_changed_and_keeps_three_releases(tmp_p
 
         output = tmp_path / "output"
         ssh = {key: config[key] for key in ("port", "identity", "known_hosts")}
-        assert f"0 of {listed} files sent" in deploy_rsync(output, config["destination"], **ssh)
-        deploy_rsync(output, config["destination"], **ssh)
+        assert "nothing changed" in deploy_rsync(output, config["destination"], **ssh)
+        for number in (4, 5):
+            changed_post = content / "posts" / f"day-{number}.md"
+            changed_post.write_text(changed_post.read_text() + "\nRevisited.\n")
+            timed_publish(settings)
         releases = sorted(p.name for p in (root / "releases").iterdir())
         assert len(releases) == 3 and first.name not in releases and second.name in releases
         assert os.readlink(root / "current") == f"releases/{releases[-1]}"

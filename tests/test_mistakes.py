@@ -33,6 +33,15 @@ def test_an_ambiguous_date_fails_the_build_showing_the_accepted_form(tmp_path):
 
 
 @pytest.mark.build
+def test_a_post_without_a_date_fails_the_build_naming_the_field(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "undated.md", "Title: Undated\nSummary: When?\n\nSome day.\n")
+    result = build(write_settings(tmp_path, content))
+    assert result.returncode != 0
+    assert "posts/undated.md: could not find information about 'date'" in result.stderr
+
+
+@pytest.mark.build
 def test_a_mistyped_field_is_named_with_the_one_meant(tmp_path):
     content = tmp_path / "content"
     write_post(content, "walk.md", "Title: Walk\nDtae: 2024-01-02 10:00+00:00\n\nOut.\n")

@@ -3,6 +3,7 @@ publishing schedule is installed, and the site builds and passes `make check` (t
 the GitHub workflow it installs, run here)."""
 
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -79,6 +80,52 @@ def test_nothing_changes_without_yes_or_an_answer(tmp_path):
     result = new_blog(clone, "--name", "Slow Days", "--yes")
     assert result.returncode == 2 and "give --author" in result.stderr
     assert (clone / "content" / "posts" / "ketamine.md").exists()
+
+
+def test_a_wrong_answer_on_a_terminal_is_asked_again_in_plain_words(tmp_path):
+    clone = fresh_clone(tmp_path)
+    controller, terminal = pty.openpty()
+    # The answers, a wrong address, then Ctrl-D at the question asked again.
+    os.write(controller, b"Slow Days\nMira Okafor\n\nslowdays.blog\n\x04")
+    result = subprocess.run(
+        [sys.executable, "-m", "pathways", "new-blog"],
+        cwd=clone, capture_output=True, text=True, stdin=terminal, check=False, timeout=60,
+    )  # fmt: skip
+    os.close(terminal)
+    os.close(controller)
+    assert result.returncode == 1
+    assert "  'slowdays.blog': give the full address, https://…\n" in result.stderr
+    assert "--siteurl" not in result.stderr
+    assert (clone / "content" / "posts" / "ketamine.md").exists()
+
+
+def test_running_new_blog_again_never_deletes_the_writers_posts(tmp_path):
+    clone = fresh_clone(tmp_path)
+    assert new_blog(clone, *ANSWERS, "--yes").returncode == 0
+    mine = clone / "content" / "posts" / "my-first-post.md"
+    mine.write_text("Title: My first post\nDate: 2024-01-02\n\nMine.\n")
+    answers = [*ANSWERS[:-4], "--siteurl", "https://slowdays.org", *ANSWERS[-2:]]
+    result = new_blog(clone, *answers, "--yes")
+    assert result.returncode == 2
+    assert "this blog is yours already" in result.stderr
+    assert "edit pelicanconf.py and publishconf.py" in result.stderr
+    assert mine.read_text().endswith("Mine.\n")
+    assert 'SITEURL = "https://slowdays.blog"' in (clone / "publishconf.py").read_text()
+
+
+def test_the_cron_line_publishes_from_a_folder_with_spaces_in_its_name(tmp_path):
+    clone = fresh_clone(tmp_path / "My Documents")
+    assert new_blog(clone, *ANSWERS, "--yes").returncode == 0
+    line = (clone / "publishing" / "crontab.txt").read_text().splitlines()[-1]
+    command = line.split(None, 5)[5]
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "make").write_text('#!/bin/sh\necho "$PWD $*" > "$RAN"\n')
+    (fake / "make").chmod(0o755)
+    env = {"PATH": f"{fake}:/usr/bin:/bin", "RAN": str(tmp_path / "ran")}
+    result = subprocess.run(["sh", "-c", command], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "ran").read_text() == f"{clone} publish\n"
 
 
 @pytest.mark.build

@@ -358,3 +358,19 @@ def test_an_unchanged_photo_is_not_read_again_for_its_digest(tmp_path, monkeypat
     monkeypatch.undo()
     photo.write_bytes(b"second, longer")
     assert file_digest(photo, known) != first
+
+
+@pytest.mark.build
+def test_a_phone_heic_photo_stops_the_build_before_it_is_published(tmp_path):
+    content = tmp_path / "content"
+    (content / "images").mkdir(parents=True)
+    # A phone's photo with its location; what is in the file does not matter, its kind does.
+    phone_photo(content / "images" / "IMG_2041.jpg")
+    (content / "images" / "IMG_2041.jpg").rename(content / "images" / "IMG_2041.HEIC")
+    body = "Tea first.\n\n![My tea on the windowsill]({static}/images/IMG_2041.HEIC)"
+    write_post(content, "tea.md", post("Tea", body=body, summary="Tea."))
+    result = build(write_settings(tmp_path, content))
+    assert result.returncode == 1
+    assert "images/IMG_2041.HEIC: HEIC photos keep their location" in result.stderr
+    assert "save it as JPEG" in result.stderr
+    assert not (tmp_path / "output").exists()

@@ -156,6 +156,7 @@ def test_a_broken_save_shows_its_error_in_open_tabs_until_fixed(preview):
     banner = page.split('id="preview-build-error"', 1)[1].split("</div>", 1)[0]
     assert "The last save did not build." in banner
     assert "notes.md" in banner and "someday" in banner
+    assert banner.count("<li>") == 1, banner  # one mistake, one line
     assert page.index("preview-build-error") < page.index("<main") < page.index("tangerine<")
     source.write_text(post("Notes", body="persimmon"), encoding="utf-8")
     wait_for(lambda: "persimmon" in fetch(f"{base}/posts/notes/"))
@@ -213,7 +214,7 @@ def test_settings_saved_by_renaming_are_picked_up_every_time(preview, tmp_path):
     wait_for(lambda: "tangerine" in fetch(f"{base}/posts/notes/"))
     settings = tmp_path / "site_preview.py"
     original = settings.read_text(encoding="utf-8")
-    for subtitle in ("Walking slowly", "Resting often"):
+    for subtitle in ("Walking slowly", "Resting often", "Pacing always", "Sleeping more"):
         save_by_rename(settings, original + f"SITESUBTITLE = {subtitle!r}\n")
         wait_for(lambda subtitle=subtitle: subtitle in fetch(f"{base}/"))
 

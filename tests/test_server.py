@@ -214,6 +214,24 @@ def test_pages_and_assets_are_served_with_the_security_headers(server):
 
 @pytest.mark.build
 @pytest.mark.server
+def test_browsers_ask_again_for_a_page_so_an_edited_post_shows_at_once(server):
+    # A page unchanged since an old release keeps its time: with no rule, a browser would
+    # keep it for a tenth of its age without asking, and miss an edit made since.
+    url = server["url"]
+    for path in ("/", "/posts/my-first-year-with-long-covid/", "/404.html"):
+        response, _ = fetch(url, path)
+        assert response.getheader("Cache-Control") == "no-cache", path
+    response, _ = fetch(url, "/posts/my-first-year-with-long-covid/")
+    response, body = fetch(
+        url,
+        "/posts/my-first-year-with-long-covid/",
+        {"If-None-Match": response.getheader("ETag")},
+    )
+    assert (response.status, body) == (304, b"")
+
+
+@pytest.mark.build
+@pytest.mark.server
 def test_precompressed_copies_go_to_clients_that_ask_for_them(server):
     url, site = server["url"], server["site"]
     page = "posts/my-first-year-with-long-covid/"
@@ -241,6 +259,24 @@ def test_old_blogger_addresses_are_answered_with_a_301(server):
     assert response.getheader("Location") == f"{url}/posts/my-first-year-with-long-covid/"
     response, _ = fetch(url, "/search/label/pacing")
     assert (response.status, response.getheader("Location")) == (301, f"{url}/tags/pacing/")
+
+
+@pytest.mark.build
+@pytest.mark.server
+def test_feed_readers_subscribed_on_blogger_are_sent_to_the_new_feeds(server):
+    url = server["url"]
+    for old, new in (
+        ("/feeds/posts/default", "/feeds/all.atom.xml"),
+        ("/feeds/posts/default?alt=rss", "/feeds/all.atom.xml"),
+        ("/atom.xml", "/feeds/all.atom.xml"),
+        ("/rss.xml", "/feeds/all.rss.xml"),
+        ("/feeds/posts/default/-/pacing", "/feeds/tag/pacing.atom.xml"),
+    ):
+        response, _ = fetch(url, old)
+        assert (response.status, response.getheader("Location")) == (301, f"{url}{new}"), old
+        response, body = fetch(url, new)
+        assert response.status == 200 and body.startswith(b"<?xml"), new
+    assert not (server["site"] / "feeds" / "posts").exists()  # no page a reader could land on
 
 
 @pytest.mark.build

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from pathways.site.build import load_settings
 from pathways.site.checks import VNU, check_site
@@ -75,9 +76,12 @@ def test_a_missing_image_is_caught(site):
     (output / "images" / "guide" / "pathway.svg").unlink()
     found = problems(site)
     assert any(
-        p.startswith("writing-guide/index.html:") and "pathway.svg" in p and "missing file" in p
+        "/pages/writing-guide.md:" in p
+        and "pathway.svg" in p
+        and "missing file" in p
+        and p.endswith("(in writing-guide/index.html)")
         for p in found
-    )
+    ), found
 
 
 def test_third_party_requests_and_embeds_are_caught(site):
@@ -132,6 +136,16 @@ def test_posts_need_summaries_and_drafts_must_not_leak(site):
     found = problems(site)
     assert f"{post}:1: no Summary: add one or two sentences for listings" in found
     assert "drafts/secret/index.html: a draft was published; remove the file or set Status" in found
+
+
+def test_a_post_still_showing_the_summary_make_new_wrote_is_named(site, tmp_path):
+    created = run_pathways(
+        "new", "--settings", str(tmp_path / "site_publish.py"), "Six months of pacing"
+    )
+    assert created.returncode == 0, created.stderr
+    post = Path(created.stdout.strip())
+    post.write_text(post.read_text().replace("Status: draft\n", ""))
+    assert f"{post}:5: the Summary is still the one `make new` wrote" in "\n".join(problems(site))
 
 
 @needs_vnu
@@ -337,4 +351,34 @@ def test_a_link_to_a_removed_post_names_the_file_and_line_that_link_it(tmp_path)
     assert found == [
         f"{guide}:{line + 1}: href='{{filename}}/posts/ketamine.md' points to a missing file "
         "(in writing-guide/index.html)"
+    ]
+
+
+@pytest.mark.build
+def test_a_missing_or_undescribed_photo_is_named_with_its_post_and_line(tmp_path):
+    content = tmp_path / "content"
+    (content / "images").mkdir(parents=True)
+    Image.new("RGB", (900, 600), (30, 120, 200)).save(content / "images" / "walk.jpg")
+    body = "First.\n\n![]({static}/images/walk.jpg)\n\n![My cat asleep]({static}/images/Cat.jpg)"
+    source = write_post(content, "photos.md", post("Photos", summary="A post.", body=body))
+    settings_file = write_settings(
+        tmp_path, content, publish=True, CHECK_LIVE_ADDRESSES=False, SEARCH_INDEX=False
+    )
+    result = build(settings_file)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "posts/photos.md: the image {static}/images/Cat.jpg is not in content/: check its "
+        "folder and name (capitals count)"
+    ) in result.stderr
+    found = [
+        str(p)
+        for p in check_site(tmp_path / "output", load_settings(settings_file))
+        if p.kind in (Kind.MISSING_FILE, Kind.NO_ALT)
+    ]
+    site = "https://pathways.example.org"
+    assert found == [
+        f"{source}:7: image {site}/images/walk.jpg has no alt text: describe it in the "
+        "Markdown's [brackets] (in posts/photos/index.html)",
+        f"{source}:9: src='{site}/images/Cat.jpg' points to a missing file "
+        "(in posts/photos/index.html)",
     ]

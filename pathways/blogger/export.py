@@ -276,7 +276,15 @@ def _read_takeout(element: Element) -> Entry | None:
         return None
     entry = _common(element, kind)
     status = _child_text(element, "status").upper()
-    names = {"LIVE": LIVE, "DRAFT": DRAFT, "SOFT_TRASHED": "trashed"}
+    # A post scheduled on Blogger keeps its date, in the future: the site holds it back
+    # until then, as Blogger would have. EMPTIED is a comment whose text was deleted.
+    names = {
+        "LIVE": LIVE,
+        "SCHEDULED": LIVE,
+        "DRAFT": DRAFT,
+        "SOFT_TRASHED": "trashed",
+        "EMPTIED": "deleted",
+    }
     entry.status = names.get(status, status.lower() or LIVE)
     filename = _child_text(element, "filename")
     if filename:

@@ -171,6 +171,21 @@ def _source(text: str, local_photos: dict[str, str]) -> str:
     return _digest(text)
 
 
+def _profile(uri: str) -> str | None:
+    """The Blogger profile a link names (`/profile/<id>`), whatever its scheme."""
+    parts = urlsplit(uri.strip())
+    if (parts.hostname or "") in PROFILE_HOSTS and parts.path.startswith("/profile/"):
+        return parts.path.rstrip("/")
+    return None
+
+
+def _same_profile(one: str, other: str) -> bool:
+    """Whether two links name the same Blogger profile: the post's author answering on her
+    own post."""
+    profile = _profile(one)
+    return profile is not None and profile == _profile(other)
+
+
 def _website(uri: str) -> tuple[str | None, bool]:
     """The commenter's website to keep, and whether a value was dropped as unusable."""
     value = uri.strip()
@@ -448,6 +463,7 @@ class BloggerImport:
                 parent=parent_comment.short_id if parent_comment is not None else None,
                 website=website,
                 comment_id=entry.short_id if is_valid_id(entry.short_id) else None,
+                role="author" if _same_profile(entry.author_uri, post.author_uri) else None,
             )
             path = comment_path(self.options.content / self.options.comments_path, slug, comment.id)
         except CommentError as error:

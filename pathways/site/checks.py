@@ -28,6 +28,7 @@ from lxml import etree, html
 
 from pathways import PROJECT_ROOT
 from pathways.blogger.images import BLOGGER_IMAGE_HOSTS, is_on_host
+from pathways.site.newpost import placeholder_summary
 from pathways.site.problems import Kind, Problem, Severity
 from pathways.site.sources import COMMENT_ANCHOR, Sources, front_matter, line_of
 
@@ -118,7 +119,12 @@ class SiteChecker:
         built = page.relative_to(self.output).as_posix()
         anchors = [a.get("id") for a in element.iterancestors() if a.get("id")]
         source = self.sources.source(built, [a for a in anchors if COMMENT_ANCHOR.match(a)])
-        line = line_of(source, needle) if source and needle else None
+        line = None
+        if source and needle:
+            # A link into the site is written from its root ({static}/images/x.jpg) in the
+            # Markdown and with SITEURL in the production page.
+            own = needle.startswith(f"{self.siteurl}/") and unquote(needle[len(self.siteurl) :])
+            line = line_of(source, needle) or (line_of(source, own) if own else None)
         if source is None or line is None:
             self.report(page, element.sourceline, message, kind)
             return
@@ -368,10 +374,17 @@ class SiteChecker:
         """Posts without a Summary: listings and search results then show a cut-off start."""
         for post in self.sources.markdown_files("ARTICLE_PATHS"):
             meta = front_matter(post.read_text(encoding="utf-8"))
-            if meta.get("status", "").lower() == "draft" or meta.get("summary"):
+            if meta.get("status", "").lower() == "draft":
                 continue
-            message = "no Summary: add one or two sentences for listings"
-            self.report(str(post), 1, message, Kind.NO_SUMMARY)
+            if not meta.get("summary"):
+                message = "no Summary: add one or two sentences for listings"
+                self.report(str(post), 1, message, Kind.NO_SUMMARY)
+            elif meta["summary"] == placeholder_summary(meta.get("title", "")):
+                message = (
+                    "the Summary is still the one `make new` wrote: say in a sentence or two "
+                    "what the post is about (listings, search results and shares show it)"
+                )
+                self.report(str(post), line_of(post, "Summary:"), message, Kind.NO_SUMMARY)
 
     def check_html_validity(self) -> None:
         if self.vnu is None or not self.vnu.exists() or not shutil.which("java"):

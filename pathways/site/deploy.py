@@ -128,11 +128,12 @@ def deploy_rsync(
     release = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     ssh = ssh_command(port, identity, known_hosts)
 
-    def remote(command: str) -> None:
+    def remote(command: str) -> str:
         args = [*ssh, host, command] if host else ["sh", "-c", command]
         result = subprocess.run(args, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise DeployError(f"{command!r} failed: {result.stderr.strip()}")
+        return result.stdout.strip()
 
     quoted = shlex.quote(root)
     remote(f"mkdir -p {quoted}/releases")
@@ -144,12 +145,20 @@ def deploy_rsync(
     )  # fmt: skip
     if result.returncode != 0:
         raise DeployError(f"rsync failed: {result.stderr.strip()}")
+    sent = _count(result.stdout, "Number of regular files transferred: ")
+    total = _count(result.stdout, r"Number of files: .*reg: ")
+    # Nothing sent: each file is the one at its place in `current`. With as many files
+    # there, the site is the same, and a release that changes nothing would only push the
+    # oldest one worth going back to out of `keep` (a publish on a timer runs hourly).
+    if sent == 0:
+        there = remote(f"cd {quoted} && find current/ -type f 2>/dev/null | wc -l")
+        if there == str(total):
+            remote(f"cd {quoted} && rm -rf releases/{release}")
+            return f"{destination}/current is up to date: nothing changed, no new release"
     remote(
         f"cd {quoted} && ln -sfn releases/{release} current.new && mv -Tf current.new current"
         f" && ls -1d releases/* | head -n -{keep} | xargs -r rm -rf"
     )
-    sent = _count(result.stdout, "Number of regular files transferred: ")
-    total = _count(result.stdout, r"Number of files: .*reg: ")
     return (
         f"deployed release {release} to {destination}/current: {sent} of {total} files sent,"
         " the others unchanged"

@@ -10,6 +10,7 @@ and passes `make check`. A writer moving from Blogger runs it before the import.
 import argparse
 import ast
 import json
+import shlex
 import shutil
 import sys
 from collections.abc import Callable
@@ -20,6 +21,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pathways.site.checks import placeholder_or_loopback
 
 AUTOMATION = Path(__file__).parent / "automation"
+# What new-blog installs in the project (the files that publish on a schedule): once it is
+# there, content/ is the writer's own.
+PUBLISHING = "publishing"
 # Folders of `content/` that hold the sample blog.
 SAMPLE_FOLDERS = ("posts", "pages", "glossary", "images", "data", "comments", "extra")
 
@@ -53,7 +57,7 @@ def _siteurl(value: str) -> str:
         raise NewBlogError(f"--siteurl {siteurl!r}: give the full address, https://…")
     wrong = placeholder_or_loopback(siteurl)
     if wrong:
-        raise NewBlogError(f"--siteurl {siteurl} is {wrong} address: give the blog's own")
+        raise NewBlogError(f"--siteurl {siteurl} is {wrong} address: give the blog's own address")
     return siteurl
 
 
@@ -142,11 +146,18 @@ def make_blog(root: Path, settings: dict) -> list[str]:
     set_settings(root / "pelicanconf.py", settings["preview"])
     set_settings(root / "publishconf.py", settings["publish"])
     done.append("wrote pelicanconf.py and publishconf.py (name, author, address, time zone)")
-    publishing = root / "publishing"
+    publishing = root / PUBLISHING
     publishing.mkdir(exist_ok=True)
-    for template in ("pathways-publish.service", "pathways-publish.timer", "crontab.txt"):
+    # The folder as each file reads it: quoted for cron's shell (where % ends the command),
+    # with systemd's % specifiers escaped.
+    project = {
+        "pathways-publish.service": str(root).replace("%", "%%"),
+        "pathways-publish.timer": str(root),
+        "crontab.txt": shlex.quote(str(root)).replace("%", "\\%"),
+    }
+    for template, folder in project.items():
         text = (AUTOMATION / template).read_text(encoding="utf-8")
-        (publishing / template).write_text(text.replace("{project}", str(root)), encoding="utf-8")
+        (publishing / template).write_text(text.replace("{project}", folder), encoding="utf-8")
     workflow = root / ".github" / "workflows" / "publish.yml"
     workflow.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(AUTOMATION / "github-publish.yml", workflow)
@@ -180,11 +191,20 @@ def _answer(
         try:
             return check(input(f"{question}{shown}: ").strip() or default or "")
         except NewBlogError as error:
-            print(f"  {error}", file=sys.stderr)
+            # Asked, not given: the message names the answer, not the option.
+            print(f"  {str(error).removeprefix(f'--{option}').lstrip(': ')}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     root = settings_file.resolve().parent
+    if (root / PUBLISHING).is_dir() and sample_files(root):
+        print(
+            f"new-blog: this blog is yours already ({PUBLISHING}/ is there), and its content/ "
+            "holds your posts, which new-blog would delete. To change the name, address or "
+            "time zone, edit pelicanconf.py and publishconf.py. Nothing was changed.",
+            file=sys.stderr,
+        )
+        return 2
     try:
         settings = checked(*(_answer(args, *question) for question in QUESTIONS))
     except NewBlogError as error:

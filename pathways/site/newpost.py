@@ -21,6 +21,11 @@ preview (`make devserver`) and never on the published site.
 """
 
 
+def placeholder_summary(title: str) -> str:
+    """The summary a new post starts with, for the writer to replace."""
+    return f"A few words about {title}."
+
+
 def create_post(
     title: str,
     settings: dict,
@@ -45,7 +50,7 @@ def create_post(
         date=moment.isoformat(sep=" ", timespec="minutes"),
         slug=slug,
         tags=tags,
-        summary=summary or f"A few words about {title}.",
+        summary=summary or placeholder_summary(title),
     )
     with path.open("x", encoding="utf-8") as post:
         post.write(text)

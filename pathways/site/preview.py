@@ -31,7 +31,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from pathways.site.build import BuildError, build_site
+from pathways.site.build import PELICAN_SKIPPED_FILE, BuildError, build_site
 from pathways.site.hot_reload import capture, refresh
 
 logger = logging.getLogger(__name__)
@@ -198,7 +198,12 @@ class Preview:
                 sys.stderr.write(line)
                 # The errors logged, and a build refused before any (a bad setting).
                 if line.startswith("ERROR: "):
-                    errors.append(line.removeprefix("ERROR: ").strip())
+                    error = line.removeprefix("ERROR: ").strip()
+                    skipped = error.removeprefix(PELICAN_SKIPPED_FILE % "")
+                    # Pelican's own note on a file whose error is listed already: one
+                    # problem, one line.
+                    if error == skipped or not any(e.startswith(f"{skipped}: ") for e in errors):
+                        errors.append(error)
                 elif line.startswith("Build failed: ") and "listed above" not in line:
                     errors.append(line.strip())
             if await process.wait() != 0:
@@ -221,8 +226,25 @@ class Preview:
 
     async def watch(self) -> None:
         roots = watched_paths(self.settings, self.settings_file)
-        async for changes in watchfiles.awatch(*roots, debounce=50, step=20):
-            await self.on_change({Path(path).resolve() for _, path in changes})
+        files = {root for root in roots if root.is_file()}
+        # A file saved by writing a new one over it (most editors, `sed -i`, git) is a new
+        # file, which a watch on the old one never sees: its folder is watched instead.
+        await asyncio.gather(
+            self._watch([root for root in roots if root.is_dir()], recursive=True),
+            self._watch({file.parent for file in files}, recursive=False, only=files),
+        )
+
+    async def _watch(
+        self, roots: list[Path] | set[Path], recursive: bool, only: set[Path] | None = None
+    ) -> None:
+        if not roots:
+            return
+        async for changes in watchfiles.awatch(*roots, debounce=50, step=20, recursive=recursive):
+            paths = {Path(path).resolve() for _, path in changes}
+            if only is not None:
+                paths &= only
+            if paths:
+                await self.on_change(paths)
 
     async def events(self, request: Request) -> StreamingResponse:
         """A tab's stream of reload events, ended when the server stops."""

@@ -106,6 +106,14 @@ SITE = Feature(
             bool,
             "Old Blogger label pages (`/search/label/<Label>`) lead to the tag pages.",
         ),
+        Setting(
+            "REDIRECTS_BLOGGER_FEEDS",
+            True,
+            bool,
+            "Blogger's feed addresses (`/feeds/posts/default`, a label's, `/atom.xml`, "
+            "`/rss.xml`) lead to the site's feeds with a 301 (nginx, `_redirects`), so feed "
+            "readers keep their subscriptions.",
+        ),
         Setting("SEARCH_INDEX", True, bool, "Index posts and pages with Pagefind for `/search/`."),
         Setting(
             "SEARCH_PART_PAGES",

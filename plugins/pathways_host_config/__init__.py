@@ -13,6 +13,9 @@ from urllib.parse import urlsplit
 
 from pelican import signals
 
+# What nginx sends with pages and every file no rule below covers (Netlify and Cloudflare
+# Pages do the same by default).
+REVALIDATE = "no-cache"
 CACHE_RULES = {
     "/theme/*": "public, max-age=604800, stale-while-revalidate=86400",
     "/images/*": "public, max-age=2592000",
@@ -73,6 +76,10 @@ def write_host_config(pelican: Any) -> None:
         lines += [pattern, f"  Cache-Control: {rule}"]
     (output / "_headers").write_text("\n".join(lines) + "\n", encoding="utf-8")
     nginx = [f'add_header {name} "{value}" always;' for name, value in headers.items()]
+    # Pages keep their time from one release to the next when unchanged; without a rule,
+    # browsers would keep one for a tenth of its age without asking, and show an edited
+    # post as it was. Asking each time costs a 304 when it did not change.
+    nginx.append(f'add_header Cache-Control "{REVALIDATE}";')
     nginx += [
         f'location ~ ^{pattern.rstrip("*")} {{ add_header Cache-Control "{rule}"; '
         + " ".join(f'add_header {n} "{v}" always;' for n, v in headers.items())

@@ -45,6 +45,8 @@ from .markup import Picture, image_sources, rewrite
 
 logger = logging.getLogger(__name__)
 
+# Photos as phones take them that the build cannot clean or make copies of.
+PHONE_FORMATS = {".heic", ".heif"}
 # In the build cache: each photo's digest by path, size and time (see images.file_digest).
 DIGESTS = "photo-digests.json"
 
@@ -180,10 +182,24 @@ def prepare(contents: list[Any], settings: dict, static: dict, everything: bool)
     for content in contents:
         for src in image_sources(content._content or ""):
             item = _static_for(src, content, settings, static, by_url)
-            if item is not None:
+            if item is None:
+                continue
+            if Path(item.source_path).is_file():
                 used.setdefault(item.source_path, []).append((content, src))
+            else:
+                logger.warning(
+                    "%s: the image %s is not in %s/: check its folder and name (capitals "
+                    "count) and save again",
+                    content.relative_source_path,
+                    src,
+                    Path(settings["PATH"]).name,
+                )
     shown = set(used)
-    candidates = [item for item in static.values() if everything or item.source_path in shown]
+    candidates = [
+        item
+        for item in static.values()
+        if (everything or item.source_path in shown) and Path(item.source_path).is_file()
+    ]
     folder = _copies_folder(settings)
     digests = _read_digests(settings)
     jobs, statics = [], []
@@ -266,9 +282,23 @@ def _link(source: Path, target: Path) -> None:
     link_or_copy(source, target)
 
 
+def refuse_phone_formats(static: dict) -> None:
+    """A phone's HEIC photo would be published as it is: with its location, and in a
+    format only Safari shows. The build stops, saying what to do instead."""
+    for path in sorted(static):
+        if Path(path).suffix.lower() in PHONE_FORMATS:
+            logger.error(
+                "%s: HEIC photos keep their location and most browsers cannot show them: "
+                "save it as JPEG instead (on an iPhone, Settings → Camera → Formats → Most "
+                "Compatible; or export it as JPEG) and link that",
+                path,
+            )
+
+
 def process_site(generators: list[Any]) -> None:
     settings = generators[0].settings
     static = generators[0].context.get("static_content", {})
+    refuse_phone_formats(static)
     placements = prepare(_contents(generators), settings, static, everything=True)
     _placements[str(settings["OUTPUT_PATH"])] = placements
 

@@ -2,7 +2,8 @@
 
 Every post or page may list its old addresses in `Old-URLs:` (the Blogger import writes
 them); with `REDIRECTS_BLOGGER_LABELS`, Blogger's label pages (`/search/label/<Label>`) lead
-to the tag pages. For each, the build writes a small page at the old path (a link, a
+to the tag pages, and with `REDIRECTS_BLOGGER_FEEDS` Blogger's feed addresses lead to the
+site's feeds. For each old page, the build writes a small page at the old path (a link, a
 canonical URL and an instant refresh, for any static host), a `_redirects` file (Netlify,
 Cloudflare Pages) and an nginx map, for hosts that can answer with a real 301.
 """
@@ -35,6 +36,9 @@ PAGE = """<!doctype html>
 </body>
 </html>
 """
+# Where Blogger serves a blog's whole feed (Atom; `?alt=rss` for RSS).
+BLOGGER_FEEDS = ("/feeds/posts/default", "/feeds/posts/summary", "/atom.xml")
+FEED_SETTINGS = ("FEED_ALL_ATOM", "FEED_ALL_RSS", "TAG_FEED_ATOM")
 NGINX_HEADER = (
     "# Old addresses and where they moved. In nginx's http block:\n"
     "#   map $uri $pathways_redirect { include /path/to/nginx-redirects.map; }\n"
@@ -53,6 +57,25 @@ def redirect_pairs(context: dict, settings: dict) -> dict[str, str]:
     if settings["REDIRECTS_BLOGGER_LABELS"]:
         for tag, _ in context.get("tags", []):
             pairs[f"/search/label/{tag.name}"] = f"{siteurl}/{tag.url}"
+    return pairs
+
+
+def feed_pairs(context: dict, settings: dict) -> dict[str, str]:
+    """Blogger's feed addresses -> this site's feeds, for hosts that answer with a 301 (a
+    feed reader follows it and keeps the subscription; a page would mean nothing to it).
+    A query (`?alt=rss`) is not part of the path compared: those go to the Atom feed."""
+    # Pelican's own feed settings, which it leaves out of the settings when unset.
+    atom, rss, tag_atom = (settings.get(name) for name in FEED_SETTINGS)
+    if not (settings["REDIRECTS_BLOGGER_FEEDS"] and atom):
+        return {}
+    siteurl = settings.get("SITEURL", "")
+    pairs = dict.fromkeys(BLOGGER_FEEDS, f"{siteurl}/{atom}")
+    pairs["/rss.xml"] = f"{siteurl}/{rss or atom}"
+    if tag_atom:
+        for tag, _ in context.get("tags", []):
+            pairs[f"/feeds/posts/default/-/{tag.name}"] = (
+                f"{siteurl}/{tag_atom.format(slug=tag.slug)}"
+            )
     return pairs
 
 
@@ -88,6 +111,9 @@ class RedirectsGenerator(Generator):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(PAGE.format(target=escape(target, quote=True)), encoding="utf-8")
             written[old] = target
+        for old, target in feed_pairs(self.context, self.settings).items():
+            if not (output / old.lstrip("/")).exists():
+                written[old] = target
         lines = [f"{_netlify(old)} {target} 301" for old, target in written.items()]
         (output / "_redirects").write_text("\n".join(lines) + "\n", encoding="utf-8")
         nginx = [f"{_nginx(old)} {_nginx(target)};" for old, target in written.items()]

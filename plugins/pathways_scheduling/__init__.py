@@ -13,9 +13,9 @@ from pelican.contents import Article
 
 
 def mark_scheduled(content: Any) -> None:
-    if not isinstance(content, Article):
-        return
-    date = content.date
+    date = getattr(content, "date", None)
+    if not isinstance(content, Article) or date is None:
+        return  # a post without a date: Pelican names the file and the field
     now = datetime.now(date.tzinfo) if date.tzinfo else datetime.now()
     content.scheduled = content.status == "published" and date > now
 
