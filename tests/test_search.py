@@ -14,8 +14,9 @@ import pytest
 from plugins.pathways_search import pagefind_binary, pagefind_options
 from plugins.pathways_search.pages import Page, PageReader, file_hash, identity, searched_part
 from plugins.pathways_search.split import split
+from tests.photos import phone_photo
 from tests.servers import serve_folder
-from tests.sites import COMMENTS_URL, post, run_pathways, write_post, write_settings
+from tests.sites import COMMENTS_URL, post, run_pathways, soup, write_post, write_settings
 
 COMMENT = "Author: Ada\nDate: 2024-01-03T10:00:00+00:00\n\n{text}\n"
 PAGE = (
@@ -112,6 +113,24 @@ def test_a_rebuild_with_nothing_changed_carries_the_index_over(tmp_path):
     # The copy kept between builds is not changed by what the build does to the site after.
     assert "carried over" in rebuild(settings)
     assert index_files(tmp_path / "output" / "pagefind") == first
+
+
+@pytest.mark.build
+def test_a_blog_whose_only_post_is_a_photo_builds_without_a_search_index(tmp_path):
+    content = tmp_path / "content"
+    (content / "images").mkdir(parents=True)
+    phone_photo(content / "images" / "tea.jpg", size=(800, 600), orientation=1)
+    write_post(content, "tea.md", post("Tea", body="![My tea, steaming]({static}/images/tea.jpg)"))
+    settings = write_settings(tmp_path, content, publish=True, CHECK_LIVE_ADDRESSES=False)
+    result = run_pathways("build", "--settings", str(settings))
+    assert result.returncode == 0, result.stderr
+    assert "no post or page has any text to search yet" in result.stderr
+    output = tmp_path / "output"
+    assert not (output / "pagefind").exists()
+    page = soup(output / "posts" / "tea" / "index.html")
+    assert page.find("meta", attrs={"name": "description"})["content"] == "Tea · Pathways"
+    check = run_pathways("check", "--settings", str(settings))
+    assert "invalid HTML" not in check.stdout + check.stderr
 
 
 @pytest.mark.build

@@ -35,7 +35,7 @@ from pathways.files import link_or_copy
 from pathways.plugin_support import build_cache, build_workers, files_added, parallel_map
 
 from . import kept
-from .pages import Page, PageReader, remove_others
+from .pages import Page, PageReader, has_text, remove_others
 from .split import split
 
 logger = logging.getLogger(__name__)
@@ -54,6 +54,8 @@ MANIFEST = "parts.json"
 # command may not exceed 128 KiB).
 PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 LONGEST_GLOB = 100_000
+# What Pagefind says when none of the pages it was given had anything to index.
+NOTHING_INDEXED = "not able to build an index"
 # Changed when the rules of what a searched part keeps change, so parts and indexes kept
 # by older rules are not used.
 DIGEST_FORMAT = 1
@@ -232,7 +234,15 @@ def index_or_carry(
         build_workers(settings),
     )
     if problem is not None:
-        logger.error("Search index failed (pagefind): %s", problem)
+        if NOTHING_INDEXED in problem and not any(
+            has_text((source / page.path).read_bytes()) for page in searched
+        ):
+            logger.warning(
+                "Search: no post or page has any text to search yet, so the site has no "
+                "search index (its search page suggests the archive instead)"
+            )
+        else:
+            logger.error("Search index failed (pagefind): %s", problem)
         return
     if folder is not None:
         for number, (_, digest) in to_index.items():

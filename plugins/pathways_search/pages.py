@@ -73,6 +73,17 @@ def searched_part(html: bytes) -> bytes | None:
     return etree.tostring(document, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
+def has_text(part: bytes) -> bool:
+    """Whether a searched part has any text in what it marks searched."""
+    document = etree.fromstring(part, PARSER)
+    if document is None:
+        return False
+    return any(
+        element.get(BODY) is not None and "".join(element.itertext()).strip()
+        for element in document.iter()
+    )
+
+
 def identity(path: Path) -> tuple[int, int, int]:
     status = path.stat()
     return status.st_ino, status.st_size, status.st_mtime_ns
