@@ -79,3 +79,18 @@ def test_each_bad_post_counts_as_one_error(tmp_path):
     for day in (1, 2, 3):
         assert f"posts/bad-{day}.md: the 'Date' field has an invalid value" in result.stderr
     assert "Build failed: 3 errors, listed above" in result.stderr
+
+
+@pytest.mark.build
+def test_a_post_pelican_cannot_read_is_named_with_the_reason(tmp_path):
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    # Saved by an old editor in Latin-1, not UTF-8.
+    (content / "posts" / "cafe.md").write_bytes("Title: Café\n\nAu café.\n".encode("latin-1"))
+    result = build(write_settings(tmp_path, content))
+    assert result.returncode != 0
+    assert (
+        "Could not process posts/cafe.md: it is not UTF-8 text (invalid continuation byte at"
+        " byte 10): save it as UTF-8"
+    ) in result.stderr
+    assert "Build failed: 1 error, listed above" in result.stderr

@@ -53,6 +53,26 @@ def init_logging(verbose: bool = False) -> None:
 PELICAN_SKIPPED_FILE = "Could not process %s"
 
 
+class _SkippedFileReason(logging.Filter):
+    """Adds to Pelican's "Could not process <file>" why, which Pelican tells only with DEBUG
+    on (unless the file's own error, naming it, was logged already)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = sys.exc_info()[1]
+        if record.msg != PELICAN_SKIPPED_FILE or not record.args or error is None:
+            return True
+        if str(error).startswith(f"{record.args[0]}: "):
+            return True
+        if isinstance(error, UnicodeDecodeError):
+            reason = f"it is not UTF-8 text ({error.reason} at byte {error.start})"
+            reason += ": save it as UTF-8"
+        else:
+            reason = f"{type(error).__name__}: {error}"
+        record.msg = PELICAN_SKIPPED_FILE + ": %s"
+        record.args = (*record.args, reason)
+        return True
+
+
 class _ErrorRecorder(logging.Handler):
     """Remembers every error logged during a build, so all of them are reported before failing."""
 
@@ -100,6 +120,8 @@ def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     errors = _ErrorRecorder()
     logging.getLogger().addHandler(errors)
+    reasons = _SkippedFileReason()
+    logging.getLogger("pelican.generators").addFilter(reasons)
     try:
         settings["OUTPUT_PATH"] = str(staging)
         settings[PREVIOUS_OUTPUT] = str(target)
@@ -118,4 +140,5 @@ def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> 
         raise BuildError(message, [*errors.messages, message]) from error
     finally:
         logging.getLogger().removeHandler(errors)
+        logging.getLogger("pelican.generators").removeFilter(reasons)
     return target
