@@ -290,6 +290,16 @@ def test_a_missing_page_gets_the_404_page_with_status_404(server):
 
 @pytest.mark.build
 @pytest.mark.server
+def test_the_sites_server_configuration_is_not_served(server):
+    for name in ("nginx-headers.conf", "nginx-redirects.map", "_headers", "_redirects"):
+        assert (server["site"] / name).is_file()
+        response, body = fetch(server["url"], f"/{name}")
+        assert response.status == 404
+        assert body == (server["site"] / "404.html").read_bytes()
+
+
+@pytest.mark.build
+@pytest.mark.server
 def test_a_reader_comments_through_nginx_to_the_service(server, browser):
     url = server["url"]
     with comment_service(server, trust_proxy=True) as database:

@@ -272,3 +272,16 @@ def test_footnotes_have_a_heading_and_only_the_writing_is_searched(fixture_site)
     assert page.select_one("h1[data-pagefind-meta=title]")
     tags = page.select_one(".post-footer .tags")["data-pagefind-meta"]
     assert tags == "tags:guide, ketamine"
+
+
+@pytest.mark.build
+def test_a_shared_title_has_plain_spaces(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "walk.md", post("A short walk by the lake"))
+    settings = write_settings(tmp_path, content, publish=True, CHECK_LIVE_ADDRESSES=False)
+    assert build(settings).returncode == 0
+    page = soup(tmp_path / "output" / "posts" / "a-short-walk-by-the-lake" / "index.html")
+    assert "\xa0" in page.h1.get_text()  # typography joins the last two words on the page
+    email = page.select_one(".share a[href^='mailto:']")["href"]
+    subject = unquote(email.split("subject=", 1)[1].split("&", 1)[0])
+    assert subject == "A short walk by the lake"
