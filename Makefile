@@ -41,7 +41,7 @@ publish: $(READY) $(CHECKERS)  ## Build for production into public/, check, depl
 	$(PY) -m pathways publish
 
 check: $(READY) $(CHECKERS)  ## Build for production into public/, then check links, HTML, feeds, sitemap
-	$(PY) -m pathways build --publish
+	$(PY) -m pathways build --publish $(BUILD_FLAGS)
 	$(PY) -m pathways check
 
 comments: $(READY)  ## Run the comment service for the preview on 127.0.0.1:8081

@@ -21,7 +21,11 @@ def _settings_file(args: argparse.Namespace) -> Path:
 
 def cmd_build(args: argparse.Namespace) -> int:
     init_logging(verbose=args.verbose)
-    overrides = {"OUTPUT_PATH": str(Path(args.output).resolve())} if args.output else None
+    overrides: dict[str, object] = {}
+    if args.output:
+        overrides["OUTPUT_PATH"] = str(Path(args.output).resolve())
+    if args.no_precompress:
+        overrides["PRECOMPRESS"] = False
     try:
         output = build_site(_settings_file(args), overrides)
     except BuildError as error:
@@ -86,6 +90,11 @@ def parser(own_commands_only: bool = False) -> argparse.ArgumentParser:
     build.add_argument("--publish", action="store_true", help="use publishconf.py")
     build.add_argument("--settings", help="a Pelican settings file to use instead")
     build.add_argument("--output", help="output folder (default: the settings' OUTPUT_PATH)")
+    build.add_argument(
+        "--no-precompress",
+        action="store_true",
+        help="no .gz and .br copies, for hosts that compress what they serve (GitHub Pages)",
+    )
     build.add_argument("-v", "--verbose", action="store_true")
     build.set_defaults(run=cmd_build)
 
