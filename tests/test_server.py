@@ -259,6 +259,11 @@ def test_old_blogger_addresses_are_answered_with_a_301(server):
     assert response.getheader("Location") == f"{url}/posts/my-first-year-with-long-covid/"
     response, _ = fetch(url, "/search/label/pacing")
     assert (response.status, response.getheader("Location")) == (301, f"{url}/tags/pacing/")
+    for old, new in (("/2024/02/", "/archives/2024/02/"), ("/2024/", "/archives/2024/")):
+        response, _ = fetch(url, old)
+        assert (response.status, response.getheader("Location")) == (301, f"{url}{new}"), old
+        response, body = fetch(url, new)
+        assert response.status == 200 and b"Rest" in body, new
 
 
 @pytest.mark.build

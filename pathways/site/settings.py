@@ -107,6 +107,12 @@ SITE = Feature(
             "Old Blogger label pages (`/search/label/<Label>`) lead to the tag pages.",
         ),
         Setting(
+            "REDIRECTS_BLOGGER_ARCHIVES",
+            True,
+            bool,
+            "Old Blogger year and month pages (`/2021/`, `/2021/03/`) lead to the archives.",
+        ),
+        Setting(
             "REDIRECTS_BLOGGER_FEEDS",
             True,
             bool,

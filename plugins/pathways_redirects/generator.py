@@ -2,10 +2,12 @@
 
 Every post or page may list its old addresses in `Old-URLs:` (the Blogger import writes
 them); with `REDIRECTS_BLOGGER_LABELS`, Blogger's label pages (`/search/label/<Label>`) lead
-to the tag pages, and with `REDIRECTS_BLOGGER_FEEDS` Blogger's feed addresses lead to the
-site's feeds. For each old page, the build writes a small page at the old path (a link, a
-canonical URL and an instant refresh, for any static host), a `_redirects` file (Netlify,
-Cloudflare Pages) and an nginx map, for hosts that can answer with a real 301.
+to the tag pages, with `REDIRECTS_BLOGGER_ARCHIVES` its year and month pages (`/2021/`,
+`/2021/03/`) to the site's archives, and with `REDIRECTS_BLOGGER_FEEDS` Blogger's feed
+addresses lead to the site's feeds. For each old page, the build writes a small page at the
+old path (a link, a canonical URL and an instant refresh, for any static host), a
+`_redirects` file (Netlify, Cloudflare Pages) and an nginx map, for hosts that can answer
+with a real 301.
 """
 
 import logging
@@ -57,6 +59,21 @@ def redirect_pairs(context: dict, settings: dict) -> dict[str, str]:
     if settings["REDIRECTS_BLOGGER_LABELS"]:
         for tag, _ in context.get("tags", []):
             pairs[f"/search/label/{tag.name}"] = f"{siteurl}/{tag.url}"
+    if settings["REDIRECTS_BLOGGER_ARCHIVES"]:
+        pairs.update(archive_pairs(context.get("articles", []), settings))
+    return pairs
+
+
+def archive_pairs(articles: list, settings: dict) -> dict[str, str]:
+    """Blogger's archive of a year (`/2021/`) or a month (`/2021/03/`) in which posts were
+    published -> this site's archive of it, when the site has such archives."""
+    siteurl = settings.get("SITEURL", "")
+    pairs = {}
+    for article in articles:
+        for blogger, archive in (("/{date:%Y}/", "YEAR"), ("/{date:%Y}/{date:%m}/", "MONTH")):
+            if settings.get(f"{archive}_ARCHIVE_SAVE_AS"):
+                url = settings[f"{archive}_ARCHIVE_URL"].format(date=article.date)
+                pairs[blogger.format(date=article.date)] = f"{siteurl}/{url}"
     return pairs
 
 
