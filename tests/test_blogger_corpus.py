@@ -262,9 +262,9 @@ def test_failed_downloads_are_retried_and_a_later_run_links_them(tmp_path, image
     _, second = imported(tmp_path, "takeout", env=env, name="site")
     assert "Photos downloaded: 1." in second.stdout
     assert "]({static}/images/fin-mars/chart.png)" in post.read_text()
-    assert "Updated (written by an earlier import, unchanged since): 1 posts." in second.stdout
+    assert "Updated (written by an earlier import, unchanged since): 1 post." in second.stdout
     assert f"Left alone: {evening} (you changed it after it was imported)." in second.stdout
-    assert "Edited" not in second.stdout and "Wrote: 1 photos." in second.stdout
+    assert "Edited" not in second.stdout and "Wrote: 1 photo." in second.stdout
 
 
 def test_a_fresher_export_is_taken_with_update_and_never_over_the_writers_edits(tmp_path):
@@ -287,7 +287,7 @@ def test_a_fresher_export_is_taken_with_update_and_never_over_the_writers_edits(
     assert "posts/fin-mars.md:" not in plain  # the writer's file: not the import's to report
     assert front_matter(changed)[0]["Title"] == "Retour de randonnée"
     updated = run("--update")
-    assert "Updated (written by an earlier import, unchanged since): 1 posts." in updated
+    assert "Updated (written by an earlier import, unchanged since): 1 post." in updated
     assert front_matter(changed)[0]["Title"] == "Retour (revu)"
     assert "Mai, finalement." in edited.read_text()
 

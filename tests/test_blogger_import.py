@@ -195,7 +195,7 @@ def test_a_dry_run_writes_nothing(blog):
     _, content, _, _, _ = blog
     result = import_(blog, "--dry-run")
     assert result.returncode == 0
-    assert "Would write: 3 comments, 1 draft posts, 1 pages, 2 photos, 3 posts." in result.stdout
+    assert "Would write: 3 comments, 1 draft post, 1 page, 2 photos, 3 posts." in result.stdout
     assert list(content.iterdir()) == []
 
 
@@ -289,7 +289,7 @@ def test_an_undeclared_well_known_prefix_is_repaired_and_said(tmp_path):
     settings = write_settings(tmp_path, content)
     result = run_pathways("import", "--settings", str(settings), "blogger", str(export))
     assert result.returncode == 0, result.stderr
-    assert "Wrote: 1 comments, 1 draft pages, 1 draft posts, 1 pages, 1 posts." in result.stdout
+    assert "Wrote: 1 comment, 1 draft page, 1 draft post, 1 page, 1 post." in result.stdout
     assert "Repaired: the file uses the prefix app: without declaring it; declared it." in (
         result.stdout
     )

@@ -198,7 +198,7 @@ def test_publish_over_ssh_sends_only_what_changed_and_keeps_three_releases(tmp_p
         first = (root / "current").resolve()
         assert (first / "posts" / "day-3" / "index.html").exists()
         total = len(regular_files(first))
-        assert f"{total} of {total} files sent" in first_output
+        assert f"all {total} files sent" in first_output
 
         changed_post = content / "posts" / "day-3.md"
         changed_post.write_text(changed_post.read_text() + "\nRevisited.\n")

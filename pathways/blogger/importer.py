@@ -82,12 +82,14 @@ class Report:
 
     def lines(self, dry_run: bool) -> list[str]:
         verb = "Would write" if dry_run else "Wrote"
-        done = ", ".join(f"{count} {kind}" for kind, count in sorted(self.written.items()))
+        done = ", ".join(_counted(count, kind) for kind, count in sorted(self.written.items()))
         lines = [f"Blogger export ({self.format} format). {verb}: {done or 'nothing'}."]
         if self.export is not None:
             lines += [f"Repaired: {repair}." for repair in self.export.repairs]
         if self.updated:
-            changed = ", ".join(f"{count} {kind}" for kind, count in sorted(self.updated.items()))
+            changed = ", ".join(
+                _counted(count, kind) for kind, count in sorted(self.updated.items())
+            )
             verb = "Would update" if dry_run else "Updated"
             lines.append(f"{verb} (written by an earlier import, unchanged since): {changed}.")
         if self.unchanged:
@@ -540,3 +542,8 @@ class BloggerImport:
 def import_blogger(export: Path, options: ImportOptions) -> Report:
     """Import `export` into `options.content`; raises ExportError for files that cannot be."""
     return BloggerImport(export, options).run()
+
+
+def _counted(count: int, kind: str) -> str:
+    """`3 posts`, `1 draft post`: `kind` is plural."""
+    return f"{count} {kind if count != 1 else kind.removesuffix('s')}"

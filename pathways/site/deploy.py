@@ -159,6 +159,8 @@ def deploy_rsync(
         f"cd {quoted} && ln -sfn releases/{release} current.new && mv -Tf current.new current"
         f" && ls -1d releases/* | head -n -{keep} | xargs -r rm -rf"
     )
+    if sent == total:
+        return f"deployed release {release} to {destination}/current: all {total} files sent"
     return (
         f"deployed release {release} to {destination}/current: {sent} of {total} files sent,"
         " the others unchanged"
