@@ -148,12 +148,11 @@ COMMENTS_MAX_DEPTH = 3
 COMMENTS_STRICT = False
 COMMENTS_DB = "comments.sqlite3"
 
-# Popular Posts (see README, "Popular Posts"). Sources are globs, relative to content/ unless
-# absolute. The preview ranks from a small sample log; point this at your server's logs.
+# Popular Posts (see README, "Popular Posts"): globs of your server's logs or CSV exports,
+# relative to content/ unless absolute (the sample blog ranks from a small sample log).
 POPULAR_POSTS_SOURCES = ["data/sample-access.log"]
 POPULAR_POSTS_WINDOWS = ["30d", "365d", "all"]
-# Pinned only because the sample log ends in June 2023: with your own logs, leave it None so
-# windows end at the time of the build (`make new-blog` does).
+# None: windows end at the end of yesterday. The sample blog pins the day its log ends.
 POPULAR_POSTS_TODAY = "2023-06-30"
 # Count views with a cookieless beacon to the comment service (off: no request is made).
 POPULAR_POSTS_BEACON = False
