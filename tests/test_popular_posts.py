@@ -281,16 +281,21 @@ def widget(tmp_path: Path, content: Path, **settings):
     return soup(tmp_path / "output" / "posts" / "third" / "index.html").select_one(".popular-posts")
 
 
-@pytest.mark.build
-def test_widget_ranks_per_window_as_tabs_that_work_without_js(blog):
+def ranked_widget(blog: tuple[Path, Path], **settings):
+    """The widget of a build ranking the blog's access log as of June 30, 2024."""
     tmp_path, content = blog
-    box = widget(
+    return widget(
         tmp_path,
         content,
         POPULAR_POSTS_SOURCES=["data/access.log"],
-        POPULAR_POSTS_WINDOWS=["30d", "all"],
         POPULAR_POSTS_TODAY="2024-06-30",
+        **settings,
     )
+
+
+@pytest.mark.build
+def test_widget_ranks_per_window_as_tabs_that_work_without_js(blog):
+    box = ranked_widget(blog, POPULAR_POSTS_WINDOWS=["30d", "all"])
     assert text(box.h2) == "Popular Posts"
     tabs = box.select("details.popular-window")
     assert [text(t.summary) for t in tabs] == ["Last 30 days", "All time"]
@@ -303,13 +308,9 @@ def test_widget_ranks_per_window_as_tabs_that_work_without_js(blog):
 
 @pytest.mark.build
 def test_widget_snippet_and_thumbnail_settings(blog):
-    tmp_path, content = blog
-    box = widget(
-        tmp_path,
-        content,
-        POPULAR_POSTS_SOURCES=["data/access.log"],
+    box = ranked_widget(
+        blog,
         POPULAR_POSTS_WINDOWS=["all"],
-        POPULAR_POSTS_TODAY="2024-06-30",
         POPULAR_POSTS_SNIPPET=True,
         POPULAR_POSTS_THUMBNAIL=True,
     )
@@ -321,14 +322,7 @@ def test_widget_snippet_and_thumbnail_settings(blog):
 
 @pytest.mark.build
 def test_a_window_without_views_says_so(blog):
-    tmp_path, content = blog
-    box = widget(
-        tmp_path,
-        content,
-        POPULAR_POSTS_SOURCES=["data/access.log"],
-        POPULAR_POSTS_WINDOWS=["7d"],
-        POPULAR_POSTS_TODAY="2024-06-30",
-    )
+    box = ranked_widget(blog, POPULAR_POSTS_WINDOWS=["7d"])
     assert "No views recorded in this period." in text(box)
 
 
