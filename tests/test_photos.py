@@ -219,6 +219,21 @@ def test_a_photo_linked_with_attach_moves_beside_its_post_with_its_smaller_copie
         assert path.startswith("posts/a-walk/walk.") and (output / path).is_file()
 
 
+@pytest.mark.build
+def test_a_drafts_attached_photo_is_not_put_at_the_root_of_the_production_site(tmp_path):
+    content = tmp_path / "content"
+    (content / "posts" / "soon").mkdir(parents=True)
+    phone_photo(content / "posts" / "soon" / "garden.jpg", size=(1600, 1200), orientation=1)
+    body = "Not ready yet.\n\n![The garden in May]({attach}garden.jpg)"
+    draft = post("Soon", body=body, status="draft")
+    (content / "posts" / "soon" / "soon.md").write_text(draft, encoding="utf-8")
+    write_post(content, "walk.md", post("A walk", body="A short walk."))
+    settings = write_settings(tmp_path, content, publish=True, CHECK_LIVE_ADDRESSES=False)
+    result = build(settings)
+    assert result.returncode == 0, result.stderr
+    assert not list((tmp_path / "output").glob("garden*"))
+
+
 def image_bytes(page) -> int:
     return page.evaluate(
         """() => performance.getEntriesByType("resource")

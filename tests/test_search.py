@@ -134,6 +134,28 @@ def test_a_blog_whose_only_post_is_a_photo_builds_without_a_search_index(tmp_pat
 
 
 @pytest.mark.build
+def test_a_part_of_photos_only_leaves_the_other_parts_searchable(tmp_path):
+    """Parts mix the blog's pages: in a photo blog, one may hold no text at all."""
+    content = tmp_path / "content"
+    (content / "images").mkdir(parents=True)
+    for name in ("tea", "sea", "moss"):
+        phone_photo(content / "images" / f"{name}.jpg", size=(400, 300), orientation=1)
+        body = f"![My {name}]({{static}}/images/{name}.jpg)"
+        write_post(content, f"{name}.md", post(name.capitalize(), body=body))
+    (content / "pages").mkdir()
+    (content / "pages" / "about.md").write_text("Title: About\n\nA photo a day, since 2019.\n")
+    settings = write_settings(
+        tmp_path, content, publish=True, CHECK_LIVE_ADDRESSES=False, SEARCH_PART_PAGES=1
+    )
+    result = run_pathways("build", "--settings", str(settings))
+    assert result.returncode == 0, result.stderr
+    assert "Search index failed" not in result.stderr
+    assert index_parts(tmp_path / "output") == [{"/about/"}]
+    assert "carried over" in rebuild(settings)
+    assert index_parts(tmp_path / "output") == [{"/about/"}]
+
+
+@pytest.mark.build
 def test_a_new_comment_does_not_index_again(tmp_path):
     settings = blog(tmp_path)
     rebuild(settings)

@@ -153,7 +153,8 @@ class ParallelWriter(Writer):
             # Rendering a post's content may move the files it attaches ({attach}); do that
             # here, where the static files are copied afterwards, not in a forked process.
             # Other posts' content is rendered by the process that shows it, and only then.
-            if "attach" in (item._content or ""):
+            # A post not written (a draft in production) is not rendered: its files stay.
+            if item.save_as and "attach" in (item._content or ""):
                 item.content  # noqa: B018
         _fix_urls(items)
         self._prepare_keys(context, args[1] if len(args) > 1 else kwargs["template"], items)

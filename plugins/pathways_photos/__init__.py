@@ -79,10 +79,12 @@ def _linked(value: str, content: Any, static: dict) -> Any:
 
 def attach_linked_files(contents: list[Any], static: dict) -> None:
     """Move each file a post links with `{attach}` beside the post now, as Pelican does when
-    it renders the post, so that the photo's copies are made for where it will be."""
+    it renders the post, so that the photo's copies are made for where it will be. A post
+    that is not written (a draft in production) is not rendered, so moves nothing: beside
+    it would be the site's root."""
     for content in contents:
         text = content._content or ""
-        if "attach" not in text:
+        if "attach" not in text or not content.save_as:
             continue
         for link in content._get_intrasite_link_regex().finditer(text):
             if link.group("what") == "attach":

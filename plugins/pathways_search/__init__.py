@@ -56,6 +56,8 @@ PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 LONGEST_GLOB = 100_000
 # What Pagefind says when none of the pages it was given had anything to index.
 NOTHING_INDEXED = "not able to build an index"
+# The file every index Pagefind writes has.
+ENTRY = "pagefind-entry.json"
 # Changed when the rules of what a searched part keeps change, so parts and indexes kept
 # by older rules are not used.
 DIGEST_FORMAT = 1
@@ -123,20 +125,25 @@ def index_part(
 
     Pagefind is given the part's pages as a glob of their paths, unless a path has a
     character a glob would read otherwise or the glob would be too long for a command line;
-    the pages are then linked into a folder of their own for it."""
+    the pages are then linked into a folder of their own for it. A part none of whose
+    pages has text (photos only) gets no index, and that is no failure."""
     paths = [page.path for page in part]
     glob = "{" + ",".join(paths) + "}"
     if paths and len(glob) <= LONGEST_GLOB and all(map(PLAIN_PATH.fullmatch, paths)):
-        return run_pagefind(binary, source, [*options, "--glob", glob], target)
-    work = Path(tempfile.mkdtemp(prefix=".search-part-", dir=source.parent))
-    try:
-        for page in part:
-            linked = work / page.path
-            linked.parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(source / page.path, linked)
-        return run_pagefind(binary, work, options, target)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        problem = run_pagefind(binary, source, [*options, "--glob", glob], target)
+    else:
+        work = Path(tempfile.mkdtemp(prefix=".search-part-", dir=source.parent))
+        try:
+            for page in part:
+                linked = work / page.path
+                linked.parent.mkdir(parents=True, exist_ok=True)
+                link_or_copy(source / page.path, linked)
+            problem = run_pagefind(binary, work, options, target)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    if problem is None or NOTHING_INDEXED not in problem:
+        return problem
+    return problem if any(has_text((source / page.path).read_bytes()) for page in part) else None
 
 
 def index_parts(
@@ -222,7 +229,8 @@ def index_or_carry(
     for number, part in enumerate(parts, 1):
         digest = index_digest(part, options, version)
         files = was_kept.get(digest)
-        if folder is not None and kept.carry(folder, files, digest, made[number]):
+        # A part without text (`{}`, as last time) has no index to carry.
+        if folder is not None and (files == {} or kept.carry(folder, files, digest, made[number])):
             now_kept[digest] = files
         else:
             to_index[number] = (part, digest)
@@ -234,23 +242,23 @@ def index_or_carry(
         build_workers(settings),
     )
     if problem is not None:
-        if NOTHING_INDEXED in problem and not any(
-            has_text((source / page.path).read_bytes()) for page in searched
-        ):
-            logger.warning(
-                "Search: no post or page has any text to search yet, so the site has no "
-                "search index (its search page suggests the archive instead)"
-            )
-        else:
-            logger.error("Search index failed (pagefind): %s", problem)
+        logger.error("Search index failed (pagefind): %s", problem)
+        return
+    # Parts of pages without text have no index; the others are numbered without them.
+    made = {number: index for number, index in made.items() if (index / ENTRY).is_file()}
+    if not made:
+        logger.warning(
+            "Search: no post or page has any text to search yet, so the site has no "
+            "search index (its search page suggests the archive instead)"
+        )
         return
     if folder is not None:
         for number, (_, digest) in to_index.items():
-            now_kept[digest] = kept.keep(folder, digest, made[number])
-    for number, index in made.items():
-        index.rename(target / part_folder(number))
+            now_kept[digest] = kept.keep(folder, digest, made[number]) if number in made else {}
+    for position, index in enumerate(made.values(), 1):
+        index.rename(target / part_folder(position))
     indexed = len(to_index)
-    others = [part_folder(number) for number in range(2, len(parts) + 1)]
+    others = [part_folder(position) for position in range(2, len(made) + 1)]
     (target / MANIFEST).write_text(json.dumps(others), encoding="utf-8")
     took = time.monotonic() - started
     if indexed:
