@@ -62,6 +62,12 @@ def save_records(cache: Path, records: list[Record]) -> None:
     (cache / RECORDS).write_text(json.dumps(records))
 
 
+def stamp(status: os.stat_result) -> tuple[int, int, int]:
+    """What tells a file from another in the same folder tree, as kept between builds: its
+    inode, size and modification time (a file carried over as a hard link keeps all three)."""
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
 def identities(path: Path) -> tuple[Identity, ...]:
     """The identity of `path` and of its compressed copies, as a `Record` keeps them."""
     found = []
@@ -70,7 +76,7 @@ def identities(path: Path) -> tuple[Identity, ...]:
             status = path.with_name(path.name + suffix).stat()
         except FileNotFoundError:
             continue
-        found.append((suffix, status.st_ino, status.st_size, status.st_mtime_ns))
+        found.append((suffix, *stamp(status)))
     return tuple(found)
 
 
@@ -86,7 +92,7 @@ def carry(previous: Path | None, record: Record, target: Path) -> bool:
             status = source.stat()
         except OSError:
             return False
-        if (status.st_ino, status.st_size, status.st_mtime_ns) != (inode, size, modified):
+        if stamp(status) != (inode, size, modified):
             return False
         sources.append((source, target.with_name(target.name + suffix)))
     placed = []

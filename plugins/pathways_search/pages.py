@@ -18,6 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from pathways.carry import stamp
+
 BODY = "data-pagefind-body"
 # The elements Pagefind reads wherever they are: titles, images, and the searched ones and
 # metadata (any data-pagefind-* attribute).
@@ -85,8 +87,7 @@ def has_text(part: bytes) -> bool:
 
 
 def identity(path: Path) -> tuple[int, int, int]:
-    status = path.stat()
-    return status.st_ino, status.st_size, status.st_mtime_ns
+    return stamp(path.stat())
 
 
 @dataclass(frozen=True)
