@@ -54,15 +54,16 @@ PELICAN_SKIPPED_FILE = "Could not process %s"
 
 
 class _SkippedFileReason(logging.Filter):
-    """Adds to Pelican's "Could not process <file>" why, which Pelican tells only with DEBUG
-    on (unless the file's own error, naming it, was logged already)."""
+    """Pelican's "Could not process <file>": left out when the file's own error, naming it,
+    was logged already (one problem, one error), else told with its reason, which Pelican
+    gives only with DEBUG on."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = sys.exc_info()[1]
         if record.msg != PELICAN_SKIPPED_FILE or not record.args or error is None:
             return True
         if str(error).startswith(f"{record.args[0]}: "):
-            return True
+            return False
         if isinstance(error, UnicodeDecodeError):
             reason = f"it is not UTF-8 text ({error.reason} at byte {error.start})"
             reason += ": save it as UTF-8"
@@ -81,10 +82,6 @@ class _ErrorRecorder(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.msg == PELICAN_SKIPPED_FILE and record.args:
-            named = f"{record.args[0]}: "
-            if any(message.startswith(named) for message in self.messages):
-                return  # the file's own error is listed already; one problem, one error
         self.messages.append(record.getMessage())
 
 

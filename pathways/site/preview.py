@@ -31,7 +31,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from pathways.site.build import PELICAN_SKIPPED_FILE, BuildError, build_site
+from pathways.site.build import BuildError, build_site
 from pathways.site.hot_reload import capture, refresh
 
 logger = logging.getLogger(__name__)
@@ -198,12 +198,7 @@ class Preview:
                 sys.stderr.write(line)
                 # The errors logged, and a build refused before any (a bad setting).
                 if line.startswith("ERROR: "):
-                    error = line.removeprefix("ERROR: ").strip()
-                    skipped = error.removeprefix(PELICAN_SKIPPED_FILE % "")
-                    # Pelican's own note on a file whose error is listed already: one
-                    # problem, one line.
-                    if error == skipped or not any(e.startswith(f"{skipped}: ") for e in errors):
-                        errors.append(error)
+                    errors.append(line.removeprefix("ERROR: ").strip())
                 elif line.startswith("Build failed: ") and "listed above" not in line:
                     errors.append(line.strip())
             if await process.wait() != 0:
