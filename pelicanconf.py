@@ -3,6 +3,8 @@
 `publishconf.py` imports everything here and overrides what production needs.
 """
 
+from pathways.plugin_order import preview_plugins
+
 AUTHOR = "Pathways"
 SITENAME = "Pathways"
 SITESUBTITLE = "Living with chronic illness and post-covid syndrome, one step at a time"
@@ -37,30 +39,9 @@ EXTRA_PATH_METADATA = {}
 IGNORE_FILES = [".#*", "*~", ".*.swp", "comments", "glossary", "data"]
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = [
-    "pathways_settings",
-    "pathways_markdown_reader",
-    "pathways_content_checks",
-    "pathways_reading_time",
-    "pathways_scheduling",
-    "pathways_neighbors",
-    "pathways_comments",
-    "pathways_popular_posts",
-    "pathways_series",
-    "pathways_toc",
-    "pathways_related_posts",
-    "pathways_references",
-    "pathways_glossary",
-    "pathways_reader_care",
-    "pathways_photos",
-    "pathways_redirects",
-    "pathways_search",
-    "pathways_sitemap_robots",
-    "pathways_accessible_code",
-    "pathways_render_once",
-    "pathways_compiled_templates",
-    "pathways_parallel_writing",
-]
+# The plugins, in the order they hear Pelican's signals: declared in pathways.plugin_order.
+# Add your own after them: PLUGINS = [*preview_plugins(), "my_plugin"].
+PLUGINS = preview_plugins()
 
 # Clean URLs: /posts/<slug>/, /<page-slug>/, /tags/<tag>/ …
 ARTICLE_URL = "posts/{slug}/"

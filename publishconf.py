@@ -7,6 +7,7 @@ import os
 import sys
 
 sys.path.append(os.path.dirname(__file__))
+from pathways.plugin_order import production_plugins
 from pelicanconf import *  # noqa: F403
 
 # The production site is built into a folder of its own, so a preview build (output/) never
@@ -31,17 +32,10 @@ FEED_MAX_ITEMS = 25
 COMMENTS_STRICT = True
 
 # Production extras: minified pages and stylesheets, theme files named by their content,
-# security headers and cache rules for the host, gzip and brotli copies of text files.
-# Pages are finished before the search index is made from them (pathways_search), so the
-# index is the same whether a page was rendered again or carried over from the last build.
-_SEARCH = PLUGINS.index("pathways_search")  # noqa: F405
-PLUGINS = [
-    *PLUGINS[:_SEARCH],  # noqa: F405
-    "pathways_production_assets",
-    *PLUGINS[_SEARCH:],  # noqa: F405
-    "pathways_feeds",
-    "pathways_host_config",
-]
+# security headers and cache rules for the host, gzip and brotli copies of text files. Each
+# goes where pathways.plugin_order places it (pages are finished before the search index is
+# made from them, so the index is the same whether a page was rendered again or carried over).
+PLUGINS = production_plugins(PLUGINS)  # noqa: F405
 MINIFY = True
 FINGERPRINT_ASSETS = True
 PRECOMPRESS = True

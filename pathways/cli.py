@@ -27,7 +27,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.no_precompress:
         overrides["PRECOMPRESS"] = False
     try:
-        output = build_site(_settings_file(args), overrides)
+        output = build_site(_settings_file(args), overrides, production=args.publish)
     except BuildError as error:
         print(f"Build failed: {error}\nThe previous site was left as it was.", file=sys.stderr)
         return 1
@@ -116,7 +116,19 @@ def parser(own_commands_only: bool = False) -> argparse.ArgumentParser:
     return top
 
 
+# Commands that make or move a blog, and read no settings of one.
+WITHOUT_SETTINGS = ("new-blog",)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parser(own_commands_only=bool(argv) and argv[0] in OWN_COMMANDS).parse_args(argv)
+    if args.command not in WITHOUT_SETTINGS:
+        # Read (and kept for every later step) once, here: a broken file is one line.
+        settings_file = _settings_file(args)
+        try:
+            load_settings(settings_file)
+        except Exception as error:
+            print(f"Cannot read the settings in {settings_file}: {error}", file=sys.stderr)
+            return 1
     return args.run(args)

@@ -6,6 +6,7 @@ half-written site behind. Every error of a build is reported, not just the first
 replaced site is deleted by a process of its own, so a rebuild does not wait for it.
 """
 
+import copy
 import difflib
 import logging
 import shutil
@@ -22,7 +23,7 @@ from pelican.settings import read_settings
 from pathways.files import swap_in
 from pathways.plugin_support import PREVIOUS_OUTPUT
 from pathways.settings import apply_defaults
-from pathways.site.setting_typos import likely_typos
+from pathways.site.setting_typos import setting_mistakes
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +37,24 @@ class BuildError(Exception):
         self.errors = list(errors or [])
 
 
+# Settings files read by this process, by file and overrides, with the file's size and time
+# then: a command reads its settings once however many of its steps need them.
+_read: dict[tuple[str, str], tuple[tuple[int, int], dict]] = {}
+
+
 def load_settings(settings_file: Path, overrides: dict[str, Any] | None = None) -> dict:
     """Pelican settings from a settings file, with paths resolved next to it and every
-    declared setting the file left out at its default."""
-    return apply_defaults(read_settings(str(settings_file), override=overrides or {}))
+    declared setting the file left out at its default: a copy of its own for each caller,
+    read again only when the file has changed."""
+    path = Path(settings_file).resolve()
+    status = path.stat()
+    key = (str(path), repr(sorted((overrides or {}).items())))
+    stamp = (status.st_size, status.st_mtime_ns)
+    kept = _read.get(key)
+    if kept is None or kept[0] != stamp:
+        settings = apply_defaults(read_settings(str(settings_file), override=overrides or {}))
+        kept = _read[key] = (stamp, settings)
+    return copy.deepcopy(kept[1])
 
 
 def init_logging(verbose: bool = False) -> None:
@@ -96,18 +111,24 @@ def time_zone_problem(name: object) -> str | None:
     return None
 
 
-def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> Path:
-    """Build into a fresh staging folder and move it over the output folder on success."""
+def build_site(
+    settings_file: Path, overrides: dict[str, Any] | None = None, *, production: bool = False
+) -> Path:
+    """Build into a fresh staging folder and move it over the output folder on success.
+
+    A mistake in the settings is a warning, or with `production` an error that builds
+    nothing (see `setting_mistakes`)."""
     try:
         settings = load_settings(settings_file, overrides)
     except Exception as error:
         raise BuildError(f"cannot read the settings in {settings_file}: {error}") from error
-    for name, likely in likely_typos(settings).items():
-        logger.warning(
-            "%s in %s is not a setting this site knows: did you mean %s?",
-            name,
-            settings_file.name,
-            likely,
+    mistakes = setting_mistakes(settings, settings_file.name)
+    for mistake in mistakes:
+        (logger.error if production else logger.warning)("%s", mistake)
+    if production and mistakes:
+        count = len(mistakes)
+        raise BuildError(
+            f"{count} mistake{'s' if count > 1 else ''} in the settings, listed above", mistakes
         )
     problem = time_zone_problem(settings.get("TIMEZONE"))
     if problem:

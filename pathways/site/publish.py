@@ -20,9 +20,10 @@ def protected_folders(settings: dict, settings_file: Path) -> tuple[Path, ...]:
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     init_logging()
+    settings = load_settings(settings_file)
     if not args.no_pull:
         try:
-            pulled = pull_before_publish(load_settings(settings_file), settings_file)
+            pulled = pull_before_publish(settings, settings_file)
         except CommentError as error:
             print(
                 f"Comments not fetched: {error}\nNothing was published "
@@ -32,11 +33,6 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
             return 1
         if pulled:
             print(pulled)
-    try:
-        settings = load_settings(settings_file)
-    except Exception as error:
-        print(f"Cannot read the settings in {settings_file}: {error}", file=sys.stderr)
-        return 1
     config = settings["DEPLOY"]
     problems = deploy_problems(config, protected_folders(settings, settings_file))
     if problems:
@@ -45,11 +41,10 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
         print("Nothing was built or published.", file=sys.stderr)
         return 1
     try:
-        output = build_site(settings_file)
+        output = build_site(settings_file, production=True)
     except BuildError as error:
         print(f"Build failed: {error}\nNothing was published.", file=sys.stderr)
         return 1
-    settings = load_settings(settings_file)
     if settings["PUBLISH_CHECK"] and not args.no_check:
         problems = check_site(output, settings, VNU, settings_file=settings_file)
         if report(problems, output):

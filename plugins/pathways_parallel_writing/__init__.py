@@ -39,7 +39,8 @@ from pelican.contents import Article, Content, Page
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from pathways.carry import RECORDING, RENDERED_PAGES, Record, carry
+from pathways.build_state import build_state
+from pathways.carry import Record, carry
 from pathways.plugin_support import (
     ARTICLE_LISTS,
     PAGE_LISTS,
@@ -74,7 +75,7 @@ class ParallelWriter(Writer):
         self.workers = build_workers(self.settings)
         # Collected to be rendered in several processes, or (with one) to be carried over
         # when the production step records finished files.
-        self._collecting = self.workers > 1 or self.settings.get(RECORDING) is not None
+        self._collecting = self.workers > 1 or build_state(self.settings).finishing is not None
         self._pending: list[tuple[tuple, dict]] = []
         self._feeds: list[tuple[tuple, dict]] = []
         self._replaying = False
@@ -110,7 +111,7 @@ class ParallelWriter(Writer):
             if self._keys is not None and self._carried_feed(args, kwargs):
                 continue
             super().write_feed(*args, **kwargs)
-        self.settings.setdefault(RENDERED_PAGES, {}).update(self._finished)
+        build_state(self.settings).rendered_pages.update(self._finished)
         self._feeds_carried = self._carried
 
     def _carried_feed(self, args: tuple, kwargs: dict) -> bool:
@@ -166,7 +167,7 @@ class ParallelWriter(Writer):
             meanwhile=self._write_feeds,
         )
         errors, carried = 0, self._feeds_carried
-        finished = self.settings.setdefault(RENDERED_PAGES, {})
+        finished = build_state(self.settings).rendered_pages
         for written, overridden, share_finished, share_carried, share_errors in results:
             self._written_files |= written
             self._overridden_files |= overridden
@@ -186,7 +187,7 @@ class ParallelWriter(Writer):
 
     def _prepare_keys(self, context: dict, template: Any, items: list[Any]) -> None:
         """Render keys for the pages, when the production step records finished files."""
-        self._finishing = self.settings.get(RECORDING)
+        self._finishing = build_state(self.settings).finishing
         if self._finishing is None:
             return
         # Every post's and page's outline, worked out by the workers, for the site's key;
