@@ -1,5 +1,6 @@
 """What the site's plugins share with the `pathways` package: the speed-up switches, the
-worker pool, the build cache, the lists Pelican keeps content in, and the preview's signal.
+worker pool, the build cache and the preview's signal (what they rely on in Pelican itself
+is in `pathways.pelican_internals`).
 
 Work is shared between processes by forking, which Linux and macOS offer and Windows does not:
 there, every build works in one process. A forked process inherits a copy of every lock, held
@@ -43,24 +44,6 @@ post_refreshed = signal("pathways.post-refreshed")
 # finished it (the search index, made from the finished pages), with the Pelican object as
 # sender and `paths=` the files added, so that they are finished too.
 files_added = signal("pathways.files-added")
-
-# The lists in which Pelican's generators keep posts and pages, by status and language.
-ARTICLE_LISTS = (
-    "articles",
-    "translations",
-    "hidden_articles",
-    "hidden_translations",
-    "drafts",
-    "drafts_translations",
-)
-PAGE_LISTS = (
-    "pages",
-    "translations",
-    "hidden_pages",
-    "hidden_translations",
-    "draft_pages",
-    "draft_translations",
-)
 
 
 def blog_timezone(settings: Mapping[str, Any]) -> str:

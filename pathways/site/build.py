@@ -21,6 +21,8 @@ from pelican.log import init as init_pelican_logging
 from pelican.settings import read_settings
 
 from pathways.files import swap_in
+from pathways.pelican_internals.log import LOGGER as PELICAN_GENERATORS
+from pathways.pelican_internals.log import SKIPPED_FILE
 from pathways.plugin_support import PREVIOUS_OUTPUT
 from pathways.settings import apply_defaults
 from pathways.site.setting_typos import setting_mistakes
@@ -64,10 +66,6 @@ def init_logging(verbose: bool = False) -> None:
     init_pelican_logging(level=logging.INFO if verbose else logging.WARNING, handler=handler)
 
 
-# What Pelican logs, as an error of its own, for a file whose reading failed.
-PELICAN_SKIPPED_FILE = "Could not process %s"
-
-
 class _SkippedFileReason(logging.Filter):
     """Pelican's "Could not process <file>": left out when the file's own error, naming it,
     was logged already (one problem, one error), else told with its reason, which Pelican
@@ -75,7 +73,7 @@ class _SkippedFileReason(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = sys.exc_info()[1]
-        if record.msg != PELICAN_SKIPPED_FILE or not record.args or error is None:
+        if record.msg != SKIPPED_FILE or not record.args or error is None:
             return True
         if str(error).startswith(f"{record.args[0]}: "):
             return False
@@ -84,7 +82,7 @@ class _SkippedFileReason(logging.Filter):
             reason += ": save it as UTF-8"
         else:
             reason = f"{type(error).__name__}: {error}"
-        record.msg = PELICAN_SKIPPED_FILE + ": %s"
+        record.msg = SKIPPED_FILE + ": %s"
         record.args = (*record.args, reason)
         return True
 
@@ -139,7 +137,7 @@ def build_site(
     errors = _ErrorRecorder()
     logging.getLogger().addHandler(errors)
     reasons = _SkippedFileReason()
-    logging.getLogger("pelican.generators").addFilter(reasons)
+    logging.getLogger(PELICAN_GENERATORS).addFilter(reasons)
     try:
         settings["OUTPUT_PATH"] = str(staging)
         settings[PREVIOUS_OUTPUT] = str(target)
@@ -158,5 +156,5 @@ def build_site(
         raise BuildError(message, [*errors.messages, message]) from error
     finally:
         logging.getLogger().removeHandler(errors)
-        logging.getLogger("pelican.generators").removeFilter(reasons)
+        logging.getLogger(PELICAN_GENERATORS).removeFilter(reasons)
     return target
