@@ -9,14 +9,24 @@ from types import ModuleType
 from pathways import PROJECT_ROOT
 from pathways.site.build import BuildError, build_site, init_logging, load_settings
 
-PREVIEW_SETTINGS = PROJECT_ROOT / "pelicanconf.py"
-PUBLISH_SETTINGS = PROJECT_ROOT / "publishconf.py"
+PREVIEW_SETTINGS = "pelicanconf.py"
+PUBLISH_SETTINGS = "publishconf.py"
+
+
+def blog_folder() -> Path:
+    """The blog the command works on: the folder it runs in, or this source tree's sample
+    blog when it runs from the tree elsewhere."""
+    here = Path.cwd()
+    if not (here / PREVIEW_SETTINGS).exists() and (PROJECT_ROOT / PREVIEW_SETTINGS).exists():
+        return PROJECT_ROOT
+    return here
 
 
 def _settings_file(args: argparse.Namespace) -> Path:
-    if args.settings:
+    if getattr(args, "settings", None):
         return Path(args.settings)
-    return PUBLISH_SETTINGS if getattr(args, "publish", False) else PREVIEW_SETTINGS
+    name = PUBLISH_SETTINGS if getattr(args, "publish", False) else PREVIEW_SETTINGS
+    return blog_folder() / name
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -68,10 +78,10 @@ OWN_COMMANDS = ("build", "serve", "new")
 def subcommands() -> tuple[ModuleType, ...]:
     """The subcommands with a module of their own: each has add_parser(commands) and
     run(args, settings_file)."""
+    from pathways.blog import new as new_blog_cli
     from pathways.blogger import cli as import_cli
     from pathways.comments import cli as comments_cli
     from pathways.site import check as check_cli
-    from pathways.site import newblog as new_blog_cli
     from pathways.site import publish as publish_cli
     from pathways.views import cli as views_cli
 

@@ -55,6 +55,10 @@ def load_settings(settings_file: Path, overrides: dict[str, Any] | None = None) 
     kept = _read.get(key)
     if kept is None or kept[0] != stamp:
         settings = apply_defaults(read_settings(str(settings_file), override=overrides or {}))
+        # Pelican finds template overrides from where it runs: here, from the blog's folder.
+        settings["THEME_TEMPLATES_OVERRIDES"] = [
+            str(path.parent / folder) for folder in settings["THEME_TEMPLATES_OVERRIDES"]
+        ]
         kept = _read[key] = (stamp, settings)
     return copy.deepcopy(kept[1])
 

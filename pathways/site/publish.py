@@ -7,7 +7,7 @@ from pathlib import Path
 from pathways.comments.model import CommentError
 from pathways.comments.moderator import pull_before_publish
 from pathways.site.build import BuildError, build_site, init_logging, load_settings
-from pathways.site.checks import VNU, check_site
+from pathways.site.checks import check_site, vnu_for
 from pathways.site.deploy import DeployError, deploy
 from pathways.site.deploy_config import deploy_problems
 from pathways.site.problems import report
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
         print(f"Build failed: {error}\nNothing was published.", file=sys.stderr)
         return 1
     if settings["PUBLISH_CHECK"] and not args.no_check:
-        problems = check_site(output, settings, VNU, settings_file=settings_file)
+        problems = check_site(output, settings, vnu_for(settings_file), settings_file=settings_file)
         if report(problems, output):
             print("Not published: fix the problems above and publish again.", file=sys.stderr)
             return 1
