@@ -78,14 +78,25 @@ OWN_COMMANDS = ("build", "serve", "new")
 def subcommands() -> tuple[ModuleType, ...]:
     """The subcommands with a module of their own: each has add_parser(commands) and
     run(args, settings_file)."""
+    from pathways.blog import move as move_cli
     from pathways.blog import new as new_blog_cli
+    from pathways.blog import upgrade as upgrade_cli
     from pathways.blogger import cli as import_cli
     from pathways.comments import cli as comments_cli
     from pathways.site import check as check_cli
     from pathways.site import publish as publish_cli
     from pathways.views import cli as views_cli
 
-    return (comments_cli, views_cli, import_cli, check_cli, publish_cli, new_blog_cli)
+    return (
+        comments_cli,
+        views_cli,
+        import_cli,
+        check_cli,
+        publish_cli,
+        new_blog_cli,
+        upgrade_cli,
+        move_cli,
+    )
 
 
 def _run_module(module: ModuleType) -> Callable[[argparse.Namespace], int]:
@@ -127,7 +138,7 @@ def parser(own_commands_only: bool = False) -> argparse.ArgumentParser:
 
 
 # Commands that make or move a blog, and read no settings of one.
-WITHOUT_SETTINGS = ("new-blog",)
+WITHOUT_SETTINGS = ("new-blog", "upgrade", "move-blog")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,6 +26,7 @@ THEME = _located("theme")
 PLUGINS = _located("plugins")
 SERVER = _located("server")
 NPM_MANIFESTS = (_located("package.json"), _located("package-lock.json"))
+CHANGELOG = _located("CHANGELOG.md")
 # The files made for a new blog, and those the engine keeps up to date in it.
 BLOG_FILES = PACKAGE / "blog" / "files"
 
