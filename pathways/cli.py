@@ -80,6 +80,7 @@ def subcommands() -> tuple[ModuleType, ...]:
     run(args, settings_file)."""
     from pathways.blog import move as move_cli
     from pathways.blog import new as new_blog_cli
+    from pathways.blog import server as server_cli
     from pathways.blog import upgrade as upgrade_cli
     from pathways.blogger import cli as import_cli
     from pathways.comments import cli as comments_cli
@@ -96,6 +97,7 @@ def subcommands() -> tuple[ModuleType, ...]:
         new_blog_cli,
         upgrade_cli,
         move_cli,
+        server_cli,
     )
 
 
@@ -138,7 +140,7 @@ def parser(own_commands_only: bool = False) -> argparse.ArgumentParser:
 
 
 # Commands that make or move a blog, and read no settings of one.
-WITHOUT_SETTINGS = ("new-blog", "upgrade", "move-blog")
+WITHOUT_SETTINGS = ("new-blog", "upgrade", "move-blog", "server")
 
 
 def main(argv: list[str] | None = None) -> int:
