@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from pathways.blog.renamed import RENAMED
 from pathways.site.build import load_settings
 from pathways.site.preview import Preview, with_reload_script
-from pathways.site.setting_typos import likely_typos
+from pathways.site.setting_typos import likely_typos, setting_mistakes
 from tests.sites import ROOT, build, post, run_pathways, soup, write_post, write_settings
 
 
@@ -116,4 +117,15 @@ def test_the_preview_shows_the_mistakes_on_its_pages(tmp_path: Path):
     assert [item.get_text() for item in banner.find_all("li")] == [
         "SITE_NAME in site_preview.py is not a setting this site knows: did you mean SITENAME?",
         "site_preview.py: COMMENTS_MAX_DEPTH must be 1 or more, not 0; using 3",
+    ]
+
+
+def test_a_setting_the_engine_renamed_is_named_with_its_new_name(tmp_path: Path, monkeypatch):
+    monkeypatch.setitem(RENAMED, "RELATED_POSTS_NUMBER", ("RELATED_POSTS_COUNT", "0.2.0"))
+    content = tmp_path / "content"
+    content.mkdir()
+    settings = load_settings(write_settings(tmp_path, content, RELATED_POSTS_NUMBER=2))
+    assert setting_mistakes(settings, "pelicanconf.py") == [
+        "RELATED_POSTS_NUMBER in pelicanconf.py is now called RELATED_POSTS_COUNT (since 0.2.0):"
+        " rename it, or run make upgrade"
     ]
