@@ -17,10 +17,9 @@ from pelican.generators import ArticlesGenerator
 
 from pathways.plugin_support import blog_timezone, build_cache
 from pathways.settings import read
+from pathways.views.kept_views import read_views
 from pathways.views.ranking import post_paths, rank_windows, reference_time, window_label
 from pathways.views.settings import POPULAR_POSTS
-
-from .kept_views import read_views
 
 logger = logging.getLogger(__name__)
 
