@@ -34,7 +34,14 @@ from operator import itemgetter
 from pathlib import Path
 from typing import ClassVar
 
-from pathways.views.lines import BOT, FORMAT_NAMES, MALFORMED, MAX_CACHED, NOT_VIEW
+from pathways.views.lines import (
+    BOT,
+    MALFORMED,
+    MAX_CACHED,
+    NOT_VIEW,
+    LineRules,
+    malformed_problem,
+)
 from pathways.views.logs import (
     DISORDER,
     SPLIT_OVER,
@@ -46,7 +53,7 @@ from pathways.views.logs import (
 from pathways.views.rules import REPEAT_WINDOW, Views, is_repeat
 from pathways.views.sources import Resolver, count_views
 
-FORMAT = 1
+FORMAT = 2
 """Changed whenever what is kept changes meaning; a state of another format is read afresh."""
 BLOCK = 65_536
 """The first and last bytes of a log read before, compared to know it was only appended to."""
@@ -363,6 +370,8 @@ class LogState:
     scans: dict[Identity, Scan] = field(default_factory=dict)
     paths: list[str] = field(default_factory=list)
     decisions: Decisions | None = None
+    hosts: frozenset[str] = frozenset()
+    """The site's host names the scans were made with."""
     split_over: ClassVar[int] = SPLIT_OVER
     """New parts of plain logs this big are read in two halves at once."""
 
@@ -375,13 +384,17 @@ class LogState:
         *,
         base: Path = Path(),
         timezone: str = "UTC",
+        whole_days: bool = False,
+        hosts: frozenset[str] = frozenset(),
     ) -> tuple[Views, bool]:
         """What `read_sources` gives (without `explained`), reading only what is new; and
         whether this state changed (and is worth keeping again)."""
+        if hosts != self.hosts:
+            self.scans, self.decisions, self.hosts = {}, None, hosts
         return count_views(
             sources,
             resolve,
-            Views(now.timestamp(), tuple(windows)),
+            Views(now.timestamp(), tuple(windows), timezone if whole_days else None),
             lambda logs, views: self._read_logs(logs, views, resolve),
             base=base,
             timezone=timezone,
@@ -390,7 +403,7 @@ class LogState:
     def _read_logs(self, paths: list[Path], views: Views, resolve: Resolver) -> bool:
         """Bring the scans up to date with the logs, decide what is new (or everything
         again), and count into `views`; whether anything kept changed."""
-        logs = LogReader(views, resolve)
+        logs = LogReader(views, resolve, rules=LineRules(self.hosts))
         surveyed = [log for log in map(logs._survey, paths) if log is not None]
         surveyed.sort(key=lambda log: float("inf") if log.first is None else log.first)
         scanner = Scanner(logs, self.paths, {path: n for n, path in enumerate(self.paths)})
@@ -437,7 +450,7 @@ class LogState:
         if rests:
             decisions = _with_rests(decisions, order, rests)
         decisions.count(views)
-        _tally(views, entries, posts, rests)
+        _tally(views, entries, posts, self.paths, rests)
         return changed
 
     def _update(
@@ -590,6 +603,7 @@ def _tally(
     views: Views,
     entries: list[tuple[LogFile, Identity, Scan]],
     posts: list[str | None],
+    paths: list[str],
     rests: dict[Identity, Scan],
 ) -> None:
     """The lines' accounting and each log's problems, in the order `LogReader` gives them."""
@@ -606,11 +620,13 @@ def _tally(
             for path, lines in part.bots.items():
                 if posts[path] is None:
                     tally.not_views += lines
+                    views.not_posts[paths[path]] += lines
                 else:
                     tally.bots += lines
             for path, lines in part.asked.items():
                 if posts[path] is None:
                     tally.not_views += lines
+                    views.not_posts[paths[path]] += lines
         tally.read += read
         tally.malformed += malformed
         if scan.unreadable is not None:
@@ -618,13 +634,8 @@ def _tally(
                 f"{log.path}: unreadable after line {scan.read:,} ({scan.unreadable}); "
                 "the rest is skipped"
             )
-        if read and malformed * 2 > read:
-            shown = (example or b"").decode("utf-8", "replace").rstrip("\r\n")
-            shown = shown[:120] + ("…" if len(shown) > 120 else "")
-            views.problems.append(
-                f"{log.path}: {malformed:,} of {read:,} lines are not in a log "
-                f"format Popular Posts reads ({FORMAT_NAMES}), for example {shown!r}"
-            )
+        if malformed:
+            views.problems.append(malformed_problem(log.path, malformed, read, example))
 
 
 def _joined(scan: Scan, rest: Scan) -> Scan:

@@ -150,7 +150,7 @@ class LineRules:
                     continue
             if agent.endswith(b"\\"):
                 host, client, hour, minute, zone, request, status, agent = exact(line).groups()
-            if status not in VIEW_STATUSES or (hosts and not self._site(host)):
+            if status not in VIEW_STATUSES or (hosts and host and not self._site(host)):
                 yield (NOT_VIEW, moment, None, None, False)
                 continue
             try:
@@ -180,7 +180,7 @@ class LineRules:
             not access
             or method != "GET"
             or not (200 <= status < 300 or status == 304)
-            or (self.hosts and not self._site(host.encode()))
+            or (self.hosts and host and not self._site(host.encode()))
         ):
             return (NOT_VIEW, moment, None, None, False)
         path = normalise_path(uri)
@@ -214,6 +214,16 @@ class LineRules:
             self.agents.clear()
         bot = self.agents[agent] = is_bot(agent.decode("utf-8", "replace"))
         return bot
+
+
+def malformed_problem(path: object, malformed: int, read: int, example: bytes | None) -> str:
+    """What a log's malformed lines are reported as, with the first of them."""
+    shown = (example or b"").decode("utf-8", "replace").rstrip("\r\n")
+    shown = shown[:120] + ("…" if len(shown) > 120 else "")
+    return (
+        f"{path}: {malformed:,} of {read:,} lines are not in a log format Popular Posts reads "
+        f"({FORMAT_NAMES}) and are not counted, for example {shown!r}"
+    )
 
 
 def _hour_start(hour: bytes, zone: bytes) -> float | None:

@@ -21,12 +21,12 @@ from pathlib import Path
 
 from pathways.views.lines import (
     BOT,
-    FORMAT_NAMES,
     LOG_FORMATS,
     MALFORMED,
     MAX_CACHED,
     NOT_VIEW,
     LineRules,
+    malformed_problem,
 )
 from pathways.views.rules import REPEAT_WINDOW, Hit, Tally, Views, Visits
 
@@ -52,6 +52,7 @@ class Half:
     repeats: int
     counted_304: int
     ages: Counter
+    not_posts: Counter
     explained: list[Hit]
     problems: list[str]
     open: dict
@@ -127,12 +128,9 @@ class LogReader:
         else:
             example = self._read_halves(log, next_first, tally, *split)
         self.tally.add(tally)
-        if tally.read and tally.malformed * 2 > tally.read:
-            shown = (example or b"").decode("utf-8", "replace").rstrip("\r\n")
-            shown = shown[:120] + ("…" if len(shown) > 120 else "")
+        if tally.malformed:
             self.views.problems.append(
-                f"{log.path}: {tally.malformed:,} of {tally.read:,} lines are not in a log "
-                f"format Popular Posts reads ({FORMAT_NAMES}), for example {shown!r}"
+                malformed_problem(log.path, tally.malformed, tally.read, example)
             )
 
     def _read_range(
@@ -222,6 +220,7 @@ class LogReader:
         self.tally.repeats += half.repeats
         self.tally.counted_304 += half.counted_304
         self.views.ages.update(half.ages)
+        self.views.not_posts.update(half.not_posts)
         for hit in half.explained:
             self.views.explained.append(replace(hit, line=hit.line + number))
         self.views.problems += half.problems
@@ -238,7 +237,7 @@ class LogReader:
     ) -> "Half":
         """In the child: the lines from `offset` on, with a repeat rule of its own that holds
         back every reader seen near the middle."""
-        self.views = Views(self.views.now, self.views.windows)
+        self.views = Views(self.views.now, self.views.windows, self.views.days_of)
         self.tally = self.views.logs
         self.visits = Visits(self._counted, self._repeated)
         self.visits.hold_until = middle + REPEAT_WINDOW + 2 * DISORDER
@@ -253,6 +252,7 @@ class LogReader:
             repeats=self.tally.repeats,
             counted_304=self.tally.counted_304,
             ages=self.views.ages,
+            not_posts=self.views.not_posts,
             explained=self.views.explained,
             problems=self.views.problems,
             open={key: (times, details.get(key, {})) for key, times in self.visits.hits.items()},
@@ -273,7 +273,7 @@ class LogReader:
         so it keeps its tallies in locals, looks up posts inline, and appends to the repeat
         rule's hits."""
         now, explain = self.views.now, self.explain
-        posts = self.posts
+        posts, not_posts = self.posts, self.views.not_posts
         hits, held, hold_until = self.visits.hits, self.visits.held, self.visits.hold_until
         hits_get = hits.get
         malformed = not_views = bots = future = candidates = 0
@@ -296,6 +296,7 @@ class LogReader:
                 post = self._post(path)
             if post is None:
                 not_views += 1
+                not_posts[path] += 1
             elif kind == BOT:
                 bots += 1
             elif moment > now:
