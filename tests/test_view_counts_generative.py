@@ -172,17 +172,23 @@ def reference_logs(events: list[Event], log_format: str, reference: Reference, m
     views = Counter()
     last_counted = {}
     for moment, address, agent, post in sorted(candidates):
-        key = (address, agent, post)
-        last = last_counted.get(key)
-        if last is not None and moment - last < timedelta(minutes=30):
-            outcomes["repeats"] += 1
-            continue
-        last_counted[key] = moment
-        outcomes["counted"] += 1
-        for window in WINDOWS:
-            if in_window(moment, window, reference):
-                views[(post, window)] += 1
+        count_or_repeat(
+            (address, agent, post), post, moment, reference, last_counted, views, outcomes
+        )
     return views, outcomes
+
+
+def count_or_repeat(key, post, moment, reference, last_counted, views, outcomes) -> None:
+    """The repeat rule, then the windows, for one candidate view (in time order)."""
+    last = last_counted.get(key)
+    if last is not None and moment - last < timedelta(minutes=30):
+        outcomes["repeats"] += 1
+        return
+    last_counted[key] = moment
+    outcomes["counted"] += 1
+    for window in WINDOWS:
+        if in_window(moment, window, reference):
+            views[(post, window)] += 1
 
 
 # What servers and services write.
@@ -414,15 +420,7 @@ def reference_rows(plain, goat, period, plausible, reference: Reference):
             outcomes["future"] += 1
         else:
             key = (session or number, post)
-            last = last_counted.get(key)
-            if last is not None and moment - last < timedelta(minutes=30):
-                outcomes["repeats"] += 1
-                continue
-            last_counted[key] = moment
-            outcomes["counted"] += 1
-            for window in WINDOWS:
-                if in_window(moment, window, reference):
-                    views[(post, window)] += 1
+            count_or_repeat(key, post, moment, reference, last_counted, views, outcomes)
     return views, outcomes
 
 
