@@ -7,10 +7,19 @@ checkout's `content/comments/<slug>/`, whole and never over an existing file.
 """
 
 import argparse
+import getpass
 import sys
 from datetime import timedelta
 from pathlib import Path
 
+from pathways.comments.credentials import (
+    MODERATION_TOKEN,
+    SECRETS,
+    SERVER_SECRETS,
+    SMTP_PASSWORD,
+    read_secret,
+    write_secret,
+)
 from pathways.comments.model import (
     CommentError,
     is_valid_id,
@@ -22,6 +31,12 @@ from pathways.comments.settings import COMMENTS
 from pathways.comments.store import STATUSES, database_path
 from pathways.settings import read
 from pathways.site.build import load_settings
+
+
+def smtp_settings(smtp: dict) -> dict:
+    """COMMENTS_SMTP with the password from the service's environment (never from the
+    settings file: `pathways check` refuses one there)."""
+    return {**smtp, "password": read_secret(SMTP_PASSWORD) or ""}
 
 
 def service_config(settings: dict, settings_file: Path, args: argparse.Namespace):
@@ -51,7 +66,7 @@ def service_config(settings: dict, settings_file: Path, args: argparse.Namespace
         min_seconds=comments["COMMENTS_MIN_SECONDS"],
         max_links=comments["COMMENTS_MAX_LINKS"],
         trust_proxy=comments["COMMENTS_TRUST_PROXY"],
-        smtp=comments["COMMENTS_SMTP"],
+        smtp=smtp_settings(comments["COMMENTS_SMTP"]),
         public_url=comments["COMMENTS_ENDPOINT"] or f"http://{args.host}:{args.port}",
         moderation_token=read_token(settings, settings_file),
         link_days=comments["COMMENTS_LINK_DAYS"],
@@ -68,7 +83,8 @@ def cmd_serve(args: argparse.Namespace, settings: dict, settings_file: Path) -> 
 
     log_json_to_stderr()
     config = service_config(settings, settings_file, args)
-    service_logger(__name__).info(
+    logger = service_logger(__name__)
+    logger.info(
         "comment service starting",
         extra={
             "event": "start",
@@ -80,6 +96,20 @@ def cmd_serve(args: argparse.Namespace, settings: dict, settings_file: Path) -> 
             "moderation": "on" if config.moderation_token else "off (no token)",
         },
     )
+    if not config.moderation_token:
+        logger.warning(
+            f"moderation is off: no moderation token in ${MODERATION_TOKEN.variable}. Write "
+            f"it with `sudo {Path(sys.argv[0]).absolute()} comments secret "
+            f"{MODERATION_TOKEN.name}` into {SERVER_SECRETS} (the unit's EnvironmentFile=), "
+            "then restart the service",
+            extra={"event": "moderation-off"},
+        )
+    if config.smtp.get("username") and not config.smtp["password"]:
+        logger.warning(
+            f"e-mail: COMMENTS_SMTP has a username but ${SMTP_PASSWORD.variable} is not set; "
+            f"write it with `comments secret {SMTP_PASSWORD.name}` into {SERVER_SECRETS}",
+            extra={"event": "smtp-no-password"},
+        )
     uvicorn.run(create_app(config), host=args.host, port=args.port, **uvicorn_options())
     return 0
 
@@ -98,6 +128,26 @@ def print_comments(items: list[dict], status: str) -> None:
         print(f"  {text[:200]}{'…' if len(text) > 200 else ''}\n")
 
 
+def cmd_secret(args: argparse.Namespace) -> int:
+    """Write one of the service's secrets into its environment file, read from standard
+    input (typed without echo on a terminal)."""
+    secret = SECRETS[args.name]
+    if sys.stdin.isatty():
+        value = getpass.getpass(f"{secret.name} ({secret.what}): ")
+    else:
+        value = sys.stdin.readline()
+    path = Path(args.file)
+    try:
+        write_secret(path, secret, value)
+    except ValueError as error:
+        raise CommentError(str(error)) from None
+    except OSError as error:
+        raise CommentError(f"cannot write {path}: {error} (run it with sudo)") from None
+    print(f"Wrote {secret.name} into {path}; restart the service to use it:")
+    print("  sudo systemctl restart pathways-comments")
+    return 0
+
+
 def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path) -> int:
     if args.comments_command == "token":
         path = token_file(settings)
@@ -106,7 +156,9 @@ def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path
             return 0
         print(
             f"Wrote a new moderation token to {make_token(settings)}; copy this file to the "
-            "same place on the server and on every computer you moderate from."
+            "same place on every computer you moderate from, and give it to the service on "
+            f"the server: `sudo /srv/pathways/.venv/bin/pathways comments secret "
+            f"{MODERATION_TOKEN.name}` there (paste the token)."
         )
         return 0
     moderator = moderator_for(settings, settings_file, args.local)
@@ -150,6 +202,12 @@ def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path
 
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
+    if args.comments_command == "secret":
+        try:
+            return cmd_secret(args)
+        except CommentError as error:
+            print(f"pathways comments: {error}", file=sys.stderr)
+            return 1
     settings = load_settings(settings_file)
     try:
         if args.comments_command == "serve":
@@ -216,5 +274,12 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "token", parents=[common], help="make the moderation token (COMMENTS_TOKEN_FILE)"
     )
     token.add_argument("--new", action="store_true", help="replace an existing token")
+    secret = actions.add_parser(
+        "secret", help="on the server: write a secret of the service (read from standard input)"
+    )
+    secret.add_argument("name", choices=sorted(SECRETS))
+    secret.add_argument(
+        "--file", default=str(SERVER_SECRETS), help="the service's environment file"
+    )
     comments.set_defaults(local=False, publish=True)
     return comments

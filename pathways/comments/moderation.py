@@ -26,6 +26,7 @@ from pathways.comments.forms import Rejection, read_form
 from pathways.comments.links import LinkSigner
 from pathways.comments.logs import service_logger
 from pathways.comments.model import Comment, CommentError, make_comment
+from pathways.comments.remote import MODERATION_OFF
 from pathways.comments.store import CommentStore, Submission
 
 logger = service_logger(__name__)
@@ -134,6 +135,8 @@ def moderation_app(
 
     def authorised(request: Request) -> Response | None:
         """None when the request carries the token; else the answer to give."""
+        if not token:
+            return JSONResponse({"error": MODERATION_OFF}, status_code=503)
         key = client(request)
         if failures.blocked(key):
             return Response(status_code=429, headers={"Retry-After": str(FAILURE_LIMIT[1])})
