@@ -127,6 +127,7 @@ def server(tmp_path_factory) -> Iterator[dict]:
     built = build(trusting)
     assert built.returncode == 0, built.stderr
     root = work / "srv" / "blog"
+    root.mkdir(parents=True)
     deploy_rsync(work / "output", str(root))
     not_trusting = work / "not_trusting.py"
     not_trusting.write_text(trusting.read_text() + "COMMENTS_TRUST_PROXY = False\n")

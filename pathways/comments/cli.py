@@ -17,7 +17,7 @@ from pathways.comments.credentials import (
     SECRETS,
     SERVER_SECRETS,
     SMTP_PASSWORD,
-    read_secret,
+    smtp_settings,
     write_secret,
 )
 from pathways.comments.model import (
@@ -31,12 +31,6 @@ from pathways.comments.settings import COMMENTS
 from pathways.comments.store import STATUSES, database_path
 from pathways.settings import read
 from pathways.site.build import load_settings
-
-
-def smtp_settings(smtp: dict) -> dict:
-    """COMMENTS_SMTP with the password from the service's environment (never from the
-    settings file: `pathways check` refuses one there)."""
-    return {**smtp, "password": read_secret(SMTP_PASSWORD) or ""}
 
 
 def service_config(settings: dict, settings_file: Path, args: argparse.Namespace):

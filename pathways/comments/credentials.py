@@ -60,6 +60,12 @@ def read_secret(secret: Secret) -> str | None:
     return os.environ.get(secret.variable, "").strip() or None
 
 
+def smtp_settings(smtp: dict) -> dict:
+    """COMMENTS_SMTP with the password from the environment (never from the settings file:
+    `pathways check` refuses one there)."""
+    return {**smtp, "password": read_secret(SMTP_PASSWORD) or ""}
+
+
 def quoted(value: str) -> str:
     """`value` in double quotes, as systemd's EnvironmentFile= reads it back unchanged."""
     return '"' + re.sub(r'(["\\`$])', r"\\\1", value) + '"'

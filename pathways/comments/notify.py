@@ -16,6 +16,19 @@ from pathways.comments.model import Comment
 logger = service_logger(__name__)
 
 
+def send_mail(smtp: dict[str, Any], message: EmailMessage) -> None:
+    """Send `message` through the mail server in `smtp` (COMMENTS_SMTP with its password);
+    raises OSError or SMTPException."""
+    message["From"] = smtp.get("from", "pathways@localhost")
+    message["To"] = smtp["to"]
+    with smtplib.SMTP(smtp["host"], int(smtp.get("port", 25)), timeout=10) as server:
+        if smtp.get("starttls"):
+            server.starttls()
+        if smtp.get("username"):
+            server.login(smtp["username"], smtp.get("password", ""))
+        server.send_message(message)
+
+
 class Notifier:
     """Sends one message per stored comment; a failure is logged, never fatal."""
 
@@ -30,8 +43,6 @@ class Notifier:
     def message(self, comment: Comment, post_title: str, post_url: str) -> EmailMessage:
         message = EmailMessage()
         message["Subject"] = f"New comment on {post_title}"
-        message["From"] = self.smtp.get("from", "pathways@localhost")
-        message["To"] = self.smtp["to"]
         message.set_content(
             f"{comment.author} wrote on {post_url}:\n\n{comment.body}\n\n"
             f"Approve, reject or answer it here (the link works once, for a few days):\n"
@@ -41,15 +52,9 @@ class Notifier:
         return message
 
     def notify(self, comment: Comment, post_title: str, post_url: str) -> None:
-        smtp = self.smtp
         started = time.monotonic()
         try:
-            with smtplib.SMTP(smtp["host"], int(smtp.get("port", 25)), timeout=10) as server:
-                if smtp.get("starttls"):
-                    server.starttls()
-                if smtp.get("username"):
-                    server.login(smtp["username"], smtp.get("password", ""))
-                server.send_message(self.message(comment, post_title, post_url))
+            send_mail(self.smtp, self.message(comment, post_title, post_url))
         except (OSError, smtplib.SMTPException) as error:
             logger.error(
                 "notification failed", extra={"event": "notify-error", "error": str(error)}
