@@ -29,6 +29,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pathways.comments.clients import ClientKeys
 from pathways.comments.forms import FIELDS, MAX_REQUEST_BYTES, Rejection, read_form
 from pathways.comments.links import LinkSigner
 from pathways.comments.logs import service_logger
@@ -195,6 +196,7 @@ class CommentService:
         self.posts = PostIndex(config.site_dir / config.index_path)
         self.allowed = {origin_of(origin) for origin in config.allowed_origins} - {""}
         self.views = ViewStore(config.db_path, busy_timeout=config.busy_timeout)
+        self.client_keys = ClientKeys()
         self.signer = LinkSigner(self.store.secret("link_secret"), config.link_days)
         self.notifier = Notifier(config.smtp, self.moderation_link)
         if not self.posts.available():
@@ -241,7 +243,7 @@ class CommentService:
         if self.config.trust_proxy:
             forwarded = request.headers.get("x-forwarded-for", "")
             address = forwarded.rsplit(",", 1)[-1].strip() or address
-        return self.store.client_key(address)
+        return self.client_keys.key(address)
 
     def origin_allowed(self, origin: str) -> bool:
         origin = origin_of(origin)
