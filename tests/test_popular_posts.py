@@ -2,6 +2,7 @@
 the widget's HTML for each setting, the honest fallback, bad input and the report command."""
 
 import gzip
+import os
 import sqlite3
 import subprocess
 import sys
@@ -597,6 +598,8 @@ def test_the_view_beacon_counts_privately_and_feeds_the_widget(blog):
         site_dir=tmp_path / "output",
         site_url="http://site.example",
         allowed_origins=("http://site.example",),
+        beacon=True,
+        moderation_token="export-token",
     )
 
     def beacon(url, path, agent=BROWSER):
@@ -612,7 +615,9 @@ def test_the_view_beacon_counts_privately_and_feeds_the_widget(blog):
         assert beacon(service.url, "/posts/third/") == 204  # same client, within 30 minutes
         assert beacon(service.url, "/posts/second/", agent=GOOGLEBOT) == 204
         assert beacon(service.url, "/not/a/post/") == 204
-        with urllib.request.urlopen(f"{service.url}/views.csv", timeout=10) as response:
+        export = urllib.request.Request(f"{service.url}/views.csv")
+        export.add_header("Authorization", "Bearer export-token")
+        with urllib.request.urlopen(export, timeout=10) as response:
             exported = response.read().decode()
     rows = exported.strip().splitlines()
     assert rows[0] == "path,date,views"
@@ -655,6 +660,7 @@ def test_the_beacon_keeps_no_trace_of_the_reader(blog):
         SITEURL="http://site.example",
         COMMENTS_DB=str(database),
         COMMENTS_TRUST_PROXY=True,
+        POPULAR_POSTS_BEACON=True,
     )
     assert build(settings).returncode == 0
     port = free_port()
@@ -663,7 +669,11 @@ def test_the_beacon_keeps_no_trace_of_the_reader(blog):
     log = tmp_path / "service.log"
     with log.open("wb") as output:
         service = subprocess.Popen(
-            [*command, "--port", str(port)], cwd=ROOT, stdout=output, stderr=output
+            [*command, "--port", str(port)],
+            cwd=ROOT,
+            stdout=output,
+            stderr=output,
+            env={**os.environ, "PATHWAYS_MODERATION_TOKEN": "export-token"},
         )
         try:
             wait_for(f"{url}/health")
@@ -674,7 +684,7 @@ def test_the_beacon_keeps_no_trace_of_the_reader(blog):
                 send(url, "/views", b"\xff" * 5000, address, agent),
                 send(url, "/views", None, address, agent),  # a GET: not allowed
                 send(url, "/no/such/page", b"x", address, agent),
-                send(url, "/views.csv", None, address, agent),
+                send(url, "/views.csv", None, address, agent, token="export-token"),
             ]
         finally:
             service.terminate()
@@ -686,9 +696,13 @@ def test_the_beacon_keeps_no_trace_of_the_reader(blog):
         assert address.encode() not in blob and b"Lumen/7f3a9c" not in blob
 
 
-def send(url: str, path: str, body: bytes | None, address: str, agent: str) -> bytes:
+def send(
+    url: str, path: str, body: bytes | None, address: str, agent: str, token: str = ""
+) -> bytes:
     """A request as the reader's browser sends it through the writer's proxy."""
     request = urllib.request.Request(url + path, data=body, method="POST" if body else "GET")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
     request.add_header("Origin", "http://site.example")
     request.add_header("Content-Type", "text/plain;charset=UTF-8")
     request.add_header("User-Agent", agent)

@@ -31,6 +31,7 @@ from pathways.comments.settings import COMMENTS
 from pathways.comments.store import STATUSES, database_path
 from pathways.settings import read
 from pathways.site.build import load_settings
+from pathways.terminal import inert
 
 
 def service_config(settings: dict, settings_file: Path, args: argparse.Namespace):
@@ -66,6 +67,7 @@ def service_config(settings: dict, settings_file: Path, args: argparse.Namespace
         link_days=comments["COMMENTS_LINK_DAYS"],
         author=settings.get("AUTHOR") or "The author",
         on_approve=on_approve,
+        beacon=bool(settings.get("POPULAR_POSTS_BEACON")),
     )
 
 
@@ -109,16 +111,18 @@ def cmd_serve(args: argparse.Namespace, settings: dict, settings_file: Path) -> 
 
 
 def print_comments(items: list[dict], status: str) -> None:
+    """The comments, each field made inert: a reader's text must not act on the terminal."""
     if not items:
         print(f"No {status} comments." if status != "all" else "No comments.")
-    for item in items:
+    for raw in items:
+        text = inert(" ".join(str(raw["body"]).split()))
+        item = {key: inert(v) if isinstance(v, str) else v for key, v in raw.items()}
         reply_to = f" (reply to {item['parent']})" if item["parent"] else ""
         print(f"{item['id']}  [{item['status']}]  {item['post_slug']}{reply_to}")
         contact = " · ".join(x for x in (item["email"], item["website"]) if x)
         print(f"  {item['author']}{f' <{contact}>' if contact else ''}, {item['date']}")
         if item["spam_reason"]:
             print(f"  held as spam: {item['spam_reason']}")
-        text = " ".join(item["body"].split())
         print(f"  {text[:200]}{'…' if len(text) > 200 else ''}\n")
 
 
@@ -168,7 +172,7 @@ def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path
         body = args.text if args.text != "-" else sys.stdin.read()
         items = moderator.act(args.id, "reply", body=body)
         for item in items:
-            print(moderator.write(comment_from_json(item))[1])
+            print(inert(moderator.write(comment_from_json(item))[1]))
         return 0
     failures = 0
     for comment_id in args.ids:
@@ -180,7 +184,7 @@ def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path
                 outcome, message = moderator.write(comment_from_json(item))
                 if outcome == "kept":
                     raise CommentError(message)
-                print(message)
+                print(inert(message))
             elif args.comments_command == "delete":
                 print(f"deleted {comment_id}{moderator.remove_file(item)}")
             else:
@@ -188,7 +192,7 @@ def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path
                 removed = moderator.remove_file(item)
                 print(f"{ACTIONS[args.comments_command]} {comment_id}{removed}")
         except CommentError as error:
-            print(error, file=sys.stderr)
+            print(inert(str(error)), file=sys.stderr)
             failures += 1
     if args.comments_command == "approve" and failures < len(args.ids):
         print("Publish the site (make publish) to show approved comments.")
@@ -208,7 +212,7 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
             return cmd_serve(args, settings, settings_file)
         return run_moderation(args, settings, settings_file)
     except CommentError as error:
-        print(f"pathways comments: {error}", file=sys.stderr)
+        print(inert(f"pathways comments: {error}"), file=sys.stderr)
         return 1
 
 

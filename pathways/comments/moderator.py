@@ -9,6 +9,7 @@ from pathways.comments.model import Comment, comment_path, format_comment, write
 from pathways.comments.moderation import comment_from_json, decide, reply, submission_json
 from pathways.comments.remote import Remote, read_token, token_source
 from pathways.comments.store import CommentStore, database_path
+from pathways.terminal import inert
 
 KEPT = "your file is kept, not overwritten"
 
@@ -68,7 +69,7 @@ def pull(moderator: Moderator) -> tuple[int, int]:
         outcome, message = moderator.write(comment_from_json(data))
         if outcome == "written":
             written += 1
-            print(message)
+            print(inert(message))
         else:
             present += 1
     return written, present

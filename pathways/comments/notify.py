@@ -15,6 +15,8 @@ from pathways.comments.model import Comment
 
 logger = service_logger(__name__)
 
+BELOW = "Below, the comment as the reader wrote it (nothing in it is from your blog):"
+
 
 def send_mail(smtp: dict[str, Any], message: EmailMessage) -> None:
     """Send `message` through the mail server in `smtp` (COMMENTS_SMTP with its password);
@@ -43,11 +45,16 @@ class Notifier:
     def message(self, comment: Comment, post_title: str, post_url: str) -> EmailMessage:
         message = EmailMessage()
         message["Subject"] = f"New comment on {post_title}"
+        # The link comes first, and the reader's text after it, every line quoted: a comment
+        # that copies these words and a link of its own cannot pass for this message.
+        quoted = "\n".join(f"> {line}" for line in comment.body.splitlines())
         message.set_content(
-            f"{comment.author} wrote on {post_url}:\n\n{comment.body}\n\n"
+            f"A new comment waits for you on {post_url}\n\n"
             f"Approve, reject or answer it here (the link works once, for a few days):\n"
             f"{self.moderation_link(comment.id)}\n\n"
-            f"Or from your computer: pathways comments approve {comment.id}\n"
+            f"Or from your computer: pathways comments approve {comment.id}\n\n"
+            f"{BELOW}\n"
+            f"{comment.author} wrote:\n\n{quoted}\n"
         )
         return message
 
