@@ -29,6 +29,7 @@ from pathways.comments.moderator import moderator_for, pull
 from pathways.comments.remote import make_token, read_token, token_file
 from pathways.comments.settings import COMMENTS
 from pathways.comments.store import STATUSES, database_path
+from pathways.plugin_support import blog_timezone
 from pathways.settings import read
 from pathways.site.build import load_settings
 from pathways.terminal import inert
@@ -68,6 +69,7 @@ def service_config(settings: dict, settings_file: Path, args: argparse.Namespace
         author=settings.get("AUTHOR") or "The author",
         on_approve=on_approve,
         beacon=bool(settings.get("POPULAR_POSTS_BEACON")),
+        timezone=blog_timezone(settings),
     )
 
 

@@ -186,10 +186,12 @@ def moderation_app(
     author: str,
     page: Callable[..., str],
     origin_allowed: Callable[[str], bool],
+    post_title: Callable[[str], str | None],
     on_approve: Callable[[list[str]], None] | None = None,
 ) -> Starlette:
-    """The moderation routes; `page(template, **values)` renders one of the service's pages;
-    `on_approve(ids)` is called after comments are approved."""
+    """The moderation routes; `page(template, **values)` renders one of the service's pages,
+    `post_title(slug)` names a post; `on_approve(ids)` is called after comments are
+    approved."""
 
     def approved(comment_ids: list[str]) -> None:
         if on_approve is not None:
@@ -272,6 +274,7 @@ def moderation_app(
         def show(error: str = "", status: int = 200) -> Response:
             html = page(
                 "moderate.html",
+                post_title=post_title(submission.comment.post_slug),
                 heading="A comment on your blog",
                 submission=submission,
                 undecided=undecided,

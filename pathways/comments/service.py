@@ -15,10 +15,11 @@ import secrets
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -90,6 +91,8 @@ class ServiceConfig:
     moderation_token: str | None = None
     link_days: int = DEFAULTS["COMMENTS_LINK_DAYS"]
     author: str = "The author"
+    # The blog's TIMEZONE, in which the moderation page shows times.
+    timezone: str = "UTC"
     # The view beacon (POPULAR_POSTS_BEACON): mounted only when the site sends it.
     beacon: bool = False
     # Called with the ids of newly approved comments (one server, no laptop step).
@@ -225,6 +228,7 @@ class CommentService:
             author=self.config.author,
             page=self.page,
             origin_allowed=lambda origin: origin_of(origin) == own or self.origin_allowed(origin),
+            post_title=self.post_title,
             on_approve=self.config.on_approve,
         )
         routes: list[BaseRoute] = [
@@ -244,6 +248,15 @@ class CommentService:
             )
             routes.append(Mount("", app=beacon))
         return routes
+
+    def post_title(self, slug: str) -> str | None:
+        post = self.posts.get(slug)
+        return post.get("title") if post else None
+
+    def local_time(self, moment: datetime) -> str:
+        """A time as the blog shows it: in its TIMEZONE, with the zone's abbreviation."""
+        shown = moment.astimezone(ZoneInfo(self.config.timezone))
+        return shown.strftime(f"%B {shown.day}, %Y at %H:%M %Z")
 
     def post_url(self, post: dict) -> str:
         return f"{self.config.site_url.rstrip('/')}/{post['url']}"
@@ -396,6 +409,7 @@ class CommentService:
             site_url=self.config.site_url.rstrip("/"),
             stylesheet=self.posts.stylesheet(),
             limits=FIELD_LIMITS,
+            local=self.local_time,
             **values,
         )
 
