@@ -10,26 +10,8 @@ import pytest
 
 from pathways.comments.credentials import SECRETS, quoted
 from pathways.site.checks import check_site
-from tests.comment_helpers import running_service
+from tests.comment_helpers import environment_file, running_service
 from tests.sites import ROOT, build, post, run_pathways, write_post, write_settings
-
-
-def environment_file(text: str) -> dict[str, str]:
-    """KEY="value" lines read back as systemd's EnvironmentFile= reads them (double quotes,
-    backslash escapes)."""
-    values = {}
-    for line in text.splitlines():
-        key, _, value = line.partition("=")
-        assert value.startswith('"') and value.endswith('"'), line
-        out, escaped = [], False
-        for char in value[1:-1]:
-            if escaped or char != "\\":
-                out.append(char)
-                escaped = False
-            else:
-                escaped = True
-        values[key] = "".join(out)
-    return values
 
 
 def write_secret(file, name: str, value: str) -> subprocess.CompletedProcess:
