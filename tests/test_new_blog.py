@@ -125,7 +125,7 @@ def test_the_cron_line_publishes_from_a_folder_with_spaces_in_its_name(tmp_path)
     env = {"PATH": f"{fake}:/usr/bin:/bin", "RAN": str(tmp_path / "ran")}
     result = subprocess.run(["sh", "-c", command], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "ran").read_text() == f"{clone} publish\n"
+    assert (tmp_path / "ran").read_text() == f"{clone} publish-scheduled\n"
 
 
 @pytest.mark.build

@@ -175,6 +175,7 @@ def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path
         items = moderator.act(args.id, "reply", body=body)
         for item in items:
             print(inert(moderator.write(comment_from_json(item))[1]))
+        print("Publish the site (make publish) to show your answer.")
         return 0
     failures = 0
     for comment_id in args.ids:
@@ -263,7 +264,9 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
             "ids", nargs="+", metavar="ID"
         )
     answer = actions.add_parser(
-        "reply", parents=[moderation], help="answer a comment, published at once as yours"
+        "reply",
+        parents=[moderation],
+        help="answer a comment (approved too): writes your answer's file, shown after make publish",
     )
     answer.add_argument("id", metavar="ID")
     answer.add_argument("text", help="your answer (- reads it from standard input)")
