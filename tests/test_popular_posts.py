@@ -3,6 +3,7 @@ the widget's HTML for each setting, the honest fallback, bad input and the repor
 
 import gzip
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -601,6 +602,8 @@ def test_the_view_beacon_counts_privately_and_feeds_the_widget(blog):
         site_url="http://site.example",
         allowed_origins=("http://site.example",),
         timezone=zone,
+        beacon=True,
+        moderation_token="export-token",
     )
     local_days = {datetime.now(ZoneInfo(zone)).date().isoformat()}
 
@@ -617,7 +620,9 @@ def test_the_view_beacon_counts_privately_and_feeds_the_widget(blog):
         assert beacon(service.url, "/posts/third/") == 204  # same client, within 30 minutes
         assert beacon(service.url, "/posts/second/", agent=GOOGLEBOT) == 204
         assert beacon(service.url, "/not/a/post/") == 204
-        with urllib.request.urlopen(f"{service.url}/views.csv", timeout=10) as response:
+        export = urllib.request.Request(f"{service.url}/views.csv")
+        export.add_header("Authorization", "Bearer export-token")
+        with urllib.request.urlopen(export, timeout=10) as response:
             exported = response.read().decode()
     local_days.add(datetime.now(ZoneInfo(zone)).date().isoformat())
     rows = exported.strip().splitlines()
@@ -663,6 +668,7 @@ def test_the_beacon_keeps_no_trace_of_the_reader(blog):
         SITEURL="http://site.example",
         COMMENTS_DB=str(database),
         COMMENTS_TRUST_PROXY=True,
+        POPULAR_POSTS_BEACON=True,
     )
     assert build(settings).returncode == 0
     port = free_port()
@@ -671,7 +677,11 @@ def test_the_beacon_keeps_no_trace_of_the_reader(blog):
     log = tmp_path / "service.log"
     with log.open("wb") as output:
         service = subprocess.Popen(
-            [*command, "--port", str(port)], cwd=ROOT, stdout=output, stderr=output
+            [*command, "--port", str(port)],
+            cwd=ROOT,
+            stdout=output,
+            stderr=output,
+            env={**os.environ, "PATHWAYS_MODERATION_TOKEN": "export-token"},
         )
         try:
             wait_for(f"{url}/health")
@@ -682,7 +692,7 @@ def test_the_beacon_keeps_no_trace_of_the_reader(blog):
                 send(url, "/views", b"\xff" * 5000, address, agent),
                 send(url, "/views", None, address, agent),  # a GET: not allowed
                 send(url, "/no/such/page", b"x", address, agent),
-                send(url, "/views.csv", None, address, agent),
+                send(url, "/views.csv", None, address, agent, token="export-token"),
             ]
         finally:
             service.terminate()
@@ -694,9 +704,13 @@ def test_the_beacon_keeps_no_trace_of_the_reader(blog):
         assert address.encode() not in blob and b"Lumen/7f3a9c" not in blob
 
 
-def send(url: str, path: str, body: bytes | None, address: str, agent: str) -> bytes:
+def send(
+    url: str, path: str, body: bytes | None, address: str, agent: str, token: str = ""
+) -> bytes:
     """A request as the reader's browser sends it through the writer's proxy."""
     request = urllib.request.Request(url + path, data=body, method="POST" if body else "GET")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
     request.add_header("Origin", "http://site.example")
     request.add_header("Content-Type", "text/plain;charset=UTF-8")
     request.add_header("User-Agent", agent)
