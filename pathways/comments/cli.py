@@ -70,7 +70,6 @@ def service_config(settings: dict, settings_file: Path, args: argparse.Namespace
         timezone=blog_timezone(settings),
         on_approve=on_approve,
         beacon=bool(settings.get("POPULAR_POSTS_BEACON")),
-        timezone=blog_timezone(settings),
     )
 
 
