@@ -34,8 +34,9 @@ new: $(READY)  ## Start a draft post: make new TITLE="My post"
 	@test -n "$(TITLE)" || { echo 'Usage: make new TITLE="My post title"'; exit 2; }
 	@$(PY) -m pathways new "$(TITLE)"
 
-new-blog: $(READY)  ## Make this project your own, empty blog (asks for its name, address …)
-	@$(PY) -m pathways new-blog
+new-blog: $(READY)  ## Make your blog in a folder of its own: make new-blog BLOG=~/my-blog
+	@test -n "$(BLOG)" || { echo 'Usage: make new-blog BLOG=path/to/your/blog'; exit 2; }
+	@$(PY) -m pathways new-blog "$(BLOG)"
 
 publish: $(READY) $(CHECKERS)  ## Build for production into public/, check, deploy to DEPLOY (publishconf.py)
 	$(PY) -m pathways publish $(PUBLISH_FLAGS)

@@ -34,7 +34,7 @@ MARKING_FIXTURES = {
 SAMPLE_POST = ROOT / "content" / "posts" / "ketamine.md"
 # Tests of the sample blog's content, which a blog made with `make new-blog` no longer has.
 ABOUT_THE_SAMPLE = {"fixture_site", "production_site", "learning_site", "site_url", "learning_url"}
-SAMPLE_MODULES = {"test_shipped_site.py", "test_new_blog.py"}
+SAMPLE_MODULES = {"test_shipped_site.py"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

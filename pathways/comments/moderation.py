@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from pathways import __version__
 from pathways.comments.forms import Rejection, read_form
 from pathways.comments.links import LinkSigner
 from pathways.comments.logs import service_logger
@@ -308,8 +309,15 @@ def moderation_app(
         message = done + (note if action in ("approve", "reply") else "")
         return HTMLResponse(page("message.html", heading="Done", message=message))
 
+    async def engine_version(request: Request) -> Response:
+        """The engine's version, so `make publish` can tell a server left on another one."""
+        if refused := authorised(request):
+            return refused
+        return JSONResponse({"version": __version__})
+
     return Starlette(
         routes=[
+            Route("/api/version", engine_version, methods=["GET"]),
             Route("/api/comments", list_comments, methods=["GET"]),
             Route("/api/comments/{id}/{action}", act, methods=["POST"]),
             Route("/link/{id}", link_page, methods=["GET", "POST"]),

@@ -5,6 +5,7 @@ fetches every approved comment not here yet (safe to run any number of times, an
 
 from pathlib import Path
 
+from pathways import __version__
 from pathways.comments.model import Comment, comment_path, format_comment, write_comment_file
 from pathways.comments.moderation import comment_from_json, decide, reply, submission_json
 from pathways.comments.remote import Remote, read_token, token_source
@@ -89,4 +90,12 @@ def pull_before_publish(settings: dict, settings_file: Path) -> str | None:
     if moderator.remote is None:
         return None
     written, present = pull(moderator)
-    return f"Fetched {written} newly approved comment(s) ({present} already here)."
+    done = f"Fetched {written} newly approved comment(s) ({present} already here)."
+    server = moderator.remote.version()
+    if server != __version__:
+        done += (
+            f"\nWarning: the comment service at {moderator.remote.endpoint} runs engine"
+            f" {server or 'older than 0.2.0'}, this computer {__version__}: on the server, in"
+            f" the blog's folder, run `pathways server upgrade {__version__}`."
+        )
+    return done

@@ -124,6 +124,13 @@ class Remote:
                 f"cannot reach the comment service at {self.endpoint}: {reason}"
             ) from None
 
+    def version(self) -> str:
+        """The engine version the service runs ("" for one too old to say)."""
+        try:
+            return str(self._call("/version").get("version", ""))
+        except CommentError:
+            return ""
+
     def listing(self, status: str) -> list[dict[str, Any]]:
         return self._call("/comments?" + urlencode({"status": status}))["comments"]
 

@@ -32,8 +32,19 @@ from pathways.site.newpost import placeholder_summary
 from pathways.site.problems import Kind, Problem, Severity
 from pathways.site.sources import COMMENT_ANCHOR, Sources, front_matter, line_of
 
-# The Nu HTML checker, installed with npm (package.json) by `make check` and `make test`.
-VNU = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# The Nu HTML checker, installed with npm (package.json) by `make check` and `make test`:
+# in the blog's folder, or in this source tree.
+VNU_IN_FOLDER = Path("node_modules", "vnu-jar", "build", "dist", "vnu.jar")
+VNU = PROJECT_ROOT / VNU_IN_FOLDER
+
+
+def vnu_for(settings_file: Path) -> Path:
+    """The HTML checker of the blog whose settings are `settings_file` (the one npm installed
+    in its folder), else this tree's."""
+    own = settings_file.resolve().parent / VNU_IN_FOLDER
+    return own if own.exists() else VNU
+
+
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:")
 ALT_HINT = "describe it in the Markdown's [brackets]"

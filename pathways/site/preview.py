@@ -31,8 +31,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from pathways.site.build import BuildError, build_site
+from pathways.site.build import BuildError, build_site, load_settings
 from pathways.site.hot_reload import capture, refresh
+from pathways.site.setting_typos import setting_mistakes
 
 logger = logging.getLogger(__name__)
 
@@ -70,18 +71,35 @@ def error_banner(errors: list[str]) -> str:
     )
 
 
-def with_reload_script(page: str, errors: list[str] | None = None) -> str:
-    """`page` with the reload script before `</body>`, and the build's errors, if any, first
-    thing in the body."""
+WARNING_STYLE = ERROR_STYLE.replace("#7a1212", "#5c4300")
+
+
+def settings_banner(mistakes: list[str]) -> str:
+    """The mistakes in the settings, for the top of every page (the build went on)."""
+    items = "".join(f"<li><code>{html.escape(mistake)}</code></li>" for mistake in mistakes)
+    return (
+        f'<div id="preview-settings-warning" role="status" style="{WARNING_STYLE}">'
+        "<p><strong>Check your settings.</strong> The preview was built without these; "
+        f'a production build (make check, make publish) refuses them.</p><ul style="margin:.5rem'
+        f' 0 0">{items}</ul></div>'
+    )
+
+
+def with_reload_script(
+    page: str, errors: list[str] | None = None, warnings: list[str] | None = None
+) -> str:
+    """`page` with the reload script before `</body>`, and the build's errors, if any (else
+    the mistakes in its settings), first thing in the body."""
     head, marker, tail = page.rpartition("</body>")
     page = f"{head}{SCRIPT_TAG}{marker}{tail}" if marker else page + SCRIPT_TAG
-    if errors:
+    banner = error_banner(errors) if errors else settings_banner(warnings) if warnings else ""
+    if banner:
         before, body, after = page.partition("<body")
         if body:
             opening, _, rest = after.partition(">")
-            page = f"{before}{body}{opening}>{error_banner(errors)}{rest}"
+            page = f"{before}{body}{opening}>{banner}{rest}"
         else:
-            page = error_banner(errors) + page
+            page = banner + page
     return page
 
 
@@ -90,6 +108,7 @@ class PreviewFiles(StaticFiles):
     last build's errors on every page, and instead of a page the site does not have."""
 
     errors: list[str]
+    warnings: list[str]
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         try:
@@ -111,7 +130,9 @@ class PreviewFiles(StaticFiles):
             page = Path(full_path).read_text(encoding="utf-8")
             headers = {"Cache-Control": "no-store"}
             return HTMLResponse(
-                with_reload_script(page, self.errors), status_code=status_code, headers=headers
+                with_reload_script(page, self.errors, self.warnings),
+                status_code=status_code,
+                headers=headers,
             )
         response = super().file_response(full_path, stat_result, scope, status_code)
         response.headers["Cache-Control"] = "no-store"
@@ -134,6 +155,7 @@ class Preview:
         self.started = 0.0
         self.files = PreviewFiles(directory=self.output, html=True, check_dir=False)
         self.files.errors = []
+        self.files.warnings = []
         self.content_paths = [
             Path(settings["PATH"], path).resolve()
             for path in [*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"]]
@@ -152,6 +174,16 @@ class Preview:
                 logger.error("%s; the preview shows the last good build.", error)
                 self.files.errors = error.errors or [str(error)]
         self.generators = list(generators)
+        self.check_settings()
+
+    def check_settings(self) -> None:
+        """The mistakes in the settings file as it is now, for the banner."""
+        try:
+            settings = load_settings(self.settings_file)
+        except Exception as error:
+            self.files.warnings = [f"Cannot read the settings in {self.settings_file}: {error}"]
+            return
+        self.files.warnings = setting_mistakes(settings, self.settings_file.name)
 
     async def reload_tabs(self) -> None:
         async with self.changed:
@@ -201,6 +233,7 @@ class Preview:
                     errors.append(line.removeprefix("ERROR: ").strip())
                 elif line.startswith("Build failed: ") and "listed above" not in line:
                     errors.append(line.strip())
+            self.check_settings()
             if await process.wait() != 0:
                 logger.error("Preview not fully rebuilt: fix the error above and save again.")
                 self.files.errors = errors or ["The build failed: see the terminal."]

@@ -11,7 +11,7 @@ from pathways.comments.model import CommentError
 from pathways.comments.moderator import pull_before_publish
 from pathways.comments.notify import send_mail
 from pathways.site.build import BuildError, build_site, init_logging, load_settings
-from pathways.site.checks import VNU, check_site
+from pathways.site.checks import check_site, vnu_for
 from pathways.site.deploy import DeployError, deploy
 from pathways.site.deploy_config import deploy_problems
 from pathways.site.problems import report
@@ -48,10 +48,11 @@ def tell_writer(settings: dict, problem: str) -> str:
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     init_logging()
+    settings = load_settings(settings_file)
     problem = None
     if not args.no_pull:
         try:
-            pulled = pull_before_publish(load_settings(settings_file), settings_file)
+            pulled = pull_before_publish(settings, settings_file)
         except CommentError as error:
             if not args.scheduled:
                 print(
@@ -65,24 +66,16 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
             pulled = None
         if pulled:
             print(pulled)
-    status = publish(args, settings_file)
+    status = publish(args, settings, settings_file)
     if problem is None:
         return status
     print(f"{NOT_PULLED}: {problem}", file=sys.stderr)
-    try:
-        print(tell_writer(load_settings(settings_file), problem), file=sys.stderr)
-    except Exception as error:
-        print(f"No e-mail sent: the settings cannot be read ({error})", file=sys.stderr)
+    print(tell_writer(settings, problem), file=sys.stderr)
     return 1
 
 
-def publish(args: argparse.Namespace, settings_file: Path) -> int:
+def publish(args: argparse.Namespace, settings: dict, settings_file: Path) -> int:
     """Build, check and deploy; the exit status."""
-    try:
-        settings = load_settings(settings_file)
-    except Exception as error:
-        print(f"Cannot read the settings in {settings_file}: {error}", file=sys.stderr)
-        return 1
     config = settings["DEPLOY"]
     problems = deploy_problems(config, protected_folders(settings, settings_file))
     if not config and isinstance(config, dict):
@@ -98,13 +91,12 @@ def publish(args: argparse.Namespace, settings_file: Path) -> int:
         print("Nothing was built or published.", file=sys.stderr)
         return 1
     try:
-        output = build_site(settings_file)
+        output = build_site(settings_file, production=True)
     except BuildError as error:
         print(f"Build failed: {error}\nNothing was published.", file=sys.stderr)
         return 1
-    settings = load_settings(settings_file)
     if settings["PUBLISH_CHECK"] and not args.no_check:
-        problems = check_site(output, settings, VNU, settings_file=settings_file)
+        problems = check_site(output, settings, vnu_for(settings_file), settings_file=settings_file)
         if report(problems, output):
             print("Not published: fix the problems above and publish again.", file=sys.stderr)
             return 1

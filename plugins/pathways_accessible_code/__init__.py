@@ -8,6 +8,8 @@ from typing import Any
 
 from pelican import signals
 
+from pathways.pelican_internals.content import content_html, set_content_html
+
 PLAIN_PRE = "<pre>"
 FOCUSABLE_PRE = '<pre tabindex="0">'
 
@@ -17,8 +19,8 @@ def make_code_blocks_focusable(html: str) -> str:
 
 
 def _on_content(content: Any) -> None:
-    if getattr(content, "_content", None):
-        content._content = make_code_blocks_focusable(content._content)
+    if content_html(content):
+        set_content_html(content, make_code_blocks_focusable(content_html(content)))
 
 
 def register() -> None:

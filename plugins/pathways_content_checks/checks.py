@@ -14,7 +14,7 @@ from typing import Any
 from pelican import signals
 from pelican.contents import Content
 
-from pathways.plugin_support import ARTICLE_LISTS, PAGE_LISTS
+from pathways.pelican_internals.generators import ARTICLE_LISTS, PAGE_LISTS
 
 from .templates import check_theme
 

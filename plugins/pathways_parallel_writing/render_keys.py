@@ -36,17 +36,16 @@ from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
 import pathways
+from pathways.pelican_internals.content import HTML_ATTRIBUTE, content_html
+from pathways.pelican_internals.writer import LISTED, SUBJECTS
 from pathways.plugin_support import BUILD_LOCAL_SETTINGS, source_digest
 
 # Parts of a post or page that the theme shows only on its own page: plain data, and links
 # to other posts.
-OWN_PAGE_ONLY = frozenset({"_content", "toc", "word_count", "comments", "references"})
+OWN_PAGE_ONLY = frozenset({HTML_ATTRIBUTE, "toc", "word_count", "comments", "references"})
 OWN_PAGE_LINKS = frozenset({"related_posts"})
 # Attributes that are not content: the settings and context every item carries.
 NOT_CONTENT = frozenset({"settings", "_context"})
-# The variables holding the item a page shows, and the page of items a listing shows.
-SUBJECTS = ("article", "page")
-LISTED = ("articles_page", "dates_page")
 MEMO_SIZE = 8
 # Context lists Pelican fills in the order of a set of file names, which differs from one
 # build to the next: described in the order of their files.
@@ -187,7 +186,7 @@ class RenderKeys:
             }
             if "summary" not in item.metadata:
                 # The summary shown on other pages is then cut from the text.
-                fields["text"] = item._content
+                fields["text"] = content_html(item)
             fields["class"] = type(item).__qualname__
             self._outlines[key] = _digest(self._describe(fields, top=item))
         return self._outlines[key]
