@@ -9,7 +9,7 @@ READY := $(VENV)/.requirements-installed
 CHECKERS := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: html devserver serve new new-blog publish check comments test test-fast bench lint format clean
+.PHONY: html devserver serve new new-blog publish publish-scheduled pull-comments check comments test test-fast bench lint format clean
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -39,7 +39,13 @@ new-blog: $(READY)  ## Make your blog in a folder of its own: make new-blog BLOG
 	@$(PY) -m pathways new-blog "$(BLOG)"
 
 publish: $(READY) $(CHECKERS)  ## Build for production into public/, check, deploy to DEPLOY (publishconf.py)
-	$(PY) -m pathways publish
+	$(PY) -m pathways publish $(PUBLISH_FLAGS)
+
+publish-scheduled: $(READY) $(CHECKERS)  ## For a timer: publish even when comments cannot be fetched, then fail and e-mail you
+	$(PY) -m pathways publish --scheduled $(PUBLISH_FLAGS)
+
+pull-comments: $(READY)  ## Write the comments approved on the comment service into content/comments/
+	$(PY) -m pathways comments pull
 
 check: $(READY) $(CHECKERS)  ## Build for production into public/, then check links, HTML, feeds, sitemap
 	$(PY) -m pathways build --publish $(BUILD_FLAGS)

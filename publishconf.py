@@ -8,9 +8,12 @@ import os
 import sys
 
 sys.path.append(os.path.dirname(__file__))
+# The order matters (the preview's settings, then production's): imports are not sorted here.
+# isort: off
+from pelicanconf import *  # noqa: F403
 from pathways.defaults.production import *  # noqa: F403
 from pathways.plugin_order import production_plugins
-from pelicanconf import *  # noqa: F403
+# isort: on
 
 # The one place the live address is set; every URL and feed link derives from it.
 SITEURL = "https://pathways.example.org"

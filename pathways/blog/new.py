@@ -124,10 +124,12 @@ import os
 import sys
 
 sys.path.append(os.path.dirname(__file__))
+# The order matters (the preview's settings, then production's): imports are not sorted here.
+# isort: off
 from pelicanconf import *  # noqa: F403
-
 from pathways.defaults.production import *  # noqa: F403
 from pathways.plugin_order import production_plugins
+# isort: on
 
 PLUGINS = production_plugins(PLUGINS)  # noqa: F405
 

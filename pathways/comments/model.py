@@ -141,12 +141,17 @@ def check_website(value: str) -> str | None:
     return value
 
 
+# No spaces, brackets, quotes nor control characters (ESC, BEL, C1: terminal sequences).
+_PART = r"[^@\s<>\"\x00-\x1f\x7f-\x9f]+"
+EMAIL = rf"{_PART}@{_PART}\.{_PART}"
+
+
 def check_email(value: str) -> str | None:
     """An e-mail address (kept for the writer only) or nothing."""
     value = value.strip()
     if not value:
         return None
-    if len(value) > MAX_EMAIL or not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", value):
+    if len(value) > MAX_EMAIL or not re.fullmatch(EMAIL, value):
         raise CommentError("Email: not a valid address (or leave it empty)")
     return value
 

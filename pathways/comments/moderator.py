@@ -8,8 +8,9 @@ from pathlib import Path
 from pathways import __version__
 from pathways.comments.model import Comment, comment_path, format_comment, write_comment_file
 from pathways.comments.moderation import comment_from_json, decide, reply, submission_json
-from pathways.comments.remote import Remote, read_token
+from pathways.comments.remote import Remote, read_token, token_source
 from pathways.comments.store import CommentStore, database_path
+from pathways.terminal import inert
 
 KEPT = "your file is kept, not overwritten"
 
@@ -69,7 +70,7 @@ def pull(moderator: Moderator) -> tuple[int, int]:
         outcome, message = moderator.write(comment_from_json(data))
         if outcome == "written":
             written += 1
-            print(message)
+            print(inert(message))
         else:
             present += 1
     return written, present
@@ -78,7 +79,8 @@ def pull(moderator: Moderator) -> tuple[int, int]:
 def moderator_for(settings: dict, settings_file: Path, local: bool = False) -> Moderator:
     endpoint = settings["COMMENTS_ENDPOINT"]
     token = None if local or not endpoint else read_token(settings, settings_file)
-    return Moderator(settings, settings_file, Remote(endpoint, token) if token else None)
+    remote = Remote(endpoint, token, token_source=token_source(settings)) if token else None
+    return Moderator(settings, settings_file, remote)
 
 
 def pull_before_publish(settings: dict, settings_file: Path) -> str | None:

@@ -102,6 +102,7 @@ class SiteChecker:
         self.output = output.resolve()
         self.settings = settings
         self.settings_name = settings_file.name if settings_file else "the settings"
+        self.settings_file = settings_file
         self.siteurl = settings["SITEURL"].rstrip("/")
         self.endpoint = settings["COMMENTS_ENDPOINT"].rstrip("/")
         self.vnu = vnu
@@ -160,7 +161,24 @@ class SiteChecker:
             for element in home.iter("a", "link")
         )
 
+    def check_secrets(self) -> None:
+        """A password in a settings file is committed with the site: it belongs in the
+        service's environment (`pathways comments secret`)."""
+        for name, value in sorted(self.settings.items()):
+            if not (name.isupper() and isinstance(value, dict)):
+                continue
+            for key, secret in value.items():
+                if "password" in str(key).lower() and secret:
+                    line = line_of(self.settings_file, "password") if self.settings_file else None
+                    message = (
+                        f"{name} holds a {key!r}: a password in a settings file is committed "
+                        "with the site. Remove it, and on the server run `sudo "
+                        "/srv/pathways/.venv/bin/pathways comments secret smtp-password`"
+                    )
+                    self.report(self.settings_name, line, message, Kind.SECRET)
+
     def run(self) -> list[Problem]:
+        self.check_secrets()
         if not self.built_for_production():
             self.report(
                 str(self.output),
