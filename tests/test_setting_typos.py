@@ -84,7 +84,9 @@ def test_a_production_build_refuses_a_mistake(tmp_path: Path, setting, message):
 
 
 def test_publish_refuses_a_mistake_before_building(tmp_path: Path):
-    settings = _site(tmp_path, publish=True, PROFIL_TEXT="Me.")
+    (tmp_path / "www").mkdir()
+    deploy = {"target": "folder", "path": str(tmp_path / "www")}
+    settings = _site(tmp_path, publish=True, PROFIL_TEXT="Me.", DEPLOY=deploy)
     result = run_pathways("publish", "--no-pull", "--settings", str(settings))
     assert result.returncode == 1
     assert "PROFIL_TEXT in site_publish.py is not a setting" in result.stderr
