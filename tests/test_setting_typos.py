@@ -131,3 +131,15 @@ def test_a_setting_the_engine_renamed_is_named_with_its_new_name(tmp_path: Path,
         "RELATED_POSTS_NUMBER in pelicanconf.py is now called RELATED_POSTS_COUNT (since 0.2.0):"
         " rename it, or run make upgrade"
     ]
+
+
+@pytest.mark.build
+def test_publish_reads_the_settings_file_once(tmp_path: Path):
+    (tmp_path / "www").mkdir()
+    deploy = {"target": "folder", "path": str(tmp_path / "www")}
+    settings = _site(tmp_path, publish=True, DEPLOY=deploy, PUBLISH_CHECK=False)
+    reads = tmp_path / "reads.txt"
+    settings.write_text(f"open({str(reads)!r}, 'a').write('read\\n')\n" + settings.read_text())
+    result = run_pathways("publish", "--settings", str(settings))
+    assert result.returncode == 0, result.stderr
+    assert reads.read_text() == "read\n"
