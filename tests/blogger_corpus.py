@@ -50,8 +50,9 @@ Truth conventions (what an importer should produce, whichever file it read):
 * ``Comment.website`` is the raw ``author/uri``; ``clean_website`` keeps it only if it is an
   absolute http(s) URL with a host, no whitespace and no ``user@`` part, else ``None``.
   ``Comment.author`` is the raw name (it may hold ``<script>`` or U+202E): escape it, keep it.
-* ``status``: posts ``live|draft|scheduled|deleted|trashed``; comments ``live|deleted|spam|pending``. Only live posts and
-  pages are published; only live comments of published posts are shown.
+* ``status``: posts ``live|draft|scheduled|deleted|trashed``; comments
+  ``live|deleted|spam|pending``. Only live posts and pages are published; only live comments
+  of published posts are shown.
 
 :func:`image_bytes` returns a deterministic JPEG (or PNG for ``.png``) for any image URL whose
 pixel size depends on the size segment, so a test can tell a downloaded original (``s0``: 96x72,
@@ -1065,7 +1066,7 @@ def _feeds(blog: Blog) -> str:
 
 
 def _classic_header(blog: Blog) -> str:
-    newest = max(p.updated for p in blog.posts if p.status in ("live", "draft"))
+    newest = max((p.updated for p in blog.posts), default=datetime(2020, 1, 1, tzinfo=UTC))
     archive = f"{_feeds(blog)}/archive"
     return "".join(
         [

@@ -179,7 +179,7 @@ def _label(value: str) -> str:
 
 def _tag_slug(name: str) -> str:
     """A tag's slug, as Pelican makes it by default."""
-    return slugify(name, regex_subs=DEFAULT_CONFIG["TAG_REGEX_SUBSTITUTIONS"])
+    return slugify(name, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
 
 
 def _by_date(entry: Entry) -> tuple:

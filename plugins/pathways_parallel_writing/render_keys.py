@@ -188,7 +188,7 @@ class RenderKeys:
             if "summary" not in item.metadata:
                 # Other pages show the summary Pelican cuts from the text, not the text: an
                 # edit after the first words changes no other page's view of the post.
-                fields["summary"] = str(item.summary)
+                fields["summary"] = str(item.summary) if item._content else item._content
             fields["class"] = type(item).__qualname__
             self._outlines[key] = _digest(self._describe(fields, top=item))
         return self._outlines[key]
