@@ -7,7 +7,7 @@ instants on both sides of clock changes. The two must agree on every post in eve
 every line or row must land in a window or be accounted for (malformed, not a page view, a
 bot's, after the reference, a repeat).
 
-`make test` runs a few examples of each; `PATHWAYS_HYPOTHESIS=thorough` runs many more (see
+`make test` runs a few examples of each; `PATHWAYS_HYPOTHESIS_PROFILE=thorough` runs many more (see
 the README's Tests section).
 """
 
@@ -23,7 +23,7 @@ from tempfile import TemporaryDirectory
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pathways.views.kept_logs import LogState
@@ -31,21 +31,10 @@ from pathways.views.ranking import reference_time
 from pathways.views.rules import is_bot
 from pathways.views.sources import read_sources
 
-settings.register_profile(
-    "bounded",
-    max_examples=12,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile(
-    "thorough",
-    max_examples=600,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.load_profile(os.environ.get("PATHWAYS_HYPOTHESIS", "bounded"))
+# These examples build no site, so the suite runs more of them than the conftest profile's
+# few; the thorough profile (PATHWAYS_HYPOTHESIS_PROFILE=thorough) runs hundreds.
+THOROUGH = os.environ.get("PATHWAYS_HYPOTHESIS_PROFILE") == "thorough"
+EXAMPLES = 600 if THOROUGH else 12
 
 SITE = "blog.example"
 WINDOWS = ("1d", "7d", "30d", "all")
@@ -303,7 +292,7 @@ def tally(views, kind: str) -> Counter:
     return Counter({name: getattr(part, name) for name in names if getattr(part, name)})
 
 
-@settings(max_examples=settings().max_examples * 2)
+@settings(max_examples=EXAMPLES * 2)
 @given(data=st.data())
 def test_every_log_reader_counts_as_the_rules_say(data):
     log_format = data.draw(st.sampled_from(FORMATS), "format")
@@ -424,6 +413,7 @@ def reference_rows(plain, goat, period, plausible, reference: Reference):
     return views, outcomes
 
 
+@settings(max_examples=EXAMPLES)
 @given(data=st.data())
 def test_every_csv_source_counts_in_local_days_as_the_rules_say(data):
     reference = data.draw(references(), "reference")
