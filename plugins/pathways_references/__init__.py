@@ -10,7 +10,10 @@ import logging
 from datetime import date
 from typing import Any
 
+import smartypants
 from pelican import signals
+
+from pathways.comments.model import TYPOGRAPHY
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +46,9 @@ def parse_references(value: Any, source: str) -> list[dict]:
 def add_references(content: Any) -> None:
     value = getattr(content, "metadata", {}).get("references")
     content.references = parse_references(value, content.source_path) if value else []
+    if content.settings.get("TYPOGRIFY"):
+        for reference in content.references:
+            reference["title"] = smartypants.smartypants(reference["title"], TYPOGRAPHY)
 
 
 def register() -> None:
