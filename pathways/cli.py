@@ -7,7 +7,8 @@ from pathlib import Path
 from types import ModuleType
 
 from pathways import PROJECT_ROOT
-from pathways.site.build import BuildError, build_site, init_logging, load_settings
+from pathways.site.build import BuildError, build_site, held_back, init_logging, load_settings
+from pathways.site.hot_reload import capture
 
 PREVIEW_SETTINGS = PROJECT_ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = PROJECT_ROOT / "publishconf.py"
@@ -27,11 +28,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.no_precompress:
         overrides["PRECOMPRESS"] = False
     try:
-        output = build_site(_settings_file(args), overrides)
+        with capture() as generators:
+            output = build_site(_settings_file(args), overrides)
     except BuildError as error:
         print(f"Build failed: {error}\nThe previous site was left as it was.", file=sys.stderr)
         return 1
     print(f"Built the site into {output}")
+    waiting = held_back(generators)
+    if waiting:
+        posts = "is a scheduled post" if len(waiting) == 1 else "are scheduled posts"
+        print(
+            f"{len(waiting)} of the drafts counted above {posts}, published by the first build "
+            f"after its time: {', '.join(waiting)}"
+        )
     return 0
 
 
