@@ -9,7 +9,7 @@ READY := $(VENV)/.requirements-installed
 CHECKERS := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: html devserver serve new new-blog publish check comments test test-fast bench lint format clean
+.PHONY: html devserver serve new new-page new-blog publish check comments test test-fast bench lint format clean
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -33,6 +33,10 @@ devserver serve: $(READY)  ## Preview on http://127.0.0.1:$(PORT)/, rebuilding o
 new: $(READY)  ## Start a draft post: make new TITLE="My post"
 	@test -n "$(TITLE)" || { echo 'Usage: make new TITLE="My post title"'; exit 2; }
 	@$(PY) -m pathways new "$(TITLE)"
+
+new-page: $(READY)  ## Start a draft page (About, Contact …): make new-page TITLE="Contact"
+	@test -n "$(TITLE)" || { echo 'Usage: make new-page TITLE="Contact"'; exit 2; }
+	@$(PY) -m pathways new --page "$(TITLE)"
 
 new-blog: $(READY)  ## Make this project your own, empty blog (asks for its name, address …)
 	@$(PY) -m pathways new-blog

@@ -54,16 +54,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from pathways.site.newpost import create_post
+    from pathways.site.newpost import create_page, create_post
 
     settings = load_settings(_settings_file(args))
+    kind = "page" if args.page else "post"
     try:
-        path = create_post(args.title, settings, tags=args.tags, summary=args.summary)
+        if args.page:
+            path = create_page(args.title, settings, summary=args.summary)
+        else:
+            path = create_post(args.title, settings, tags=args.tags, summary=args.summary)
     except FileExistsError as error:
-        print(f"Not overwriting {error.filename}: a post with that slug exists.", file=sys.stderr)
+        print(f"Not overwriting {error.filename}: a {kind} with that slug exists.", file=sys.stderr)
         return 1
     except ValueError as error:
-        print(f"Cannot create the post: {error}", file=sys.stderr)
+        print(f"Cannot create the {kind}: {error}", file=sys.stderr)
         return 1
     print(path)
     return 0
@@ -113,8 +117,9 @@ def parser(own_commands_only: bool = False) -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(run=cmd_serve)
 
-    new = commands.add_parser("new", help="create a new draft post and print its path")
+    new = commands.add_parser("new", help="create a new draft post (or page) and print its path")
     new.add_argument("title")
+    new.add_argument("--page", action="store_true", help="a page (About, Contact …), not a post")
     new.add_argument("--tags", default="", help="comma-separated tags")
     new.add_argument("--summary", default="", help="one or two sentences for listings")
     new.add_argument("--settings", help="a Pelican settings file to use instead")
