@@ -9,7 +9,7 @@ READY := $(VENV)/.requirements-installed
 CHECKERS := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: html devserver serve new new-page new-blog publish check comments test test-fast bench lint format clean
+.PHONY: html devserver serve new new-page strip-locations new-blog publish check comments test test-fast bench lint format clean
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -37,6 +37,9 @@ new: $(READY)  ## Start a draft post: make new TITLE="My post"
 new-page: $(READY)  ## Start a draft page (About, Contact …): make new-page TITLE="Contact"
 	@test -n "$(TITLE)" || { echo 'Usage: make new-page TITLE="Contact"'; exit 2; }
 	@$(PY) -m pathways new --page "$(TITLE)"
+
+strip-locations: $(READY)  ## Remove the GPS position from the photos in content/ (pixels untouched)
+	@$(PY) -m pathways strip-locations
 
 new-blog: $(READY)  ## Make this project your own, empty blog (asks for its name, address …)
 	@$(PY) -m pathways new-blog

@@ -70,6 +70,17 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"Cannot create the {kind}: {error}", file=sys.stderr)
         return 1
     print(path)
+    from pathways.site.photo_locations import located_photos  # reads images: only here
+
+    located = located_photos(Path(settings["PATH"]))
+    if located:
+        photos = "1 photo" if len(located) == 1 else f"{len(located)} photos"
+        names = ", ".join(p.name for p in located[:3]) + (" …" if len(located) > 3 else "")
+        print(
+            f"Note: where it was taken (GPS) is still in {photos} in content/ ({names}); "
+            "`make strip-locations` removes it before you commit them.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -85,10 +96,19 @@ def subcommands() -> tuple[ModuleType, ...]:
     from pathways.comments import cli as comments_cli
     from pathways.site import check as check_cli
     from pathways.site import newblog as new_blog_cli
+    from pathways.site import photo_locations as photo_locations_cli
     from pathways.site import publish as publish_cli
     from pathways.views import cli as views_cli
 
-    return (comments_cli, views_cli, import_cli, check_cli, publish_cli, new_blog_cli)
+    return (
+        comments_cli,
+        views_cli,
+        import_cli,
+        check_cli,
+        publish_cli,
+        new_blog_cli,
+        photo_locations_cli,
+    )
 
 
 def _run_module(module: ModuleType) -> Callable[[argparse.Namespace], int]:

@@ -33,6 +33,7 @@ class Kind(Enum):
     EXTERNAL_LINK = "external link"
     ADDRESS = "address"
     PREVIEW_BUILD = "preview build"
+    PHOTO_LOCATION = "photo location"
 
 
 @dataclass(frozen=True)
