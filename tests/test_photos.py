@@ -407,3 +407,13 @@ def test_a_phone_heic_photo_stops_the_build_before_it_is_published(tmp_path):
     assert "images/IMG_2041.HEIC: HEIC photos keep their location" in result.stderr
     assert "save it as JPEG" in result.stderr
     assert not (tmp_path / "output").exists()
+
+
+def test_a_portrait_photo_is_no_taller_than_most_of_a_wide_screen(browser, photo_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(photo_url + "/posts/a-morning-at-the-lake/", wait_until="load")
+    photo = page.locator(".post-body img").first.bounding_box()
+    context.close()
+    assert photo["height"] <= 0.85 * 900
+    assert abs(photo["width"] / photo["height"] - 3 / 4) < 0.01

@@ -13,7 +13,15 @@ import brotli
 import pytest
 
 from tests.servers import QuietHandler
-from tests.sites import COMMENTS_URL, ROOT, build, fixture_content, free_port, write_settings
+from tests.sites import (
+    COMMENTS_URL,
+    FIXTURES,
+    ROOT,
+    build,
+    fixture_content,
+    free_port,
+    write_settings,
+)
 
 
 @pytest.mark.build
@@ -68,6 +76,8 @@ def strict_site(tmp_path):
     port = free_port()
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
+    # A post with a table whose columns are aligned (and footnotes, code …).
+    shutil.copy(FIXTURES / "everything.md", content / "posts")
     settings = write_settings(tmp_path, content, publish=True, SITEURL=f"http://127.0.0.1:{port}")
     assert build(settings).returncode == 0
     output = tmp_path / "output"
@@ -95,8 +105,11 @@ def test_the_theme_satisfies_its_content_security_policy(browser, strict_site):
     page = context.new_page()
     messages = []
     page.on("console", lambda message: messages.append(message.text))
-    for path in ("/", "/posts/ketamine/", "/glossary/"):
+    for path in ("/", "/posts/ketamine/", "/glossary/", "/posts/everything-in-one-post/"):
         page.goto(strict_site + path)
+    # The table's aligned columns are aligned under the policy (classes, not style attributes).
+    cell = page.locator(".post-body td.align-right").first
+    assert cell.evaluate("(td) => getComputedStyle(td).textAlign") == "right"
     page.get_by_role("button", name="Dark theme").click()
     page.goto(strict_site + "/search/?q=rabbit")
     page.locator(".search-results li").first.wait_for()

@@ -14,6 +14,7 @@ import smartypants
 from pelican import signals
 
 from pathways.comments.model import TYPOGRAPHY
+from pathways.plugin_support import ARTICLE_LISTS, PAGE_LISTS
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +47,20 @@ def parse_references(value: Any, source: str) -> list[dict]:
 def add_references(content: Any) -> None:
     value = getattr(content, "metadata", {}).get("references")
     content.references = parse_references(value, content.source_path) if value else []
-    if content.settings.get("TYPOGRIFY"):
-        for reference in content.references:
-            reference["title"] = smartypants.smartypants(reference["title"], TYPOGRAPHY)
+
+
+def curl_quotes(generator: Any) -> None:
+    """With `TYPOGRIFY`, the sources' titles get the curly quotes and dashes the text has
+    (the generator's settings say so: the readers' copy has it off when they typogrify)."""
+    if not generator.settings.get("TYPOGRIFY"):
+        return
+    for name in (*ARTICLE_LISTS, *PAGE_LISTS):
+        for content in getattr(generator, name, None) or []:
+            for reference in getattr(content, "references", []):
+                reference["title"] = smartypants.smartypants(reference["title"], TYPOGRAPHY)
 
 
 def register() -> None:
     signals.content_object_init.connect(add_references)
+    signals.article_generator_finalized.connect(curl_quotes)
+    signals.page_generator_finalized.connect(curl_quotes)
