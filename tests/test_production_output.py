@@ -1,18 +1,15 @@
 """The production output: reproducible, precompressed, and with host headers whose strict
 Content-Security-Policy the theme satisfies in a real browser."""
 
-import functools
 import gzip
 import hashlib
 import shutil
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import brotli
 import pytest
 
-from tests.servers import QuietHandler
+from tests.servers import serve_with_headers
 from tests.sites import (
     COMMENTS_URL,
     FIXTURES,
@@ -80,20 +77,8 @@ def strict_site(tmp_path):
     shutil.copy(FIXTURES / "everything.md", content / "posts")
     settings = write_settings(tmp_path, content, publish=True, SITEURL=f"http://127.0.0.1:{port}")
     assert build(settings).returncode == 0
-    output = tmp_path / "output"
-    sent = headers_for(output)
-
-    class WithHeaders(QuietHandler):
-        def end_headers(self):
-            for name, value in sent.items():
-                self.send_header(name, value)
-            super().end_headers()
-
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(WithHeaders, directory=str(output))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
+    url, server = serve_with_headers(tmp_path / "output", port, headers_for(tmp_path / "output"))
+    yield url
     server.shutdown()
     server.server_close()
 
