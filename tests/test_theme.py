@@ -173,7 +173,6 @@ def test_sitemap_and_robots_only_in_production(fixture_site, production_site):
         f"{SITEURL}/posts/ketamine/",
         f"{SITEURL}/posts/everything-in-one-post/",
         f"{SITEURL}/about/",
-        f"{SITEURL}/writing-guide/",
     }
 
 
