@@ -9,7 +9,7 @@ READY := $(VENV)/.requirements-installed
 CHECKERS := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: html devserver serve new new-blog publish publish-scheduled pull-comments check comments test test-fast bench lint format clean
+.PHONY: html devserver serve new new-page strip-locations new-blog publish publish-scheduled pull-comments check comments test test-fast bench lint format clean
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -33,6 +33,13 @@ devserver serve: $(READY)  ## Preview on http://127.0.0.1:$(PORT)/, rebuilding o
 new: $(READY)  ## Start a draft post: make new TITLE="My post"
 	@test -n "$(TITLE)" || { echo 'Usage: make new TITLE="My post title"'; exit 2; }
 	@$(PY) -m pathways new "$(TITLE)"
+
+new-page: $(READY)  ## Start a draft page (About, Contact …): make new-page TITLE="Contact"
+	@test -n "$(TITLE)" || { echo 'Usage: make new-page TITLE="Contact"'; exit 2; }
+	@$(PY) -m pathways new --page "$(TITLE)"
+
+strip-locations: $(READY)  ## Remove the GPS position from the photos in content/ (pixels untouched)
+	@$(PY) -m pathways strip-locations
 
 new-blog: $(READY)  ## Make your blog in a folder of its own: make new-blog BLOG=~/my-blog
 	@test -n "$(BLOG)" || { echo 'Usage: make new-blog BLOG=path/to/your/blog'; exit 2; }

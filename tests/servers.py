@@ -47,6 +47,24 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+def serve_with_headers(
+    folder: Path, port: int, headers: dict[str, str]
+) -> tuple[str, ThreadingHTTPServer]:
+    """A folder served on 127.0.0.1:`port` with `headers` on every answer, as a host sends
+    the ones a production build asks for in `_headers`."""
+
+    class WithHeaders(QuietHandler):
+        def end_headers(self) -> None:
+            for name, value in headers.items():
+                self.send_header(name, value)
+            super().end_headers()
+
+    handler = functools.partial(WithHeaders, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{port}", server
+
+
 def serve_folder(folder: Path) -> tuple[str, ThreadingHTTPServer]:
     """A folder served over HTTP on 127.0.0.1, as a static host would."""
     handler = functools.partial(QuietHandler, directory=str(folder))

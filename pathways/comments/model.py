@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import markdown
 import nh3
+import smartypants
 
 from pathways.files import write_whole
 
@@ -298,9 +299,14 @@ def markdown_html(text: str) -> str:
     return converter.convert(text)
 
 
+# Curly quotes, dashes and ellipses, as in the posts' text (never inside code).
+TYPOGRAPHY = smartypants.Attr.set1 | smartypants.Attr.w
+
+
 def render_body(text: str) -> str:
-    """Restricted Markdown to HTML, then sanitised: no scripts, handlers or unsafe URLs."""
-    return nh3.clean(
+    """Restricted Markdown to HTML, then sanitised: no scripts, handlers or unsafe URLs; then
+    typographic quotes, dashes and ellipses."""
+    clean = nh3.clean(
         markdown_html(text),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -308,6 +314,7 @@ def render_body(text: str) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     )
+    return smartypants.smartypants(clean, TYPOGRAPHY)
 
 
 def shows_as_empty(text: str) -> bool:

@@ -452,6 +452,7 @@ class CommentService:
         return self.page(
             "comment_form.html",
             heading=heading,
+            replying_to=self.parent_author(slug, post, values.get("parent", "")),
             post=post,
             post_url=self.post_url(post),
             slug=slug,
@@ -459,6 +460,17 @@ class CommentService:
             errors=errors or [],
             action="comments",
         )
+
+    def parent_author(self, slug: str, post: dict, parent: str) -> str:
+        """The name of whoever wrote the comment being answered ("" if it is not known)."""
+        if not parent:
+            return ""
+        author = post.get("authors", {}).get(parent)
+        if author:
+            return author
+        submission = self.store.get(parent)
+        known = submission and submission.comment.post_slug == slug
+        return submission.comment.author if known and submission.status != "rejected" else ""
 
     async def reply_form(self, request: Request) -> Response:
         """The form as a page of its own, for replying without JavaScript."""

@@ -61,9 +61,17 @@ ERROR_STYLE = (
 )
 
 
+# A message in the banner is in the banner's colours, not on the theme's pale box for code,
+# where its white text could not be read in the light scheme.
+BANNER_CODE_STYLE = "background:none;color:inherit;padding:0"
+
+
 def error_banner(errors: list[str]) -> str:
     """The failed build's messages, for the top of every page."""
-    items = "".join(f"<li><code>{html.escape(error)}</code></li>" for error in errors)
+    items = "".join(
+        f'<li><code style="{BANNER_CODE_STYLE}">{html.escape(error)}</code></li>'
+        for error in errors
+    )
     return (
         f'<div id="preview-build-error" role="alert" style="{ERROR_STYLE}">'
         "<p><strong>The last save did not build.</strong> Fix this and save again; "
