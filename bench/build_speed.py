@@ -37,60 +37,19 @@ from itertools import pairwise
 from pathlib import Path
 
 import view_logs
+from corpus import post_texts, words
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 LOG_LINES_PER_POST = 100
-WORDS = ["rest", "energy", "walk", "infusion", "calm", "doctor", "sleep", "pain", "better",
-         "hope", "breath", "slowly", "nausea", "clinic", "fatigue", "recovery", "morning",
-         "evening", "family", "support", "symptoms", "heart", "brain", "nervous",
-         "system"]  # fmt: skip
-TAGS = ["ketamine", "recovery", "sleep", "fatigue", "family", "doctors", "diet", "exercise",
-        "anxiety", "hope", "pain", "research"]  # fmt: skip
 
 
-def words(rng: random.Random, count: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(count))
-
-
-FIRST_POST = datetime(2015, 1, 1, 9, tzinfo=UTC)
-LAST_POST = datetime(2026, 1, 1, 9, tzinfo=UTC)
-
-
-def post_interval(posts: int) -> timedelta:
-    """Posts 37 hours apart, or closer when needed for all of them to be in the past (a post
-    dated in the future is scheduled, left out of our build but not of vanilla Pelican's)."""
-    return min(timedelta(hours=37), (LAST_POST - FIRST_POST) / max(posts, 1))
-
-
-def post_text(rng: random.Random, number: int, posts: int) -> str:
-    tags = ", ".join(rng.sample(TAGS, 3))
-    date = FIRST_POST + post_interval(posts) * number
-    meta = [
-        f"Title: Post {number}: {words(rng, 3)}",
-        f"Date: {date:%Y-%m-%d %H:%M}+00:00",
-        f"Tags: {tags}",
-        f"Summary: {words(rng, 20).capitalize()}.",
-    ]
-    if number % 10 == 0:
-        meta += [f"Series: Series {number // 50}", f"Series-Order: {number % 50}"]
-    body = [f"{words(rng, 60).capitalize()}[^1]."]
-    for section in range(4):
-        body.append(f"## Section {section + 1}")
-        body += [f"{words(rng, 70).capitalize()}." for _ in range(2)]
-        body.append("\n".join(f"- {words(rng, 6)}" for _ in range(4)))
-        body.append(f"> {words(rng, 25).capitalize()}.")
-    body.append("```python\ndef rest(hours):\n    return hours * 2\n```")
-    body.append("![A path drawn between two dots]({static}/images/path.svg)")
-    body.append(f"[^1]: {words(rng, 12).capitalize()}.")
-    return "\n".join(meta) + "\n\n" + "\n\n".join(body) + "\n"
-
-
-def generate(folder: Path, posts: int, seed: int = 1) -> Path:
-    """The corpus: content/ with posts, an image, comments and a view log."""
-    rng = random.Random(seed)
+def generate(folder: Path, posts: int, seed: int = 1, corpus: str = "summaries") -> Path:
+    """The corpus: content/ with posts, an image, comments and a view log. `corpus` is
+    "summaries" or "plain" (see `corpus.py`)."""
+    rng = random.Random(seed + 1)
     content = folder / "content"
     (content / "posts").mkdir(parents=True)
     (content / "pages").mkdir()
@@ -101,8 +60,7 @@ def generate(folder: Path, posts: int, seed: int = 1) -> Path:
     )
     (content / "pages" / "about.md").write_text("Title: About\n\nA benchmark blog.\n")
     paths = []
-    for number in range(posts):
-        text = post_text(rng, number, posts)
+    for number, text in enumerate(post_texts(corpus, posts, seed)):
         (content / "posts" / f"post-{number}.md").write_text(text)
         title = text.split("\n", 1)[0].removeprefix("Title: ")
         slug = slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
@@ -245,11 +203,9 @@ def search_step(log: str) -> tuple[float, str]:
 
 
 def edit(content: Path, number: int, marker: str) -> None:
-    """Change one heading of one post, as a writer saving an edit would."""
+    """Append a paragraph to one post, as a writer saving an edit would."""
     post = content / "posts" / f"post-{number}.md"
-    text = post.read_text()
-    heading = text.split("## ", 2)[1].split("\n", 1)[0]
-    post.write_text(text.replace(f"## {heading}", f"## Section {marker}", 1))
+    post.write_text(f"{post.read_text()}\nA paragraph added later, {marker}, to say so.\n")
 
 
 def free_port() -> int:
