@@ -73,6 +73,8 @@ bench: $(READY)  ## Benchmarks (printed figures; never part of the tests)
 	$(PY) bench/blogger_import.py
 	$(PY) bench/images.py
 	$(PY) bench/build_speed.py --posts 100 1000
+	$(PY) bench/compression.py
+	$(PY) bench/suite_time.py
 
 lint: $(READY)
 	$(PY) -m ruff check .
