@@ -45,6 +45,7 @@ PLUGINS = [
     "pathways_scheduling",
     "pathways_neighbors",
     "pathways_comments",
+    "pathways_follow",
     "pathways_popular_posts",
     "pathways_series",
     "pathways_toc",

@@ -16,6 +16,25 @@ from pathways.comments.model import Comment
 logger = service_logger(__name__)
 
 
+def smtp_connection(smtp: dict[str, Any]) -> smtplib.SMTP:
+    """A connection to the mail provider in `smtp` (COMMENTS_SMTP), logged in, over TLS when
+    it says so ("ssl" from the start, port 465; or "starttls", port 587)."""
+    port = int(smtp.get("port", 465 if smtp.get("ssl") else 25))
+    if smtp.get("ssl"):
+        server: smtplib.SMTP = smtplib.SMTP_SSL(smtp["host"], port, timeout=10)
+    else:
+        server = smtplib.SMTP(smtp["host"], port, timeout=10)
+    try:
+        if smtp.get("starttls"):
+            server.starttls()
+        if smtp.get("username"):
+            server.login(smtp["username"], smtp.get("password", ""))
+    except BaseException:
+        server.close()
+        raise
+    return server
+
+
 class Notifier:
     """Sends one message per stored comment; a failure is logged, never fatal."""
 
@@ -41,14 +60,9 @@ class Notifier:
         return message
 
     def notify(self, comment: Comment, post_title: str, post_url: str) -> None:
-        smtp = self.smtp
         started = time.monotonic()
         try:
-            with smtplib.SMTP(smtp["host"], int(smtp.get("port", 25)), timeout=10) as server:
-                if smtp.get("starttls"):
-                    server.starttls()
-                if smtp.get("username"):
-                    server.login(smtp["username"], smtp.get("password", ""))
+            with smtp_connection(self.smtp) as server:
                 server.send_message(self.message(comment, post_title, post_url))
         except (OSError, smtplib.SMTPException) as error:
             logger.error(

@@ -44,6 +44,8 @@ from pathways.comments.moderation import moderation_app
 from pathways.comments.notify import Notifier
 from pathways.comments.settings import COMMENTS
 from pathways.comments.store import CommentStore, RateLimited
+from pathways.follow.routes import Follow
+from pathways.follow.settings import FollowConfig
 from pathways.views.beacon import beacon_app
 from pathways.views.rules import normalise_path
 from pathways.views.store import ViewStore
@@ -88,6 +90,8 @@ class ServiceConfig:
     author: str = "The author"
     # Called with the ids of newly approved comments (one server, no laptop step).
     on_approve: Callable[[list[str]], None] | None = None
+    # Follow by e-mail (FOLLOW_EMAIL); None when it is off.
+    follow: FollowConfig | None = None
 
 
 class PostIndex:
@@ -222,9 +226,13 @@ class CommentService:
             Route("/form", self.reply_form, methods=["GET"]),
             Route("/health", self.health, methods=["GET"]),
             Mount("/moderation", app=moderation),
-            Mount("", app=beacon),
         ]
-        return SecurityHeaders(Starlette(routes=routes), origin_of(self.config.site_url))
+        follow = Follow(self, self.config.follow) if self.config.follow else None
+        if follow:
+            routes.append(Mount("/follow", app=follow.app()))
+        routes.append(Mount("", app=beacon))
+        app = Starlette(routes=routes, lifespan=follow.lifespan if follow else None)
+        return SecurityHeaders(app, origin_of(self.config.site_url))
 
     def post_url(self, post: dict) -> str:
         return f"{self.config.site_url.rstrip('/')}/{post['url']}"
