@@ -70,12 +70,21 @@ def subcommands() -> tuple[ModuleType, ...]:
     run(args, settings_file)."""
     from pathways.blogger import cli as import_cli
     from pathways.comments import cli as comments_cli
+    from pathways.follow import cli as subscribers_cli
     from pathways.site import check as check_cli
     from pathways.site import newblog as new_blog_cli
     from pathways.site import publish as publish_cli
     from pathways.views import cli as views_cli
 
-    return (comments_cli, views_cli, import_cli, check_cli, publish_cli, new_blog_cli)
+    return (
+        comments_cli,
+        subscribers_cli,
+        views_cli,
+        import_cli,
+        check_cli,
+        publish_cli,
+        new_blog_cli,
+    )
 
 
 def _run_module(module: ModuleType) -> Callable[[argparse.Namespace], int]:

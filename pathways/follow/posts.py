@@ -37,28 +37,30 @@ def read_index(path: Path) -> list[dict[str, Any]] | None:
         return None
     checked = []
     for number, post in enumerate(posts if isinstance(posts, list) else []):
+        if isinstance(post, dict) and post.get("draft"):
+            continue
         try:
-            if not all(isinstance(post[name], str) for name in TEXT_FIELDS):
-                raise ValueError("a field is not text")
-            date = datetime.fromisoformat(post["date"])
-            if date.tzinfo is None:
-                date = date.replace(tzinfo=UTC)
+            checked.append(checked_post(post))
         except (KeyError, TypeError, ValueError) as error:
             logger.error("%s: post %d is left out: %s", path, number, error)
-            continue
-        photo = post.get("photo")
-        checked.append(
-            {
-                **{name: post[name] for name in TEXT_FIELDS},
-                # The list is read as any input: its HTML is sanitized again.
-                "html": nh3.clean(post["html"], tags=EMAIL_TAGS, attributes=EMAIL_ATTRIBUTES),
-                "moment": date,
-                "photo": photo if isinstance(photo, str) else None,
-                "full": bool(post.get("full")),
-                "email": post.get("email", True) is not False,
-            }
-        )
     return checked
+
+
+def checked_post(post: Any) -> dict[str, Any]:
+    """A post of the list as the service uses it, checked as any input (its HTML is
+    sanitized again); ValueError, KeyError or TypeError when it cannot be used."""
+    if not all(isinstance(post[name], str) for name in TEXT_FIELDS):
+        raise ValueError("a field is not text")
+    date = datetime.fromisoformat(post["date"])
+    photo = post.get("photo")
+    return {
+        **{name: post[name] for name in TEXT_FIELDS},
+        "html": nh3.clean(post["html"], tags=EMAIL_TAGS, attributes=EMAIL_ATTRIBUTES),
+        "moment": date if date.tzinfo else date.replace(tzinfo=UTC),
+        "photo": photo if isinstance(photo, str) else None,
+        "full": bool(post.get("full")),
+        "email": post.get("email", True) is not False,
+    }
 
 
 @dataclass

@@ -33,6 +33,7 @@ from pathways.comments.notify import smtp_connection
 from pathways.follow.addresses import AddressError, check_address
 from pathways.follow.mailer import Letters, smtp_problem
 from pathways.follow.outbox import Outbox
+from pathways.follow.posts import checked_post
 from pathways.follow.settings import FollowConfig
 from pathways.follow.store import FollowStore
 
@@ -321,9 +322,10 @@ class Follow:
             return refused
         to = self.smtp.get("to", "")
         try:
-            post = await self._json_field(request, "post")
-            if not isinstance(post, dict) or not to or self.problem:
-                raise ValueError(self.problem or 'post: missing, or COMMENTS_SMTP has no "to"')
+            if not to or self.problem:
+                raise ValueError(self.problem or 'COMMENTS_SMTP has no "to" (your address)')
+            post = checked_post(await self._json_field(request, "post"))
+            post["date"] = post.pop("moment").isoformat()
             message = self.letters.post(to, post, self.unsubscribe_link(to), test=True)
             with smtp_connection(self.smtp) as server:
                 server.send_message(message, to_addrs=[to])

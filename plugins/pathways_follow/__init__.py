@@ -24,9 +24,15 @@ def write_follow_index(generator: Any, writer: Any) -> None:
         if settings.get("FOLLOW_EMAIL"):
             logger.warning("FOLLOW_EMAIL is on but COMMENTS_ENDPOINT is empty: no Follow form")
         return
+    # Drafts too where they are written (the preview), marked so: the service never sends
+    # them; `pathways subscribers preview` shows their e-mail.
+    drafts = generator.drafts if settings.get("DRAFT_SAVE_AS") else []
     posts = [
-        email_fields(article, settings["SITEURL"], settings["FOLLOW_CONTENT"])
-        for article in generator.articles
+        {
+            **email_fields(article, settings["SITEURL"], settings["FOLLOW_CONTENT"]),
+            "draft": article.status != "published",
+        }
+        for article in [*generator.articles, *drafts]
     ]
     path = Path(generator.output_path) / settings["FOLLOW_INDEX_SAVE_AS"]
     path.parent.mkdir(parents=True, exist_ok=True)
