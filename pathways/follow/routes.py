@@ -1,6 +1,6 @@
 """The service's follow routes, mounted at `/follow` on the comment service.
 
-- `POST /follow`: the form (an address only), behind the comments' defences: the origin
+- `POST /follow/subscribe`: the form (an address only), behind the comments' defences: the origin
   check, the hidden field, a limit per client and one on confirmations per hour. The answer
   is the same whether or not the address already follows.
 - `/follow/confirm` and `/follow/unsubscribe`: the signed links of the e-mails. Opening one
@@ -113,7 +113,7 @@ class Follow:
     def app(self) -> Starlette:
         return Starlette(
             routes=[
-                Route("/", self.ask, methods=["POST"]),
+                Route("/subscribe", self.ask, methods=["POST"]),
                 Route("/confirm", self.confirm, methods=["GET", "POST"]),
                 Route("/unsubscribe", self.unsubscribe, methods=["GET", "POST"]),
                 Route("/api/subscribers", self.api_list, methods=["GET"]),
@@ -169,7 +169,7 @@ class Follow:
             status,
             template="follow_form.html",
             address=address,
-            action=f"{self.service.config.public_url.rstrip('/')}/follow",
+            action=f"{self.service.config.public_url.rstrip('/')}/follow/subscribe",
         )
 
     async def ask(self, request: Request) -> Response:

@@ -47,7 +47,7 @@ SCHEMA = (
         error TEXT,
         PRIMARY KEY (post_id, subscriber_id)
     )""",
-    "CREATE INDEX IF NOT EXISTS follow_outbox_queue ON follow_outbox (state, rowid)",
+    "CREATE INDEX IF NOT EXISTS follow_outbox_queue ON follow_outbox (state)",
 )
 # Why a post seen by the service is not (or is) sent.
 FATES = {
