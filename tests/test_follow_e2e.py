@@ -17,6 +17,7 @@ from tests.follow_helpers import (
 from tests.servers import mail_server, serve_folder
 
 pytestmark = [pytest.mark.build, pytest.mark.server]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.fixture
@@ -131,3 +132,29 @@ def test_a_service_killed_between_two_messages_still_sends_each_follower_one(tmp
         service.terminate()
         service.wait(timeout=10)
         static.shutdown()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_follow_form_and_page_are_accessible_at_320_px_and_wide(browser, blog, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    for width in (320, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
+        page = context.new_page()
+        for path in ("/posts/before/", "/follow/"):
+            page.goto(blog.site_url + path)
+            form = page.locator("form.follow-form")
+            assert form.get_attribute("action") == f"{blog.service_url}/follow/subscribe"
+            assert page.get_by_label("Your e-mail address").get_attribute("type") == "email"
+            results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+            assert results.response["violations"] == [], results.generate_report()
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= width, path
+        page.goto(blog.site_url + "/")
+        assert page.get_by_role("link", name="Follow", exact=True).get_attribute("href") in (
+            "/follow/",
+            "follow/",
+            "./follow/",
+        )
+        context.close()
