@@ -91,7 +91,7 @@ def main() -> None:
             store,
             site_dir=work / "site",
             index_path="follow/posts.json",
-            letters=Letters("Pathways", "https://blog.example.org", "Ana", "blog@example.org"),
+            letters=Letters("Pathways", "https://blog.example.org", "blog@example.org"),
             smtp={"host": "127.0.0.1", "port": port, "from": "blog@example.org"},
             rate=(10**9, 1),
             unsubscribe_link=lambda address: f"https://comments.example.org/u?a={address}",

@@ -2,6 +2,7 @@
 through the service's token API, and a post's e-mail previewed and sent to the writer."""
 
 import csv
+import json
 
 import pytest
 
@@ -69,6 +70,11 @@ def test_the_writer_imports_lists_exports_removes_previews_and_tests(tmp_path):
     with mail_server() as mailbox:
         blog = make_blog(tmp_path, site_url, mailbox.port)
         blog.publish("draft.md", "A draft to check", status="draft")
+        blog.publish("private.md", "Private", email="no")
+        index = json.loads((blog.output / "follow" / "posts.json").read_text())
+        sent = {" ".join(post["title"].split()): post["email"] for post in index["posts"]}
+        assert sent == {"Before": True, "A draft to check": True, "Private": False}
+        assert [post["id"] for post in index["posts"] if post["draft"]] == ["posts/draft.md"]
         service = blog.start_service(tmp_path / "service.log")
         try:
             feedburner = tmp_path / "FeedBurner.csv"

@@ -150,7 +150,7 @@ class Refusing(Mailbox):
 
 
 def outbox(site, port: int) -> Outbox:
-    letters = Letters("Pathways", "https://blog.example.org", "Ana", "blog@example.org")
+    letters = Letters("Pathways", "https://blog.example.org", "blog@example.org")
     return Outbox(
         site.store,
         site_dir=site.folder / "site",

@@ -26,14 +26,12 @@ TOKEN = "token-for-the-follow-tests"
 def follow_config(**changes) -> FollowConfig:
     values = {
         "site_name": "Pathways",
-        "content": "summary",
         "rate": (100, 1),
         "signup_limit": (5, 3600),
         "confirmations_per_hour": 100,
         "link_days": 3,
         "max_age_days": 30,
         "poll_seconds": 0.2,
-        "follow_url": "follow/",
         "index_path": "follow/posts.json",
     }
     return FollowConfig(**{**values, **changes})
@@ -263,3 +261,12 @@ def test_the_writers_api_needs_the_token(start):
     assert get(f"{service}/follow/api/subscribers")[0] == 401
     status, _ = post(f"{service}/follow/api/subscribers/remove", {"address": "a@example.org"})
     assert status == 401
+
+
+def test_an_address_never_confirmed_is_forgotten_after_its_link_expired(start, tmp_path, mailbox):
+    service = start()
+    sign_up(service, "ana@example.org")
+    with sqlite3.connect(tmp_path / "comments.sqlite3") as db:
+        db.execute("UPDATE follow_subscribers SET asked_at = '2020-01-01T00:00:00+00:00'")
+    sign_up(service, "bea@example.org", client="203.0.113.9")
+    assert [s["address"] for s in store(tmp_path).subscribers()] == ["bea@example.org"]

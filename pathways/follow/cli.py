@@ -76,7 +76,6 @@ def cmd_preview(settings: dict, post: dict[str, Any]) -> int:
     letters = Letters(
         settings.get("SITENAME") or "The blog",
         site_url,
-        settings.get("AUTHOR") or "",
         smtp.get("from") or "you@example.org",
     )
     message = letters.post("reader@example.org", post, f"{site_url}/unsubscribe-link")

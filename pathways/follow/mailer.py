@@ -49,7 +49,6 @@ class Letters:
 
     site_name: str
     site_url: str
-    author: str
     sender: str
 
     def _message(self, to: str, subject: str) -> EmailMessage:

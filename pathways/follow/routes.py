@@ -80,7 +80,6 @@ class Follow:
         self.letters = Letters(
             site_name=config.site_name,
             site_url=service.config.site_url,
-            author=service.config.author,
             sender=self.smtp.get("from", ""),
         )
         self.signups = Failures(config.signup_limit)
@@ -194,9 +193,7 @@ class Follow:
             return self.form_page(address, str(rejection), rejection.status)
         except AddressError as error:
             return self.form_page(address, str(error), 422)
-        decision = await run_in_threadpool(
-            self.store.ask, checked, hourly_cap=self.config.confirmations_per_hour
-        )
+        decision = await run_in_threadpool(self.remember, checked)
         if decision == "busy":
             logger.warning("confirmation limit reached", extra={"event": "follow-busy"})
             return self.form_page(checked, BUSY, 503)
@@ -204,6 +201,11 @@ class Follow:
         response = self.page("Follow by e-mail", ASKED)
         response.background = task
         return response
+
+    def remember(self, address: str) -> str | None:
+        """Store a sign-up (see `FollowStore.ask`), forgetting addresses never confirmed."""
+        self.store.forget_unconfirmed(self.config.link_days)
+        return self.store.ask(address, hourly_cap=self.config.confirmations_per_hour)
 
     def send_confirmation(self, address: str) -> None:
         message = self.letters.confirmation(

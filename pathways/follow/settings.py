@@ -112,14 +112,12 @@ class FollowConfig:
     """Follow by e-mail's settings, as the service needs them."""
 
     site_name: str
-    content: str
     rate: tuple[int, int]
     signup_limit: tuple[int, int]
     confirmations_per_hour: int
     link_days: int
     max_age_days: int
     poll_seconds: float
-    follow_url: str
     index_path: str
 
 
@@ -130,13 +128,11 @@ def follow_config(settings: dict[str, Any]) -> FollowConfig | None:
     values = read(settings, FOLLOW)
     return FollowConfig(
         site_name=settings.get("SITENAME") or "The blog",
-        content=values["FOLLOW_CONTENT"],
         rate=values["FOLLOW_RATE"],
         signup_limit=values["FOLLOW_SIGNUP_LIMIT"],
         confirmations_per_hour=values["FOLLOW_CONFIRMATIONS_PER_HOUR"],
         link_days=values["FOLLOW_LINK_DAYS"],
         max_age_days=values["FOLLOW_MAX_AGE_DAYS"],
         poll_seconds=values["FOLLOW_POLL_SECONDS"],
-        follow_url=values["FOLLOW_URL"],
         index_path=values["FOLLOW_INDEX_SAVE_AS"],
     )
