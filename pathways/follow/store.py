@@ -12,14 +12,13 @@ service stopped at any moment repeats at most the message it was sending.
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pathways.database import connection
+from pathways.database import connection, transaction
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS follow_state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -89,16 +88,8 @@ class FollowStore:
     def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
         return connection(self.path, self.busy_timeout)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path, self.busy_timeout)
 
     # Subscribers
 
