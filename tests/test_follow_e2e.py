@@ -6,6 +6,7 @@ import time
 import urllib.request
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from tests.follow_helpers import (
     import_followers,
@@ -44,6 +45,11 @@ def settle(blog, seconds: float = 1.5) -> None:
     time.sleep(seconds)
 
 
+def assert_accessible(page) -> None:
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.response["violations"] == [], results.generate_report()
+
+
 def one_click(url: str) -> int:
     request = urllib.request.Request(
         url,
@@ -64,10 +70,12 @@ def test_reader_follows_confirms_and_gets_each_new_post_once(browser, blog, mail
         page.get_by_label("Your e-mail address").fill("reader@example.org")
         page.get_by_role("button", name="Follow").click()
         assert "an e-mail to confirm is on its way" in page.locator("main").inner_text()
+        assert_accessible(page)
 
         [confirmation] = wait_for(mailbox, 1)
         assert confirmation["To"] == "reader@example.org"
         page.goto(link_in(confirmation, "confirm"))
+        assert_accessible(page)
         page.get_by_role("button", name="Confirm").click()
         assert page.get_by_role("heading").inner_text() == "You follow the blog"
 
@@ -137,8 +145,6 @@ def test_a_service_killed_between_two_messages_still_sends_each_follower_one(tmp
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_follow_form_and_page_are_accessible_at_320_px_and_wide(browser, blog, scheme):
-    from axe_playwright_python.sync_playwright import Axe
-
     for width in (320, 1280):
         context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
         page = context.new_page()
@@ -147,8 +153,7 @@ def test_the_follow_form_and_page_are_accessible_at_320_px_and_wide(browser, blo
             form = page.locator("form.follow-form")
             assert form.get_attribute("action") == f"{blog.service_url}/follow/subscribe"
             assert page.get_by_label("Your e-mail address").get_attribute("type") == "email"
-            results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-            assert results.response["violations"] == [], results.generate_report()
+            assert_accessible(page)
             scroll = page.evaluate("document.documentElement.scrollWidth")
             assert scroll <= width, path
         page.goto(blog.site_url + "/")
