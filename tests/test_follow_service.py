@@ -270,3 +270,10 @@ def test_an_address_never_confirmed_is_forgotten_after_its_link_expired(start, t
         db.execute("UPDATE follow_subscribers SET asked_at = '2020-01-01T00:00:00+00:00'")
     sign_up(service, "bea@example.org", client="203.0.113.9")
     assert [s["address"] for s in store(tmp_path).subscribers()] == ["bea@example.org"]
+
+
+def test_a_form_far_too_large_is_refused_without_reading_it_all(start, tmp_path, mailbox):
+    service = start()
+    status, page = sign_up(service, "a" * 100_000 + "@example.org")
+    assert status == 413 and "far longer than an address" in page
+    assert store(tmp_path).subscribers() == []

@@ -63,6 +63,7 @@ ASKED = (
 )
 INVALID = "This link is not valid (it may have been cut short). Nothing was changed."
 EXPIRED = "This link has expired. Nothing was changed: sign up again on the blog's Follow page."
+TOO_LARGE = "Email: far longer than an address; give one e-mail address."
 BUSY = "Too many sign-ups just now; please try again in an hour."
 
 
@@ -188,7 +189,9 @@ class Follow:
             self.signups.add(client)
             checked = check_address(address)
         except Rejection as rejection:
-            if rejection.status in (403, 415, 413, 400):
+            if rejection.status == 413:
+                return self.form_page("", TOO_LARGE, 413)
+            if rejection.status in (403, 415, 400):
                 return self.page("Not sent", str(rejection), rejection.status)
             return self.form_page(address, str(rejection), rejection.status)
         except AddressError as error:
