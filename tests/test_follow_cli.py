@@ -89,6 +89,7 @@ def test_the_writer_imports_lists_exports_removes_previews_and_tests(tmp_path):
             listing = blog.pathways("subscribers", "list")
             assert "ana@example.org  [confirmed]" in listing.stdout
             assert "2 subscriber(s)." in listing.stdout
+            assert "Confirmed per month: 2019-03: 1, 2020-01: 1." in listing.stdout
 
             exported = tmp_path / "followers.csv"
             assert blog.pathways("subscribers", "export", "--output", str(exported)).returncode == 0

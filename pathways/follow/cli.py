@@ -10,6 +10,7 @@ import csv
 import json
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +128,10 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
                 since = item["confirmed_at"] or f"asked {item['asked_at']}"
                 print(f"{item['address']}  [{item['status']}]  {since}")
             print(f"{len(items)} subscriber(s).")
+            months = Counter(item["confirmed_at"][:7] for item in items if item["confirmed_at"])
+            if months:
+                counts = ", ".join(f"{month}: {months[month]}" for month in sorted(months))
+                print(f"Confirmed per month: {counts}.")
         elif args.subscribers_command == "export":
             items = service.listing("all")
             with (
