@@ -206,3 +206,46 @@ def test_a_provider_out_of_reach_loses_nothing(site):
         smtp.stop()
     assert [m["To"] for m in received(mailbox)] == ["ana@example.org"]
     assert site.store.outbox_counts() == {"sent": 1}
+
+
+class Limiting(Mailbox):
+    """An SMTP server that takes two messages per connection (then answers 421), or refuses
+    the sender altogether."""
+
+    def __init__(self, port: int, refuse_sender: bool = False) -> None:
+        super().__init__(port)
+        self.refuse_sender = refuse_sender
+
+    async def handle_MAIL(self, server, session, envelope, address, options) -> str:
+        if self.refuse_sender:
+            return "550 5.7.1 sender not allowed"
+        session.sent = getattr(session, "sent", 0) + 1
+        if session.sent > 2:
+            return "421 4.7.0 too many messages on one connection"
+        envelope.mail_from = address
+        return "250 OK"
+
+
+@pytest.mark.parametrize("refuse_sender", [False, True])
+def test_a_provider_limiting_connections_or_refusing_the_sender_loses_nothing(site, refuse_sender):
+    from aiosmtpd.controller import Controller
+
+    followers = [f"reader{n}@example.org" for n in range(5)]
+    site.store.add_confirmed([(a, "2021-01-01T00:00:00") for a in followers])
+    site.publish(entry("first", 3))
+    mailbox = Limiting(free_port(), refuse_sender)
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port)
+    sender = outbox(site, mailbox.port)
+    smtp.start()
+    try:
+        site.publish(entry("first", 3), entry("news"))
+        finished = sender.send_queued()
+    finally:
+        smtp.stop()
+    if refuse_sender:
+        assert finished is False and mailbox.messages == []
+        assert site.store.outbox_counts() == {"queued": 5}
+    else:
+        assert finished is True
+        assert sorted(m["To"] for m in received(mailbox)) == followers
+        assert site.store.outbox_counts() == {"sent": 5}

@@ -32,9 +32,10 @@ class FollowRemote(Remote):
         super().__init__(endpoint, token, timeout)
         self.base = endpoint.rstrip("/") + "/follow/api"
 
-    def listing(self, status: str) -> list[dict[str, Any]]:
+    def listing(self, status: str) -> dict[str, Any]:
+        """The subscribers, and how many messages the outbox holds in each state."""
         query = f"?status={status}" if status != "all" else ""
-        return self._call("/subscribers" + query)["subscribers"]
+        return self._call("/subscribers" + query)
 
     def import_subscribers(self, rows: list[tuple[str, str]]) -> dict[str, Any]:
         return self._call("/subscribers/import", {"subscribers": json.dumps(rows)})
@@ -123,7 +124,8 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
             return cmd_preview(settings, built_post(settings, args.post))
         service = remote(settings, settings_file)
         if args.subscribers_command == "list":
-            items = service.listing(args.status)
+            answer = service.listing(args.status)
+            items = answer["subscribers"]
             for item in items:
                 since = item["confirmed_at"] or f"asked {item['asked_at']}"
                 print(f"{item['address']}  [{item['status']}]  {since}")
@@ -132,8 +134,12 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
             if months:
                 counts = ", ".join(f"{month}: {months[month]}" for month in sorted(months))
                 print(f"Confirmed per month: {counts}.")
+            outbox = answer["outbox"]
+            if outbox:
+                states = ("queued", "sent", "failed")
+                print("Outbox: " + ", ".join(f"{outbox.get(s, 0)} {s}" for s in states) + ".")
         elif args.subscribers_command == "export":
-            items = service.listing("all")
+            items = service.listing("all")["subscribers"]
             with (
                 open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout
             ) as out:

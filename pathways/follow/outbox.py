@@ -52,7 +52,6 @@ class Outbox:
         self.unsubscribe_link = unsubscribe_link
         self.poll_seconds = poll_seconds
         self._stop = threading.Event()
-        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._server: smtplib.SMTP | None = None
         self._last_send = 0.0
@@ -64,13 +63,9 @@ class Outbox:
 
     def stop(self) -> None:
         self._stop.set()
-        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
         self._close()
-
-    def wake(self) -> None:
-        self._wake.set()
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -81,8 +76,7 @@ class Outbox:
                 logger.exception("the outbox stopped on an error", extra={"event": "outbox-error"})
                 pause = RETRY_SECONDS
             self._close()
-            self._wake.wait(pause)
-            self._wake.clear()
+            self._stop.wait(pause)
 
     def queue_new_posts(self) -> int:
         queued = 0
@@ -124,27 +118,38 @@ class Outbox:
             self._server = None
 
     def deliver(self, delivery: Delivery) -> bool:
-        """Send one message; False when the provider fails for now (it stays queued)."""
+        """Send one message; False when the provider fails for now (it stays queued). Only
+        a recipient refused for good (5xx to RCPT) is failed; any other refusal (the sender,
+        the login, the message) would be the same for every follower, so nothing is lost."""
         message = self.letters.post(
             delivery.address, delivery.message, self.unsubscribe_link(delivery.address)
         )
         self._pace()
-        try:
-            if self._server is None:
-                self._server = smtp_connection(self.smtp)
-            self._server.send_message(message, to_addrs=[delivery.address])
-        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
-            code = _code(error)
-            if code is not None and 500 <= code < 600:
-                self.store.delivered(delivery, error=f"refused by the provider ({code})")
-                logger.warning(
-                    "follower refused",
-                    extra={"event": "refused", "post": delivery.post_id, "code": code},
-                )
-                return True
-            return self._failed_for_now(error)
-        except (OSError, smtplib.SMTPException) as error:
-            return self._failed_for_now(error)
+        for attempt in (1, 2):
+            reused = self._server is not None
+            try:
+                if self._server is None:
+                    self._server = smtp_connection(self.smtp)
+                self._server.send_message(message, to_addrs=[delivery.address])
+                break
+            except smtplib.SMTPRecipientsRefused as error:
+                codes = [code for code, _ in error.recipients.values()]
+                if codes and 500 <= codes[0] < 600:
+                    self.store.delivered(delivery, error=f"refused by the provider ({codes[0]})")
+                    logger.warning(
+                        "follower refused",
+                        extra={"event": "refused", "post": delivery.post_id, "code": codes[0]},
+                    )
+                    return True
+                return self._failed_for_now(error)
+            except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException) as error:
+                # A provider may close a connection after so many messages (421): one new try.
+                closed = getattr(error, "smtp_code", 421) == 421
+                self._close()
+                if not (closed and reused) or attempt == 2:
+                    return self._failed_for_now(error)
+            except (OSError, smtplib.SMTPException) as error:
+                return self._failed_for_now(error)
         self.store.delivered(delivery)
         return True
 
@@ -153,12 +158,5 @@ class Outbox:
             "mail provider failed; trying again later",
             extra={"event": "send-error", "error": str(error)},
         )
-        self._server = None
+        self._close()
         return False
-
-
-def _code(error: smtplib.SMTPException) -> int | None:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
-        return codes[0] if codes else None
-    return getattr(error, "smtp_code", None)
