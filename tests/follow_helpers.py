@@ -41,12 +41,14 @@ class Blog:
 
     @property
     def env(self) -> dict[str, str]:
-        return {"PATHWAYS_MODERATION_TOKEN": TOKEN}
+        # The preview's HTML file goes to the test's own folder.
+        return {"PATHWAYS_MODERATION_TOKEN": TOKEN, "TMPDIR": str(self.folder)}
 
-    def publish(self, name: str, title: str, **meta: str) -> None:
+    def publish(self, name: str, title: str, body: str = "", **meta: str) -> None:
         """The writer adds a post (dated now) and builds the site."""
         meta.setdefault("date", dated())
-        write_post(self.folder / "content", name, post(title, body=f"About {title}.", **meta))
+        text = post(title, body=body or f"About {title}.", **meta)
+        write_post(self.folder / "content", name, text)
         self.build()
 
     def build(self) -> None:

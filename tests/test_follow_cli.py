@@ -71,9 +71,19 @@ def test_the_writer_imports_lists_exports_removes_previews_and_tests(tmp_path):
         blog = make_blog(tmp_path, site_url, mailbox.port)
         blog.publish("draft.md", "A draft to check", status="draft")
         blog.publish("private.md", "Private", email="no")
+        blog.publish(
+            "walk.md",
+            "A walk",
+            summary="A *short* walk.",
+            body="![The lake at dusk](https://photos.example.org/lake.jpg)\n\n"
+            '<script>alert(1)</script><iframe src="https://ads.example"></iframe>Home again.',
+        )
         index = json.loads((blog.output / "follow" / "posts.json").read_text())
         sent = {" ".join(post["title"].split()): post["email"] for post in index["posts"]}
-        assert sent == {"Before": True, "A draft to check": True, "Private": False}
+        assert sent == {"Before": True, "A draft to check": True, "Private": False, "A walk": True}
+        [walk] = [post for post in index["posts"] if post["id"] == "posts/walk.md"]
+        assert walk["photo"] == "https://photos.example.org/lake.jpg"
+        assert walk["html"] == "<p>A <em>short</em>&nbsp;walk.</p>"  # typography kept
         assert [post["id"] for post in index["posts"] if post["draft"]] == ["posts/draft.md"]
         service = blog.start_service(tmp_path / "service.log")
         try:
@@ -108,6 +118,11 @@ def test_the_writer_imports_lists_exports_removes_previews_and_tests(tmp_path):
             assert preview.returncode == 0, preview.stderr
             assert "Subject: A draft to check" in preview.stdout
             assert "About A draft to check." in " ".join(preview.stdout.split())
+
+            full = blog.pathways("subscribers", "preview", "walk")
+            assert "Photo: https://photos.example.org/lake.jpg" in full.stdout
+            assert "A *short* walk." in " ".join(full.stdout.split())
+            assert "script" not in full.stdout and "ads.example" not in full.stdout
 
             sent = blog.pathways("subscribers", "test", "draft")
             assert sent.returncode == 0, sent.stderr
@@ -146,3 +161,25 @@ def test_a_wrong_token_is_refused_clearly(tmp_path):
             service.terminate()
             service.wait(timeout=10)
             static.shutdown()
+
+
+@pytest.mark.build
+def test_a_whole_post_in_the_email_has_its_photos_as_links_and_nothing_that_runs(tmp_path):
+    blog = make_blog(tmp_path, "http://127.0.0.1:9", 25, FOLLOW_CONTENT="full")
+    blog.publish(
+        "walk.md",
+        "A walk",
+        body="![The lake at dusk](https://photos.example.org/lake.jpg)\n\n"
+        '<script>alert(1)</script><iframe src="https://ads.example"></iframe>\n\n'
+        "Home *again*, [tired](/posts/before/).",
+    )
+    index = json.loads((blog.output / "follow" / "posts.json").read_text())
+    [walk] = [post for post in index["posts"] if post["id"] == "posts/walk.md"]
+    assert walk["full"] is True
+    assert (
+        '<a href="https://photos.example.org/lake.jpg">Photo: The lake at dusk</a>' in walk["html"]
+    )
+    assert "<em>again</em>" in walk["html"]
+    for unwanted in ("<img", "<script", "alert", "<iframe", "ads.example", "<picture"):
+        assert unwanted not in walk["html"]
+    assert "Home *again*" in walk["text"] and "alert" not in walk["text"]
