@@ -164,6 +164,7 @@ def outbox(site, port: int) -> Outbox:
     )
 
 
+@pytest.mark.server
 def test_a_refused_address_is_kept_as_failed_and_the_others_get_the_post(site):
     from aiosmtpd.controller import Controller
 
@@ -187,6 +188,7 @@ def test_a_refused_address_is_kept_as_failed_and_the_others_get_the_post(site):
     assert site.store.outbox_counts() == {"sent": 2, "failed": 1}
 
 
+@pytest.mark.server
 def test_a_provider_out_of_reach_loses_nothing(site):
     from aiosmtpd.controller import Controller
 
@@ -226,6 +228,7 @@ class Limiting(Mailbox):
         return "250 OK"
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("refuse_sender", [False, True])
 def test_a_provider_limiting_connections_or_refusing_the_sender_loses_nothing(site, refuse_sender):
     from aiosmtpd.controller import Controller
