@@ -69,6 +69,7 @@ test-fast: $(READY)  ## The tests that build no site and start no server or brow
 
 bench: $(READY)  ## Benchmarks (printed figures; never part of the tests)
 	$(PY) bench/comment_service.py
+	$(PY) bench/follow_send.py
 	$(PY) bench/view_logs.py
 	$(PY) bench/blogger_import.py
 	$(PY) bench/images.py

@@ -107,6 +107,7 @@ def subcommands() -> tuple[ModuleType, ...]:
     from pathways.blog import upgrade as upgrade_cli
     from pathways.blogger import cli as import_cli
     from pathways.comments import cli as comments_cli
+    from pathways.follow import cli as subscribers_cli
     from pathways.site import check as check_cli
     from pathways.site import photo_locations as photo_locations_cli
     from pathways.site import publish as publish_cli
@@ -114,6 +115,7 @@ def subcommands() -> tuple[ModuleType, ...]:
 
     return (
         comments_cli,
+        subscribers_cli,
         views_cli,
         import_cli,
         check_cli,

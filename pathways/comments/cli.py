@@ -29,6 +29,7 @@ from pathways.comments.moderator import moderator_for, pull
 from pathways.comments.remote import make_token, read_token, token_file
 from pathways.comments.settings import COMMENTS
 from pathways.comments.store import STATUSES, database_path
+from pathways.follow.settings import follow_config
 from pathways.plugin_support import blog_timezone
 from pathways.settings import read
 from pathways.site.build import load_settings
@@ -70,6 +71,7 @@ def service_config(settings: dict, settings_file: Path, args: argparse.Namespace
         timezone=blog_timezone(settings),
         on_approve=on_approve,
         beacon=bool(settings.get("POPULAR_POSTS_BEACON")),
+        follow=follow_config(settings),
     )
 
 
