@@ -1,4 +1,5 @@
-"""The `pathways` command line: build, preview, write, comments, views, import, check, publish."""
+"""The `pathways` command line: build, preview, write, comments, views, stats, import, check,
+publish."""
 
 import argparse
 import sys
@@ -73,9 +74,10 @@ def subcommands() -> tuple[ModuleType, ...]:
     from pathways.site import check as check_cli
     from pathways.site import newblog as new_blog_cli
     from pathways.site import publish as publish_cli
+    from pathways.stats import cli as stats_cli
     from pathways.views import cli as views_cli
 
-    return (comments_cli, views_cli, import_cli, check_cli, publish_cli, new_blog_cli)
+    return (comments_cli, views_cli, stats_cli, import_cli, check_cli, publish_cli, new_blog_cli)
 
 
 def _run_module(module: ModuleType) -> Callable[[argparse.Namespace], int]:

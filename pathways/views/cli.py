@@ -135,9 +135,9 @@ def cmd_report(args: argparse.Namespace, settings: dict) -> int:
     return 0
 
 
-def _accounting(kind: str, unit: str, tally: Tally, files: int) -> None:
-    """Every line (or row) read, in exactly one of the rules' outcomes, and their sum."""
-    parts = [
+def accounting(tally: Tally) -> list[tuple[str, int]]:
+    """Every line (or row) read, in exactly one of the rules' outcomes: (outcome, how many)."""
+    return [
         ("malformed (not in a format read)", tally.malformed),
         ("not a page view (assets, other pages, errors, redirects, HEAD, POST …)", tally.not_views),
         ("bots (crawlers, scripts, empty user agent)", tally.bots),
@@ -145,6 +145,11 @@ def _accounting(kind: str, unit: str, tally: Tally, files: int) -> None:
         ("repeats (same reader and post within 30 minutes)", tally.repeats),
         ("counted", tally.counted),
     ]
+
+
+def _accounting(kind: str, unit: str, tally: Tally, files: int) -> None:
+    """Every line (or row) read, in exactly one of the rules' outcomes, and their sum."""
+    parts = accounting(tally)
     print(f"{kind}: {tally.read:,} {unit} read from {files} file(s)")
     for label, count in parts:
         print(f"  {count:>10,}  {label}")
