@@ -27,8 +27,12 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
     from pathways.stats.page import stats_html
 
     settings = load_settings(settings_file)
+    links = site_links(settings) if args.links is None else args.links
+    page = stats_html(settings, today=args.today, links=links)
+    if args.output == "-":
+        sys.stdout.write(page)
+        return 0
     output = Path(args.output) if args.output else stats_path(settings_file)
-    page = stats_html(settings, today=args.today, links=site_links(settings))
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")
     partial.write_text(page, encoding="utf-8")
@@ -42,7 +46,12 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="write the private stats page and open it")
     stats.add_argument("--settings", help="a Pelican settings file to use instead")
-    stats.add_argument("--output", help=f"file to write (default: {STATS_FILE} in the blog)")
+    stats.add_argument(
+        "--output", help=f"file to write, - for standard output (default: {STATS_FILE} in the blog)"
+    )
+    stats.add_argument(
+        "--links", help="where links to posts start (default: SITEURL, when it is a web address)"
+    )
     stats.add_argument("--no-open", action="store_true", help="write the page, do not open it")
     stats.add_argument(
         "--today",
