@@ -74,7 +74,7 @@ def test_counting_rules_on_an_access_log(tmp_path):
             hit("6.6.6.6", "11/Jun/2024:09:00:00", "/2019/05/first.html?m=1"),  # old URL
             hit("6.6.6.6", "11/Jun/2024:09:00:00", "/wp-login.php"),
             hit("7.7.7.7", "11/Jun/2024:09:00:00", "/posts/second/"),
-            hit("7.7.7.7", "11/Jan/1970:09:00:00", "/posts/second/"),  # absurd date
+            hit("7.7.7.7", "11/Jan/1970:09:00:00", "/posts/second/"),  # an old date: read
             hit("7.7.7.7", "31/Feb/2024:09:00:00", "/posts/second/", method="HEAD"),  # impossible
             # malformed: binary garbage, a huge line, a common-format line in a combined log
             "\x00\x01\x02 binary garbage\n",
@@ -83,10 +83,10 @@ def test_counting_rules_on_an_access_log(tmp_path):
         ],
     )
     views = read_sources([str(log)], POSTS.get, NOW, ["all"])
-    assert views_of(views) == {"first": 6, "second": 1}
+    assert views_of(views) == {"first": 6, "second": 2}
     lines = views.logs
-    assert (lines.read, lines.malformed, lines.not_views, lines.bots) == (19, 5, 3, 3)
-    assert (lines.future, lines.repeats, lines.counted, lines.counted_304) == (0, 1, 7, 1)
+    assert (lines.read, lines.malformed, lines.not_views, lines.bots) == (19, 4, 3, 3)
+    assert (lines.future, lines.repeats, lines.counted, lines.counted_304) == (0, 1, 8, 1)
 
 
 def test_an_apache_log_with_escaped_quotes_in_its_fields(tmp_path):
@@ -581,7 +581,7 @@ def test_report_explains_counts_from_csv_sources_and_their_periods(blog):
     assert "pages.csv: totals without a period, filed under All time only" in out
     assert "pages.csv:2  totals without a period  row  9 view(s)  in all\n" in out
     assert (
-        "views.csv:2  2024-06-28 00:00:00+00:00 to 2024-06-28 23:59:59+00:00  row  3 view(s)"
+        "views.csv:2  2024-06-28 04:00:00+00:00 to 2024-06-29 03:59:59+00:00  row  3 view(s)"
         "  in 7d, all\n"
     ) in out
 
@@ -592,12 +592,16 @@ def test_the_view_beacon_counts_privately_and_feeds_the_widget(blog):
     tmp_path, content = blog
     settings = write_settings(tmp_path, content)
     assert build(settings).returncode == 0
+    # A zone whose day is not UTC's at this hour: days are the blog's, not UTC's.
+    zone = "Pacific/Kiritimati" if datetime.now(UTC).hour >= 10 else "Pacific/Pago_Pago"
     config = ServiceConfig(
         db_path=tmp_path / "service.sqlite3",
         site_dir=tmp_path / "output",
         site_url="http://site.example",
         allowed_origins=("http://site.example",),
+        timezone=zone,
     )
+    local_days = {datetime.now(ZoneInfo(zone)).date().isoformat()}
 
     def beacon(url, path, agent=BROWSER):
         request = urllib.request.Request(f"{url}/views", data=path.encode(), method="POST")
@@ -614,9 +618,12 @@ def test_the_view_beacon_counts_privately_and_feeds_the_widget(blog):
         assert beacon(service.url, "/not/a/post/") == 204
         with urllib.request.urlopen(f"{service.url}/views.csv", timeout=10) as response:
             exported = response.read().decode()
+    local_days.add(datetime.now(ZoneInfo(zone)).date().isoformat())
     rows = exported.strip().splitlines()
     assert rows[0] == "path,date,views"
     assert len(rows) == 2 and rows[1].startswith("/posts/third,") and rows[1].endswith(",1")
+    assert rows[1].split(",")[1] in local_days
+    assert datetime.now(UTC).date().isoformat() not in local_days
     with sqlite3.connect(config.db_path) as db:
         columns = {row[1] for row in db.execute("PRAGMA table_info(daily_views)")}
     assert columns == {"path", "day", "views"}

@@ -20,6 +20,7 @@ from pathways.comments.moderator import moderator_for, pull
 from pathways.comments.remote import make_token, read_token, token_file
 from pathways.comments.settings import COMMENTS
 from pathways.comments.store import STATUSES, database_path
+from pathways.plugin_support import blog_timezone
 from pathways.settings import read
 from pathways.site.build import load_settings
 
@@ -56,6 +57,7 @@ def service_config(settings: dict, settings_file: Path, args: argparse.Namespace
         moderation_token=read_token(settings, settings_file),
         link_days=comments["COMMENTS_LINK_DAYS"],
         author=settings.get("AUTHOR") or "The author",
+        timezone=blog_timezone(settings),
         on_approve=on_approve,
     )
 

@@ -86,6 +86,8 @@ class ServiceConfig:
     moderation_token: str | None = None
     link_days: int = DEFAULTS["COMMENTS_LINK_DAYS"]
     author: str = "The author"
+    timezone: str = "UTC"
+    """The blog's `TIMEZONE`: the view beacon counts its days."""
     # Called with the ids of newly approved comments (one server, no laptop step).
     on_approve: Callable[[list[str]], None] | None = None
 
@@ -215,7 +217,12 @@ class CommentService:
             on_approve=self.config.on_approve,
         )
         beacon = beacon_app(
-            self.views, self.posts.slug_for_path, self.origin_allowed, self.client, self.cors
+            self.views,
+            self.posts.slug_for_path,
+            self.origin_allowed,
+            self.client,
+            self.cors,
+            self.config.timezone,
         )
         routes = [
             Route("/comments", self.submit, methods=["POST"]),

@@ -9,7 +9,8 @@ import io
 import sqlite3
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -50,9 +51,12 @@ def beacon_app(
     origin_allowed: Callable[[str], bool],
     client: Callable[[Request], str],
     cors_headers: Callable[[Request], dict[str, str]],
+    timezone: str = "UTC",
 ) -> Starlette:
-    """The beacon's routes, given what the service knows: its posts, origins and clients."""
+    """The beacon's routes, given what the service knows: its posts, origins and clients,
+    and the blog's time zone, whose days it counts in."""
     recent = RecentViews()
+    zone = ZoneInfo(timezone)
 
     async def count_view(request: Request) -> Response:
         origin = request.headers.get("origin")
@@ -63,7 +67,7 @@ def beacon_app(
             slug = slug_for_path(path)
             if slug is not None and not recent.seen(client(request), slug):
                 try:
-                    await run_in_threadpool(store.add, path, datetime.now(UTC).date())
+                    await run_in_threadpool(store.add, path, datetime.now(zone).date())
                 except sqlite3.OperationalError as error:
                     logger.warning(
                         "view not counted", extra={"event": "view-error", "error": str(error)}

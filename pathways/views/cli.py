@@ -16,9 +16,11 @@ from pathways.views.ranking import (
     build_resolver,
     rank_windows,
     reference_time,
+    site_hosts,
+    whole_days,
     window_label,
 )
-from pathways.views.rules import Tally, Views, window_seconds
+from pathways.views.rules import Tally, Views, window_start
 from pathways.views.settings import POPULAR_POSTS, check_window, parse_today
 from pathways.views.sources import expand_sources, read_sources
 from pathways.views.store import ViewStore
@@ -82,9 +84,10 @@ class ProgressBar:
 def cmd_report(args: argparse.Namespace, settings: dict) -> int:
     config = read(settings, POPULAR_POSTS)
     if args.window:
-        config["POPULAR_POSTS_WINDOWS"] = [check_window(window) for window in args.window]
+        config["POPULAR_POSTS_WINDOWS"] = args.window
     zone = blog_timezone(settings)
-    now = reference_time(args.today or config["POPULAR_POSTS_TODAY"], zone)
+    today = args.today or config["POPULAR_POSTS_TODAY"]
+    now = reference_time(today, zone)
     sources = args.source or config["POPULAR_POSTS_SOURCES"]
     base = Path(settings["PATH"])
     articles = load_articles(settings)
@@ -103,6 +106,8 @@ def cmd_report(args: argparse.Namespace, settings: dict) -> int:
             windows,
             base=base,
             timezone=zone,
+            whole_days=whole_days(today),
+            hosts=site_hosts(config["POPULAR_POSTS_HOSTS"], settings.get("SITEURL") or ""),
             explain=args.explain,
             progress=progress.advance,
         )
@@ -126,6 +131,8 @@ def cmd_report(args: argparse.Namespace, settings: dict) -> int:
     )
     for note in views.notes:
         print(f"Note: {note}")
+    if views.not_posts:
+        print(_not_posts(views, len(articles), settings["PATH"]))
     for source in views.missing:
         print(f"Missing source: nothing matches {source}", file=sys.stderr)
     for problem in views.problems:
@@ -161,16 +168,27 @@ def _accounting(kind: str, unit: str, tally: Tally, files: int) -> None:
         )
 
 
+def _not_posts(views: Views, posts: int, content: str) -> str:
+    """Why views of pages were "not a page view": their paths are no post's."""
+    asked = sum(views.not_posts.values())
+    common = ", ".join(f"{path} ({n:,})" for path, n in views.not_posts.most_common(5))
+    if posts:
+        site = f"the site has {posts:,} published post(s)"
+    else:
+        site = f"the site has no published post: none was found in {content}"
+    return (
+        f"Note: {asked:,} of the lines or rows not a page view asked for a page that is no "
+        f"post ({site}; an old address counts through Old-URLs: or POPULAR_POSTS_REDIRECTS); "
+        f"the most asked: {common}."
+    )
+
+
 def _explain(views: Views, slug: str, title: str, windows: list[str]) -> None:
     hits = sorted(views.explained, key=lambda hit: (hit.start, hit.source, hit.line))
     print(f"\n{sum(hit.views for hit in hits):,} views of “{title}” ({slug}) counted from:")
-    floors = {window: window_seconds(window) for window in windows}
+    floors = {window: window_start(window, views.now, views.days_of) for window in windows}
     for hit in hits:
-        inside = [
-            window
-            for window, span in floors.items()
-            if span is None or hit.start > views.now - span
-        ]
+        inside = [window for window, floor in floors.items() if floor is None or hit.start > floor]
         if hit.start == float("-inf"):
             when = "totals without a period"
         elif hit.start == hit.end:
@@ -185,6 +203,13 @@ def _explain(views: Views, slug: str, title: str, windows: list[str]) -> None:
 
 def _when(moment: float) -> str:
     return datetime.fromtimestamp(moment, UTC).isoformat(sep=" ", timespec="seconds")
+
+
+def _window(value: str) -> str:
+    try:
+        return check_window(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("has an ")) from None
 
 
 def _today(value: str) -> str:
@@ -219,7 +244,12 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     actions = views.add_subparsers(dest="views_command", required=True)
     report = actions.add_parser("report", help="rank posts per window from the view sources")
     report.add_argument("--source", action="append", help="a log or CSV (default: the settings')")
-    report.add_argument("--window", action="append", help="7d, 30d, 365d, all (default: settings')")
+    report.add_argument(
+        "--window",
+        action="append",
+        type=_window,
+        help="7d, 30d, 365d, all, <n>d (default: settings')",
+    )
     report.add_argument(
         "--today",
         type=_today,
