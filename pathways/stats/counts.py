@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pathways.views.lines import LineRules
 from pathways.views.logs import LogReader
 from pathways.views.rules import DAY, Views
 from pathways.views.sources import Resolver, count_views, parse_source
@@ -84,18 +85,28 @@ def daily_counts(
     *,
     base: Path,
     timezone: str,
+    whole_days: bool = False,
+    hosts: frozenset[str] = frozenset(),
 ) -> DailyCounts:
     """Every source's views up to `now`, by post and local day and in `windows`, counted by
-    the rules Popular Posts applies (a big log is read in one piece, so every view passes
-    through here)."""
+    the rules Popular Posts applies, with the arguments `sources.read_sources` takes (a big
+    log is read in one piece, so every view passes through here)."""
     sources = list(sources)
-    views = DailyViews(now.timestamp(), tuple(windows), zone=ZoneInfo(timezone))
+    views = DailyViews(
+        now.timestamp(),
+        tuple(windows),
+        timezone if whole_days else None,
+        zone=ZoneInfo(timezone),
+    )
+    rules = LineRules(hosts)
     with_period = [source for source in sources if _has_period(source)]
     count_views(
         [source for source in sources if source not in with_period],
         resolve,
         views,
-        lambda logs, views: LogReader(views, resolve, split_over=float("inf")).read(logs),
+        lambda logs, views: LogReader(views, resolve, split_over=float("inf"), rules=rules).read(
+            logs
+        ),
         base=base,
         timezone=timezone,
     )

@@ -20,7 +20,14 @@ from pathways.settings import read
 from pathways.stats.charts import Bar, bar_chart, scale_top, sparkline, sparkline_symbol
 from pathways.stats.counts import DailyCounts, daily_counts
 from pathways.views.cli import accounting, load_articles
-from pathways.views.ranking import build_resolver, candidate, reference_time, window_label
+from pathways.views.ranking import (
+    build_resolver,
+    candidate,
+    reference_time,
+    site_hosts,
+    whole_days,
+    window_label,
+)
 from pathways.views.settings import POPULAR_POSTS
 
 STATS_WINDOWS = ["7d", "30d", "365d", "all"]
@@ -105,7 +112,8 @@ class StatsPage:
         config = read(settings, POPULAR_POSTS)
         self.settings = settings
         self.zone = ZoneInfo(blog_timezone(settings))
-        self.now = reference_time(today or config["POPULAR_POSTS_TODAY"], self.zone.key)
+        today = today or config["POPULAR_POSTS_TODAY"]
+        self.now = reference_time(today, self.zone.key)
         self.last_day = self.now.astimezone(self.zone).date()
         self.windows = list(dict.fromkeys([*STATS_WINDOWS, *config["POPULAR_POSTS_WINDOWS"]]))
         self.articles = load_articles(settings)
@@ -117,6 +125,8 @@ class StatsPage:
             self.windows,
             base=Path(settings["PATH"]),
             timezone=self.zone.key,
+            whole_days=whole_days(today),
+            hosts=site_hosts(config["POPULAR_POSTS_HOSTS"], settings.get("SITEURL") or ""),
         )
         self.links = links
         self.comment_days = {
