@@ -249,16 +249,16 @@ def test_each_posts_views_in_the_four_windows_and_its_last_90_days(page):
         assert [int(cell) for cell in row[2:6]] == [windows[w][slug] for w in WINDOWS]
         assert int(row[6]) == recent
         assert int(row[7]) == len(COMMENTS.get(slug, []))
-    # Alpha's sparkline: its days drawn once, as bars on the sparkline's own scale.
-    symbol = page.find(
-        "symbol",
-        id=page.find(id="posts-by-30d-descending")
-        .find("svg", attrs={"aria-label": re.compile("^17 views")})
-        .use["href"][1:],
+    # Alpha's sparkline: its days drawn once, a bar a day on the sparkline's own scale.
+    cell = page.find(id="posts-by-30d-descending").find(
+        "svg", attrs={"aria-label": re.compile("^17 views")}
     )
-    drawn = {int(float(rect["x"])): int(rect["data-value"]) for rect in symbol.find_all("rect")}
-    assert drawn == {
-        (day - first).days: v for (s, day), v in DAILY.items() if s == "alpha" and day >= first
+    symbol = page.find("symbol", id=cell.use["href"][1:])
+    days = [int(value) for value in symbol["data-values"].split(",")]
+    assert days == [DAILY.get(("alpha", first + timedelta(days=offset)), 0) for offset in range(90)]
+    bars = re.findall(r"M(\d+) 24v-([\d.]+)h1v\2z", symbol.find_all("path")[1]["d"])
+    assert {int(x): float(height) for x, height in bars} == {
+        offset: pytest.approx(views / 10 * 24) for offset, views in enumerate(days) if views
     }
     assert int(symbol["data-top"]) == 10
 

@@ -17,7 +17,7 @@ MARK = 8
 """Room under the plot for marks (a post published that day)."""
 STEP = 10
 BAR = 8
-SPARK_DAYS_HEIGHT = 24
+SPARK_HEIGHT = 24
 
 
 @dataclass(frozen=True)
@@ -78,25 +78,26 @@ def bar_chart(bars: list[Bar], labelled_by: str, unit: str = "views") -> Markup:
 
 def sparkline_symbol(symbol_id: str, values: list[int]) -> Markup:
     """A post's days as a `<symbol>`, drawn where a table cell `<use>`s it (the page shows
-    one table per sort order, and draws each post's days once)."""
+    one table per sort order, and draws each post's days once): one path of bars, a unit
+    wide each, the values in `data-values`."""
     top = scale_top(values)
     bars = "".join(
-        f'<rect x="{position}" y="{SPARK_DAYS_HEIGHT - h}" width="1" height="{h}" '
-        f'fill="currentColor" data-value="{value}"/>'
+        f"M{position} {SPARK_HEIGHT}v-{h:g}h1v{h:g}z"
         for position, value in enumerate(values)
-        if (h := bar_height(value, top, SPARK_DAYS_HEIGHT))
+        if (h := bar_height(value, top, SPARK_HEIGHT))
     )
     return Markup(
-        f'<symbol id="{escape(symbol_id)}" viewBox="0 0 {max(1, len(values))} '
-        f'{SPARK_DAYS_HEIGHT}" preserveAspectRatio="none" data-top="{top}">'
-        f'<line x1="0" x2="{len(values)}" y1="{SPARK_DAYS_HEIGHT}" y2="{SPARK_DAYS_HEIGHT}" '
-        f'stroke="currentColor" vector-effect="non-scaling-stroke"/>{bars}</symbol>'
+        f'<symbol id="{escape(symbol_id)}" viewBox="0 0 {max(1, len(values))} {SPARK_HEIGHT}" '
+        f'preserveAspectRatio="none" data-top="{top}" '
+        f'data-values="{",".join(map(str, values))}">'
+        f'<path d="M0 {SPARK_HEIGHT}H{len(values)}" stroke="currentColor" '
+        f'vector-effect="non-scaling-stroke"/><path d="{bars}" fill="currentColor"/></symbol>'
     )
 
 
 def sparkline(symbol_id: str, label: str) -> Markup:
     """One drawing of a sparkline symbol, described by `label`."""
     return Markup(
-        f'<svg class="spark" role="img" aria-label="{escape(label)}" focusable="false">'
-        f'<use href="#{escape(symbol_id)}" width="100%" height="100%"/></svg>'
+        f'<svg class="spark" role="img" aria-label="{escape(label)}">'
+        f'<use href="#{escape(symbol_id)}"/></svg>'
     )
