@@ -2,6 +2,7 @@
 the widget's HTML for each setting, the honest fallback, bad input and the report command."""
 
 import gzip
+import json
 import sqlite3
 import subprocess
 import sys
@@ -717,3 +718,109 @@ def wait_for(url: str) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "America/New_York", "Asia/Tokyo"])
+def test_a_plausible_period_of_thirty_local_days_is_in_the_thirty_day_window(blog, zone):
+    """The period starts at local midnight and, in Paris, spans the autumn clock change (30
+    days and an hour): with the reference given as a day it is that window's 30 whole days."""
+    tmp_path, content = blog
+    (content / "data" / "pages.csv").write_text("name,visitors,pageviews\n/posts/first/,7,9\n")
+    settings = write_settings(
+        tmp_path,
+        content,
+        TIMEZONE=zone,
+        POPULAR_POSTS_SOURCES=["data/pages.csv 2026-10-22..2026-11-20"],
+    )
+    report = ["views", "--settings", str(settings), "report", "--window", "30d"]
+    result = run_pathways(*report, "--today", "2026-11-20")
+    assert result.returncode == 0, result.stderr
+    assert "Last 30 days (30d): 9 views\n   1.        9 views  First" in result.stdout
+    # A day shorter, the period is no longer inside the window, and the report says why.
+    result = run_pathways(*report, "--today", "2026-11-19")
+    assert "Last 30 days (30d): 0 views" in result.stdout
+    assert "           1  after the reference time" in result.stdout
+
+
+CADDY_LINES = [
+    # the site's access log: two readers, one of them also asking for an asset
+    {"logger": "http.log.access.log0", "host": "blog.example", "ip": "203.0.113.5"},
+    {"logger": "http.log.access.log0", "host": "blog.example", "ip": "198.51.100.7"},
+    {
+        "logger": "http.log.access.log0",
+        "host": "blog.example",
+        "ip": "198.51.100.7",
+        "uri": "/a.css",
+    },
+    # another site on the same server, and a reverse proxy's debug line of the same request
+    {"logger": "http.log.access.log1", "host": "other.example", "ip": "192.0.2.1"},
+    {"logger": "http.handlers.reverse_proxy", "host": "blog.example", "ip": "192.0.2.2"},
+]
+
+
+def caddy_line(logger: str, host: str, ip: str, uri: str = "/posts/first/") -> str:
+    entry = {
+        "level": "info" if logger.startswith("http.log.access") else "debug",
+        "ts": 1718013600.5,  # 2024-06-10 10:00:00.5 UTC
+        "logger": logger,
+        "msg": "handled request",
+        "request": {
+            "remote_ip": ip,
+            "client_ip": ip,
+            "method": "GET",
+            "host": host,
+            "uri": uri,
+            "headers": {"User-Agent": [BROWSER]},
+        },
+        "status": 200,
+    }
+    return json.dumps(entry) + "\n"
+
+
+def test_caddy_lines_of_other_loggers_and_hosts_are_not_views_and_only_bad_lines_warn(blog):
+    tmp_path, content = blog
+    lines = [caddy_line(**fields) for fields in CADDY_LINES]
+    write_log(content / "data" / "caddy.log", [*lines, '{"ts": 1718013601, "level"\n'])
+    settings = write_settings(
+        tmp_path,
+        content,
+        SITEURL="https://blog.example",
+        POPULAR_POSTS_SOURCES=["data/caddy.log"],
+        POPULAR_POSTS_TODAY="2024-06-30",
+    )
+    result = run_pathways("views", "--settings", str(settings), "report", "--window", "all")
+    assert result.returncode == 0, result.stderr
+    assert "All time (all): 2 views\n   1.        2 views  First" in result.stdout
+    assert "           1  malformed (not in a format read)" in result.stdout
+    assert "           3  not a page view" in result.stdout
+    (problem,) = [line for line in result.stderr.splitlines() if line.startswith("Problem:")]
+    assert "caddy.log: 1 of 6 lines are not in a log format" in problem
+    assert '"level"' in problem  # the malformed line itself, as an example
+
+
+def test_report_says_which_pages_asked_for_are_no_post_and_refuses_unknown_windows(blog):
+    tmp_path, content = blog
+    write_log(
+        content / "data" / "access.log",
+        [
+            hit("1.1.1.1", "10/Jun/2024:10:00:00", "/2024/06/first-post.html"),
+            hit("1.1.1.2", "10/Jun/2024:10:00:00", "/2024/06/first-post.html"),
+            hit("1.1.1.3", "10/Jun/2024:10:00:00", "/posts/second/"),
+        ],
+    )
+    settings = write_settings(tmp_path, content, POPULAR_POSTS_SOURCES=["data/access.log"])
+    report = ["views", "--settings", str(settings), "report", "--today", "2024-06-30"]
+    result = run_pathways(*report)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Note: 2 of the lines or rows not a page view asked for a page that is no post (the "
+        "site has 3 published post(s)" in result.stdout
+    )
+    assert "the most asked: /2024/06/first-post.html (2)." in result.stdout
+
+    refused = run_pathways(*report, "--window", "12h")
+    assert refused.returncode == 2
+    assert "argument --window: unknown window '12h': use 7d, 30d, 365d, all or <n>d" in (
+        refused.stderr
+    )
+    assert "Traceback" not in refused.stderr
