@@ -40,9 +40,37 @@ WINDOWS = ("7d", "30d", "365d", "all")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-def line(address: str, moment: datetime, path: str, status: int = 200, agent: str = AGENT) -> str:
+# Where the first readers of some days came from: by name only, search engines by theirs, the
+# site's own address (a reader moving between posts) and referrer spam left out.
+REFERRERS = {
+    ("alpha", date(2026, 11, 20)): [
+        "https://www.google.com/search?q=pacing+tips",
+        "https://www.google.com/search?q=ketamine",
+        "https://news.ycombinator.com/item?id=1",
+        "https://pathways.example.org/posts/beta/",
+        "http://semalt.com/",
+    ],
+    ("alpha", date(2026, 10, 1)): ["https://www.bing.com/search?q=x"] * 3,
+    ("beta", date(2026, 11, 10)): [
+        "https://google.co.uk/",
+        "https://google.co.uk/",
+        "https://example.net/a/private/page?who=me",
+    ],
+}
+SITES_7D = [("Google", 2), ("news.ycombinator.com", 1)]
+SITES_30D = [("Google", 4), ("example.net", 1), ("news.ycombinator.com", 1)]
+
+
+def line(
+    address: str,
+    moment: datetime,
+    path: str,
+    status: int = 200,
+    agent: str = AGENT,
+    referrer: str = "-",
+) -> str:
     stamp = moment.astimezone(UTC).strftime("%d/%b/%Y:%H:%M:%S +0000")
-    return f'{address} - - [{stamp}] "GET {path} HTTP/1.1" {status} 512 "-" "{agent}"\n'
+    return f'{address} - - [{stamp}] "GET {path} HTTP/1.1" {status} 512 "{referrer}" "{agent}"\n'
 
 
 def access_log() -> tuple[str, Counter]:
@@ -51,9 +79,11 @@ def access_log() -> tuple[str, Counter]:
     reader = 0
     for (slug, day), views in sorted(DAILY.items(), key=lambda item: item[0][1]):
         noon = datetime(day.year, day.month, day.day, 12, tzinfo=ZONE)
-        for _ in range(views):
+        referrers = REFERRERS.get((slug, day), [])
+        for number in range(views):
             reader += 1
-            lines.append(line(f"198.51.100.{reader}", noon, f"/posts/{slug}/"))
+            came_from = referrers[number] if number < len(referrers) else "-"
+            lines.append(line(f"198.51.100.{reader}", noon, f"/posts/{slug}/", referrer=came_from))
             outcomes["counted"] += 1
     lines.append(line("203.0.113.7", LATE_VIEW, "/posts/beta/"))
     outcomes["counted"] += 1
@@ -117,6 +147,7 @@ def blog(tmp_path_factory) -> Path:
         POPULAR_POSTS_SOURCES=[str(folder / "access.log")],
         POPULAR_POSTS_TODAY=TODAY.isoformat(),
         POPULAR_POSTS_WINDOWS=["30d"],
+        POPULAR_POSTS_HOSTS=["pathways.example.org"],
     )
 
 
@@ -284,6 +315,18 @@ def test_column_headers_link_to_the_table_sorted_by_them(page):
     assert order["posts-by-title-descending"] == ["Gamma", "Beta & co", "Alpha"]
     assert order["posts-by-published-descending"] == ["Beta & co", "Alpha", "Gamma"]
     assert order["posts-by-comments-descending"] == ["Alpha", "Beta & co", "Gamma"]
+
+
+@pytest.mark.build
+def test_referring_sites_of_the_last_7_and_30_days_by_name(page):
+    shown = {
+        int(table["data-days"]): [
+            (text(row.th), int(text(row.td))) for row in table.tbody.find_all("tr")
+        ]
+        for table in page.find_all("table", class_="referrers")
+    }
+    assert shown == {7: SITES_7D, 30: SITES_30D}
+    assert "private" not in text(page.find(id="referrers").parent)
 
 
 @pytest.mark.build

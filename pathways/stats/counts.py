@@ -3,7 +3,8 @@ configured view sources as Popular Posts reads them (`pathways.views.sources.cou
 
 Access logs give instants, each put on its day in the blog's `TIMEZONE`; a per-day CSV row is
 put on its own day. Totals for a period (a Plausible export) count in the windows and the
-accounting but on no day: they are `undated`.
+accounting but on no day: they are `undated`. Referring sites per day come from the access
+logs, by name only, as the server counts them (`pathways.views.daily.count_days`).
 """
 
 from collections import Counter
@@ -13,6 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pathways.views.daily import count_days
+from pathways.views.kept_logs import LogState
 from pathways.views.lines import LineRules
 from pathways.views.logs import LogReader
 from pathways.views.rules import DAY, Views
@@ -100,8 +103,9 @@ def daily_counts(
     )
     rules = LineRules(hosts)
     with_period = [source for source in sources if _has_period(source)]
+    dated = [source for source in sources if source not in with_period]
     count_views(
-        [source for source in sources if source not in with_period],
+        dated,
         resolve,
         views,
         lambda logs, views: LogReader(views, resolve, split_over=float("inf"), rules=rules).read(
@@ -126,7 +130,10 @@ def daily_counts(
         )
         views.missing = missing + views.missing
         views.problems = problems + views.problems
-    return DailyCounts(views)
+    sites = count_days(
+        LogState(), dated, resolve, now, base=base, timezone=timezone, hosts=hosts
+    ).sites
+    return DailyCounts(views, Counter({(day, site): n for (site, day), n in sites.items()}))
 
 
 def _has_period(source: str) -> bool:
