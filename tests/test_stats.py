@@ -418,3 +418,33 @@ def test_the_page_passes_axe_fits_the_screen_and_sorts_without_javascript(
             assert result.violations_count == 0, result.generate_report()
         context.close()
     assert {url.split(":", 1)[0] for url in requests} == {"file"}
+
+
+@pytest.mark.build
+def test_csv_days_are_on_their_day_and_a_periods_totals_on_none(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "alpha.md", post("Alpha", "2026-09-01 10:00", Slug="alpha", Summary="S."))
+    (tmp_path / "views.csv").write_text("path,date,views\n/posts/alpha/,2026-11-19,3\n")
+    (tmp_path / "pages.csv").write_text("name,visitors,pageviews\n/posts/alpha/,8,10\n")
+    settings = write_settings(
+        tmp_path,
+        content,
+        POPULAR_POSTS_SOURCES=[
+            str(tmp_path / "views.csv"),
+            f"{tmp_path / 'pages.csv'} 2026-11-01..2026-11-15",
+        ],
+        POPULAR_POSTS_TODAY=TODAY.isoformat(),
+    )
+    output = tmp_path / "stats.html"
+    result = run_pathways(
+        "stats", "--settings", str(settings), "--no-open", "--output", str(output)
+    )
+    assert result.returncode == 0, result.stderr
+    page = BeautifulSoup(output.read_text(encoding="utf-8"), "html.parser")
+    days = {label: views for label, views in chart_table(page, "days").items() if views}
+    assert days == {day_label(date(2026, 11, 19)): 3}
+    assert "10 views come from totals for a period" in text(page.find(id="views").parent)
+    row = post_rows(page.find(id="posts-by-30d-descending").table)[0]
+    assert row[:6] == ["Alpha", "2026-09-01", "3", "13", "13", "13"]
+    rows = page.find("table", attrs={"data-kind": "rows"})
+    assert text(rows.caption) == "CSV exports: 2 rows read from 2 file(s)"
