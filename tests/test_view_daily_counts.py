@@ -136,13 +136,19 @@ def test_days_whose_logs_rotated_away_are_kept_and_new_lines_are_added(server):
         rotated.write((logs / "access.log.1").read_text())
     (logs / "access.log").rename(logs / "access.log.1")
     (logs / "access.log").write_text(
-        line(ADDRESSES[1], "12/Jun/2024:09:00:00", "/posts/first/")
+        line(ADDRESSES[1], "12/Jun/2024:09:00:00", "/posts/first/", "https://www.google.de/")
         + line(ADDRESSES[1], "12/Jun/2024:09:10:00", "/posts/first/")  # a repeat
     )
-    _, after, _ = count(settings, logs, "2024-06-12", out)
+    _, after, sites = count(settings, logs, "2024-06-12", out)
     assert after == before + "/posts/first,2024-06-12,1\n"
+    assert sites.endswith("2024-06-12,Google,1\n")
     rows = sqlite3.connect(out / "views.sqlite3").execute("SELECT count(*) FROM post_views")
     assert rows.fetchone() == (5,)
+    # Once every file that named Google before is gone, what is left still says who it was.
+    for name in ("access.log.2.gz", "access.log.1"):
+        (logs / name).unlink()
+    _, latest, latest_sites = count(settings, logs, "2024-06-12", out)
+    assert (latest, latest_sites) == (after, sites)
 
 
 def test_a_server_without_a_built_site_is_told_to_build_it(tmp_path):

@@ -139,13 +139,14 @@ class Scanner:
         self.path_ids = path_ids
         self.readers: dict[tuple, int] = {}
         self.sites: dict[bytes | str | None, int] = {None: 0}
+        self.site_names: dict[int, str] = {}
 
     def lines(self, lines: list[bytes], scan: Scan) -> None:
         """What the rule makes of each line, up to the parts that depend on the build."""
         path_ids, readers, sites = self.path_ids, self.readers, self.sites
         paths, moments = scan.paths.append, scan.moments.append
         reader_ids, revalidated = scan.readers.append, scan.revalidated.append
-        site_ids = scan.sites.append
+        site_ids, first_site = scan.sites.append, len(scan.sites)
         bots, asked = scan.bots, scan.asked
         malformed = not_views = 0
         example = None
@@ -176,15 +177,18 @@ class Scanner:
             try:
                 site_ids(sites[referrer])
             except KeyError:
-                site_ids(self._site(referrer, scan))
+                site_ids(self._site(referrer))
             asked[path_id] += 1
+        for site in set(scan.sites[first_site:]).difference(scan.site_names):
+            if site:
+                scan.site_names[site] = self.site_names[site]
         scan.read += len(lines)
         scan.malformed += malformed
         scan.not_views += not_views
         scan.example = scan.example or example
 
-    def _site(self, referrer: bytes | str, scan: Scan) -> int:
-        """The id of the site a referrer names (0 for none), cached; named in `scan`."""
+    def _site(self, referrer: bytes | str) -> int:
+        """The id of the site a referrer names (0 for none), cached."""
         if len(self.sites) > MAX_CACHED:
             self.sites = {None: 0}
         text = referrer.decode("utf-8", "replace") if isinstance(referrer, bytes) else referrer
@@ -193,7 +197,7 @@ class Scanner:
         if site is not None:
             digest = hashlib.blake2b(site.encode("utf-8", "surrogatepass"), digest_size=8)
             number = int.from_bytes(digest.digest(), signed=True) or 1
-            scan.site_names[number] = site
+            self.site_names[number] = site
         self.sites[referrer] = number
         return number
 
