@@ -26,6 +26,9 @@ def site_links(settings: dict) -> str | None:
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     from pathways.stats.page import stats_html
 
+    if not settings_file.is_file():
+        print(f"pathways stats: no settings file {settings_file}", file=sys.stderr)
+        return 2
     settings = load_settings(settings_file)
     links = site_links(settings) if args.links is None else args.links
     page = stats_html(settings, today=args.today, links=links)
