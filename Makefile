@@ -9,7 +9,7 @@ READY := $(VENV)/.requirements-installed
 CHECKERS := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: html devserver serve new new-page strip-locations new-blog publish publish-scheduled pull-comments check comments test test-fast bench lint format clean
+.PHONY: html devserver serve new new-page strip-locations new-blog publish publish-scheduled pull-comments check comments stats test test-fast bench lint format clean
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -60,6 +60,9 @@ check: $(READY) $(CHECKERS)  ## Build for production into public/, then check li
 
 comments: $(READY)  ## Run the comment service for the preview on 127.0.0.1:8081
 	$(PY) -m pathways comments serve --preview
+
+stats: $(READY)  ## Write your private stats page (stats/index.html, never published) and open it
+	$(PY) -m pathways stats
 
 test: $(READY) $(CHECKERS)  ## Run the whole test suite
 	$(PY) -m pytest

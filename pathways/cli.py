@@ -1,4 +1,5 @@
-"""The `pathways` command line: build, preview, write, comments, views, import, check, publish."""
+"""The `pathways` command line: build, preview, write, comments, views, stats, import, check,
+publish."""
 
 import argparse
 import sys
@@ -111,12 +112,14 @@ def subcommands() -> tuple[ModuleType, ...]:
     from pathways.site import check as check_cli
     from pathways.site import photo_locations as photo_locations_cli
     from pathways.site import publish as publish_cli
+    from pathways.stats import cli as stats_cli
     from pathways.views import cli as views_cli
 
     return (
         comments_cli,
         subscribers_cli,
         views_cli,
+        stats_cli,
         import_cli,
         check_cli,
         publish_cli,

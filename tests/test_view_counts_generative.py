@@ -3,9 +3,10 @@ alone (as the README states them), as plainly as possible, and by every fast rea
 read and the incremental one, every format: nginx/Apache combined, Apache common and
 vhost_combined, Caddy JSON, GoatCounter and Plausible CSV, the beacon's `path,date,views`).
 Blogs in several time zones, east and west of UTC, with references given as days and as
-instants on both sides of clock changes. The two must agree on every post in every window, and
-every line or row must land in a window or be accounted for (malformed, not a page view, a
-bot's, after the reference, a repeat).
+instants on both sides of clock changes. The two must agree on every post in every window (and
+the server's per-day counts on every post and local day), and every line or row must land in a
+window or be accounted for (malformed, not a page view, a bot's, after the reference, a
+repeat).
 
 `make test` runs a few examples of each; `PATHWAYS_HYPOTHESIS_PROFILE=thorough` runs many more (see
 the README's Tests section).
@@ -26,6 +27,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pathways.views.daily import count_days
 from pathways.views.kept_logs import LogState
 from pathways.views.ranking import reference_time
 from pathways.views.rules import is_bot
@@ -159,25 +161,28 @@ def reference_logs(events: list[Event], log_format: str, reference: Reference, m
             agent = "" if log_format == "common" else event.agent
             candidates.append((event.moment, event.address, agent, post))
     views = Counter()
+    days = Counter()
     last_counted = {}
     for moment, address, agent, post in sorted(candidates):
-        count_or_repeat(
-            (address, agent, post), post, moment, reference, last_counted, views, outcomes
-        )
-    return views, outcomes
+        key = (address, agent, post)
+        if count_or_repeat(key, post, moment, reference, last_counted, views, outcomes):
+            days[(post, moment.astimezone(reference.zone).date())] += 1
+    return views, outcomes, days
 
 
-def count_or_repeat(key, post, moment, reference, last_counted, views, outcomes) -> None:
-    """The repeat rule, then the windows, for one candidate view (in time order)."""
+def count_or_repeat(key, post, moment, reference, last_counted, views, outcomes) -> bool:
+    """The repeat rule, then the windows, for one candidate view (in time order); whether it
+    was counted."""
     last = last_counted.get(key)
     if last is not None and moment - last < timedelta(minutes=30):
         outcomes["repeats"] += 1
-        return
+        return False
     last_counted[key] = moment
     outcomes["counted"] += 1
     for window in WINDOWS:
         if in_window(moment, window, reference):
             views[(post, window)] += 1
+    return True
 
 
 # What servers and services write.
@@ -326,7 +331,7 @@ def test_every_log_reader_counts_as_the_rules_say(data):
         incremental(reference.end, timezone=reference.zone.key, hosts=hosts)
         with live.open("a", encoding="utf-8") as log:
             log.writelines(lines[grown:])
-        expected, outcomes = reference_logs(events, log_format, reference, len(garbage))
+        expected, outcomes, days = reference_logs(events, log_format, reference, len(garbage))
         for read in (full, incremental):
             views, counts = readers_counts(read, reference, hosts)
             assert counts == expected, read.__name__
@@ -335,6 +340,17 @@ def test_every_log_reader_counts_as_the_rules_say(data):
             # Malformed lines are reported, each log's with their number.
             reported = [re.match(r".*?: (\d+) of", problem) for problem in views.problems]
             assert sum(int(found.group(1)) for found in reported if found) == len(garbage)
+        # The server's per-day counts (what `pathways views count` keeps), by local day.
+        kept = count_days(
+            state,
+            ["access.log*"],
+            RESOLVE,
+            reference.end,
+            base=base,
+            timezone=reference.zone.key,
+            hosts=hosts,
+        )
+        assert kept.views == days
 
 
 @st.composite
