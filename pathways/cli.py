@@ -105,6 +105,7 @@ def subcommands() -> tuple[ModuleType, ...]:
     run(args, settings_file)."""
     from pathways.blog import move as move_cli
     from pathways.blog import new as new_blog_cli
+    from pathways.blog import server as server_cli
     from pathways.blog import upgrade as upgrade_cli
     from pathways.blogger import cli as import_cli
     from pathways.comments import cli as comments_cli
@@ -127,6 +128,7 @@ def subcommands() -> tuple[ModuleType, ...]:
         upgrade_cli,
         move_cli,
         photo_locations_cli,
+        server_cli,
     )
 
 
@@ -170,7 +172,7 @@ def parser(own_commands_only: bool = False) -> argparse.ArgumentParser:
 
 
 # Commands that make or move a blog, and read no settings of one.
-WITHOUT_SETTINGS = ("new-blog", "upgrade", "move-blog")
+WITHOUT_SETTINGS = ("new-blog", "upgrade", "move-blog", "server")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -185,3 +185,19 @@ def test_the_footer_says_what_the_settings_say_and_an_empty_preview_says_how_to_
     assert footer.endswith("Words and photos are mine.")
     assert "medical advice" not in footer
     assert 'make new TITLE="My first post"' in text(home.select_one("main"))
+
+
+def test_a_new_blogs_production_settings_are_the_previews_then_productions_then_hers(tmp_path):
+    from pathways.site.build import load_settings
+
+    blog = tmp_path / "blog"
+    assert new_blog(blog, *ANSWERS).returncode == 0
+    subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--fix", "-q", "publishconf.py"], cwd=blog
+    )
+    production = load_settings(blog / "publishconf.py")
+    assert production["OUTPUT_PATH"] == str(blog / "public")
+    assert production["SHOW_DRAFTS"] is False and production["DRAFT_SAVE_AS"] == ""
+    assert production["SITENAME"] == "Slow Days"
+    assert production["SITEURL"] == production["FEED_DOMAIN"] == "https://slowdays.blog"
+    assert "pathways_production_assets" in production["PLUGINS"]

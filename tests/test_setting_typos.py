@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from pathways.blog.renamed import RENAMED
 from pathways.site.build import load_settings
 from pathways.site.preview import Preview, with_reload_script
-from pathways.site.setting_typos import likely_typos
+from pathways.site.setting_typos import likely_typos, setting_mistakes
 from tests.sites import ROOT, build, post, run_pathways, soup, write_post, write_settings
 
 
@@ -83,7 +84,9 @@ def test_a_production_build_refuses_a_mistake(tmp_path: Path, setting, message):
 
 
 def test_publish_refuses_a_mistake_before_building(tmp_path: Path):
-    settings = _site(tmp_path, publish=True, PROFIL_TEXT="Me.")
+    (tmp_path / "www").mkdir()
+    deploy = {"target": "folder", "path": str(tmp_path / "www")}
+    settings = _site(tmp_path, publish=True, PROFIL_TEXT="Me.", DEPLOY=deploy)
     result = run_pathways("publish", "--no-pull", "--settings", str(settings))
     assert result.returncode == 1
     assert "PROFIL_TEXT in site_publish.py is not a setting" in result.stderr
@@ -116,4 +119,15 @@ def test_the_preview_shows_the_mistakes_on_its_pages(tmp_path: Path):
     assert [item.get_text() for item in banner.find_all("li")] == [
         "SITE_NAME in site_preview.py is not a setting this site knows: did you mean SITENAME?",
         "site_preview.py: COMMENTS_MAX_DEPTH must be 1 or more, not 0; using 3",
+    ]
+
+
+def test_a_setting_the_engine_renamed_is_named_with_its_new_name(tmp_path: Path, monkeypatch):
+    monkeypatch.setitem(RENAMED, "RELATED_POSTS_NUMBER", ("RELATED_POSTS_COUNT", "0.2.0"))
+    content = tmp_path / "content"
+    content.mkdir()
+    settings = load_settings(write_settings(tmp_path, content, RELATED_POSTS_NUMBER=2))
+    assert setting_mistakes(settings, "pelicanconf.py") == [
+        "RELATED_POSTS_NUMBER in pelicanconf.py is now called RELATED_POSTS_COUNT (since 0.2.0):"
+        " rename it, or run make upgrade"
     ]

@@ -41,25 +41,30 @@ def engine_files(root: Path) -> dict[Path, str]:
     return written
 
 
+def write_showing_changes(path: Path, text: str, name: str) -> str | None:
+    """Write `text` to `path` unless it holds it already; returns what changed (a unified
+    diff, or `new file NAME`), or None."""
+    before = path.read_text(encoding="utf-8") if path.exists() else None
+    if before == text:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    if before is None:
+        return f"new file {name}"
+    diff = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        text.splitlines(keepends=True),
+        f"{name} (before)",
+        f"{name} (now)",
+    )
+    return "".join(diff).rstrip("\n")
+
+
 def write_engine_files(root: Path) -> list[str]:
-    """Write the engine's files into the blog at `root`; returns, for each file that changed,
-    a unified diff of it (a new file: its name)."""
-    changes = []
-    for relative, text in engine_files(root).items():
-        path = root / relative
-        old = path.read_text(encoding="utf-8") if path.exists() else None
-        if old == text:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        if old is None:
-            changes.append(f"new file {relative}")
-        else:
-            diff = difflib.unified_diff(
-                old.splitlines(keepends=True),
-                text.splitlines(keepends=True),
-                f"{relative} (before)",
-                f"{relative} (now)",
-            )
-            changes.append("".join(diff).rstrip("\n"))
-    return changes
+    """Write the engine's files into the blog at `root`; returns what changed, file by file
+    (see `write_showing_changes`)."""
+    changes = (
+        write_showing_changes(root / relative, text, str(relative))
+        for relative, text in engine_files(root).items()
+    )
+    return [change for change in changes if change is not None]

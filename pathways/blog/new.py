@@ -123,11 +123,15 @@ preview's, then the engine's production defaults, then yours.
 import os
 import sys
 
-sys.path.append(os.path.dirname(__file__))
+# This blog's pelicanconf.py, whatever else Python has found or loaded by that name.
+sys.path.insert(0, os.path.dirname(__file__))
+sys.modules.pop("pelicanconf", None)
+# The order matters (the preview's settings, then production's): imports are not sorted here.
+# isort: off
 from pelicanconf import *  # noqa: F403
-
 from pathways.defaults.production import *  # noqa: F403
 from pathways.plugin_order import production_plugins
+# isort: on
 
 PLUGINS = production_plugins(PLUGINS)  # noqa: F405
 
