@@ -2,7 +2,6 @@
 moderation token missing or different on the server is named as the server's to fix."""
 
 import json
-import os
 import stat
 import subprocess
 import sys
@@ -91,10 +90,7 @@ def served(tmp_path, production_site):
             f"COMMENTS_TOKEN_FILE = {str(tmp_path / 'none')!r}\n"
             f"COMMENTS_DB = {str(tmp_path / 'comments.sqlite3')!r}\n"
         )
-        environment = {key: value for key, value in os.environ.items()}
-        environment.pop("PATHWAYS_MODERATION_TOKEN", None)
-        if token:
-            environment["PATHWAYS_MODERATION_TOKEN"] = token
+        environment = {"PATHWAYS_MODERATION_TOKEN": token or ""}
         log = (tmp_path / "service.log").open("w")
         return running_service(settings, production_site, log=log, env=environment)
 
