@@ -97,9 +97,11 @@ def cmd_serve(args: argparse.Namespace, settings: dict, settings_file: Path) -> 
         },
     )
     if not config.moderation_token:
+        started = Path(sys.argv[0])
+        program = started.absolute() if started.name == "pathways" else "pathways"
         logger.warning(
             f"moderation is off: no moderation token in ${MODERATION_TOKEN.variable}. Write "
-            f"it with `sudo {Path(sys.argv[0]).absolute()} comments secret "
+            f"it with `sudo {program} comments secret "
             f"{MODERATION_TOKEN.name}` into {SERVER_SECRETS} (the unit's EnvironmentFile=), "
             "then restart the service",
             extra={"event": "moderation-off"},
