@@ -208,9 +208,12 @@ def search_step(log: str) -> tuple[float, str]:
 
 
 def edit(content: Path, number: int, marker: str) -> None:
-    """Append a paragraph to one post, as a writer saving an edit would."""
+    """Append a paragraph to one post, saved as editors save: written beside the content
+    folder, then renamed over the post (so no one reads it half written)."""
     post = content / "posts" / f"post-{number}.md"
-    post.write_text(f"{post.read_text()}\nA paragraph added later, {marker}, to say so.\n")
+    saving = content.parent / f".{post.name}.saving"
+    saving.write_text(f"{post.read_text()}\nA paragraph added later, {marker}, to say so.\n")
+    saving.replace(post)
 
 
 def free_port() -> int:
@@ -230,6 +233,18 @@ def preview_after_edit(settings: Path, content: Path, output: Path) -> tuple[flo
     server = subprocess.Popen(
         [*command, "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
+    try:
+        reloads = _reloads_after_edit(server, port, content, output)
+    finally:
+        server.terminate()
+        server.stdout.close()
+        _, _, usage = os.wait4(server.pid, 0)
+    return reloads[0], reloads[1], usage.ru_maxrss / 1024
+
+
+def _reloads_after_edit(
+    server: subprocess.Popen, port: int, content: Path, output: Path
+) -> list[float]:
     while "Preview on" not in (line := server.stdout.readline()):
         if not line:
             raise SystemExit("the preview server stopped")
@@ -254,10 +269,7 @@ def preview_after_edit(settings: Path, content: Path, output: Path) -> tuple[flo
                 if marker not in page:
                     raise SystemExit("the preview reloaded without the edit")
     connection.close()
-    server.terminate()
-    server.stdout.close()
-    _, _, usage = os.wait4(server.pid, 0)
-    return reloads[0], reloads[1], usage.ru_maxrss / 1024
+    return reloads
 
 
 def measure(posts: int, corpus: str) -> dict:
