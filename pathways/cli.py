@@ -1,4 +1,5 @@
-"""The `pathways` command line: build, preview, write, comments, views, import, check, publish."""
+"""The `pathways` command line: build, preview, write, comments, views, stats, import, check,
+publish."""
 
 import argparse
 import sys
@@ -7,7 +8,8 @@ from pathlib import Path
 from types import ModuleType
 
 from pathways import PROJECT_ROOT
-from pathways.site.build import BuildError, build_site, init_logging, load_settings
+from pathways.site.build import BuildError, build_site, held_back, init_logging, load_settings
+from pathways.site.hot_reload import capture
 
 PREVIEW_SETTINGS = "pelicanconf.py"
 PUBLISH_SETTINGS = "publishconf.py"
@@ -37,11 +39,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.no_precompress:
         overrides["PRECOMPRESS"] = False
     try:
-        output = build_site(_settings_file(args), overrides, production=args.publish)
+        with capture() as generators:
+            output = build_site(_settings_file(args), overrides, production=args.publish)
     except BuildError as error:
         print(f"Build failed: {error}\nThe previous site was left as it was.", file=sys.stderr)
         return 1
     print(f"Built the site into {output}")
+    waiting = held_back(generators)
+    if waiting:
+        posts = "is a scheduled post" if len(waiting) == 1 else "are scheduled posts"
+        print(
+            f"{len(waiting)} of the drafts counted above {posts}, published by the first build "
+            f"after its time: {', '.join(waiting)}"
+        )
     return 0
 
 
@@ -55,18 +65,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from pathways.site.newpost import create_post
+    from pathways.site.newpost import create_page, create_post
 
     settings = load_settings(_settings_file(args))
+    kind = "page" if args.page else "post"
     try:
-        path = create_post(args.title, settings, tags=args.tags, summary=args.summary)
+        if args.page:
+            path = create_page(args.title, settings, summary=args.summary)
+        else:
+            path = create_post(args.title, settings, tags=args.tags, summary=args.summary)
     except FileExistsError as error:
-        print(f"Not overwriting {error.filename}: a post with that slug exists.", file=sys.stderr)
+        print(f"Not overwriting {error.filename}: a {kind} with that slug exists.", file=sys.stderr)
         return 1
     except ValueError as error:
-        print(f"Cannot create the post: {error}", file=sys.stderr)
+        print(f"Cannot create the {kind}: {error}", file=sys.stderr)
         return 1
     print(path)
+    from pathways.site.photo_locations import located_photos  # reads images: only here
+
+    located = located_photos(Path(settings["PATH"]))
+    if located:
+        photos = "1 photo" if len(located) == 1 else f"{len(located)} photos"
+        names = ", ".join(p.name for p in located[:3]) + (" …" if len(located) > 3 else "")
+        print(
+            f"Note: where it was taken (GPS) is still in {photos} in content/ ({names}); "
+            "`make strip-locations` removes it before you commit them.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -84,19 +109,25 @@ def subcommands() -> tuple[ModuleType, ...]:
     from pathways.blog import upgrade as upgrade_cli
     from pathways.blogger import cli as import_cli
     from pathways.comments import cli as comments_cli
+    from pathways.follow import cli as subscribers_cli
     from pathways.site import check as check_cli
+    from pathways.site import photo_locations as photo_locations_cli
     from pathways.site import publish as publish_cli
+    from pathways.stats import cli as stats_cli
     from pathways.views import cli as views_cli
 
     return (
         comments_cli,
+        subscribers_cli,
         views_cli,
+        stats_cli,
         import_cli,
         check_cli,
         publish_cli,
         new_blog_cli,
         upgrade_cli,
         move_cli,
+        photo_locations_cli,
         server_cli,
     )
 
@@ -127,8 +158,9 @@ def parser(own_commands_only: bool = False) -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(run=cmd_serve)
 
-    new = commands.add_parser("new", help="create a new draft post and print its path")
+    new = commands.add_parser("new", help="create a new draft post (or page) and print its path")
     new.add_argument("title")
+    new.add_argument("--page", action="store_true", help="a page (About, Contact …), not a post")
     new.add_argument("--tags", default="", help="comma-separated tags")
     new.add_argument("--summary", default="", help="one or two sentences for listings")
     new.add_argument("--settings", help="a Pelican settings file to use instead")

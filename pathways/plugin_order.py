@@ -25,6 +25,7 @@ ORDER: tuple[Plugin, ...] = (
     Plugin("pathways_scheduling"),
     Plugin("pathways_neighbors"),
     Plugin("pathways_comments"),
+    Plugin("pathways_follow"),
     Plugin("pathways_popular_posts"),
     Plugin("pathways_series"),
     Plugin("pathways_toc"),

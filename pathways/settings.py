@@ -87,10 +87,11 @@ def features() -> tuple[Feature, ...]:
     """Every feature's declarations."""
     # Imported here: each feature's declarations import this module for Setting and Feature.
     from pathways.comments.settings import COMMENTS
+    from pathways.follow.settings import FOLLOW
     from pathways.site.settings import PHOTOS, SITE
     from pathways.views.settings import POPULAR_POSTS
 
-    return (SITE, PHOTOS, COMMENTS, POPULAR_POSTS)
+    return (SITE, PHOTOS, COMMENTS, POPULAR_POSTS, FOLLOW)
 
 
 def declared(among: Iterable[Feature] | None = None) -> dict[str, Setting]:

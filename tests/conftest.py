@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.servers import serve_folder
 from tests.sites import ROOT, build_fixture_site
@@ -19,6 +20,22 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+# Generative tests (Hypothesis): a few examples, the same on every run, in the normal suite;
+# `PATHWAYS_HYPOTHESIS_PROFILE=thorough` draws many more, new ones each run.
+settings.register_profile(
+    "pathways",
+    max_examples=3,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "thorough", parent=settings.get_profile("pathways"), max_examples=60, derandomize=False
+)
+settings.load_profile(os.environ.get("PATHWAYS_HYPOTHESIS_PROFILE", "pathways"))
 
 
 # Fixtures that build a site, start a server or a browser: tests using them get the marker,

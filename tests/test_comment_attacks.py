@@ -9,6 +9,7 @@ import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -21,9 +22,9 @@ from pathways.terminal import inert
 from tests.comment_helpers import running_service
 from tests.servers import ServiceThread, mail_server
 from tests.sites import ROOT, run_pathways
+from tests.test_comment_moderation import TOKEN, call
 from tests.test_comment_service import SITE, site, submit  # noqa: F401 (the fixture)
 
-TOKEN = "attack-test-token"
 ESCAPES = (
     "\x1b]0;owned\x07\x1b[2J\x1b]8;;https://evil.example\x1b\\link\x1b]52;c;ZXZpbA==\x07\x9b31m"
 )
@@ -41,22 +42,6 @@ def config(site, tmp_path) -> ServiceConfig:  # noqa: F811
         moderation_token=TOKEN,
         public_url="http://127.0.0.1",
     )
-
-
-def call(url: str, data: dict | None = None, token: str | None = None, **headers):
-    """(status, body text) of a GET, or of a form POST when `data` is given."""
-    request = urllib.request.Request(
-        url, data=urlencode(data).encode() if data is not None else None, headers=headers
-    )
-    if data is not None:
-        request.add_header("Content-Type", "application/x-www-form-urlencoded")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def test_inert_shows_every_control_and_direction_mark_as_an_escape():
@@ -147,7 +132,9 @@ def test_a_form_key_sent_again_with_other_text_is_stored_and_202_means_stored(co
 def test_a_link_with_a_broken_expiry_is_not_valid_and_never_a_500(config):
     with ServiceThread(create_app(config)) as service:
         for expires in ("%C2%B2", "9" * 5000, "-1", "1e9", ""):
-            status, body = call(f"{service.url}/moderation/link/x?expires={expires}&signature=y")
+            status, body = call(
+                f"{service.url}/moderation/link/x?expires={expires}&signature=y", token=None
+            )
             assert status == 404 and "not valid" in body, expires[:20]
 
 
@@ -199,7 +186,7 @@ def test_the_beacon_is_there_only_when_the_site_sends_it_and_counts_only_its_pag
     with ServiceThread(create_app(config)) as service:
         assert view(service.url) == 204  # no Origin: not from the blog's pages
         assert view(service.url, Origin="https://elsewhere.example") == 204
-        assert call(f"{service.url}/views.csv")[0] == 401
+        assert call(f"{service.url}/views.csv", token=None)[0] == 401
         assert call(f"{service.url}/views.csv", token=TOKEN)[1].strip() == "path,date,views"
         assert view(service.url, Origin=SITE) == 204
         status, exported = call(f"{service.url}/views.csv", token=TOKEN)
@@ -229,17 +216,17 @@ def test_a_signed_link_refuses_other_sites_and_comments_held_as_spam(config):
             {"Origin": "null"},
             {"Sec-Fetch-Site": "cross-site", "Origin": "http://127.0.0.1"},
         ):
-            status, body = call(f"{running.url}{path.removeprefix('')}", approve, **headers)
+            status, body = call(f"{running.url}{path}", approve, token=None, **headers)
             assert status == 403 and "another site" in body, headers
         assert store.get(pending).status == "pending"
         own = {"Sec-Fetch-Site": "same-origin", "Origin": "http://127.0.0.1"}
-        assert call(f"{running.url}{path}", approve, **own)[0] == 200
+        assert call(f"{running.url}{path}", approve, token=None, **own)[0] == 200
         assert store.get(pending).status == "approved"
 
         path, fields = link_for(service, spam)
-        status, page = call(f"{running.url}{path}?{urlencode(fields)}")
+        status, page = call(f"{running.url}{path}?{urlencode(fields)}", token=None)
         assert status == 200 and BeautifulSoup(page, "html.parser").select("form") == []
-        call(f"{running.url}{path}", {**fields, "action": "approve"}, **own)
+        call(f"{running.url}{path}", {**fields, "action": "approve"}, token=None, **own)
         assert store.get(spam).status == "spam"
 
 
@@ -260,6 +247,16 @@ def test_a_comment_cannot_pass_for_the_notifications_own_link(config):
     comment = message[message.index("wrote:") :]
     assert all(line.startswith(">") for line in comment.splitlines()[2:] if line)
     assert message.index("http://127.0.0.1/moderation/link/") < message.index("evil.example")
+
+
+def service_settings(folder: Path) -> Path:
+    """The production settings, with the service's database in `folder`."""
+    settings = folder / "site.py"
+    settings.write_text(
+        f"from publishconf import *\nPATH = {str(ROOT / 'content')!r}\n"
+        f"COMMENTS_DB = {str(folder / 'c.sqlite3')!r}\n"
+    )
+    return settings
 
 
 def half_sent(url: str, source: str = "127.0.0.1", body: bool = False) -> socket.socket:
@@ -290,11 +287,7 @@ def closed_by_server(connection: socket.socket, timeout: float) -> bool:
 @pytest.mark.build
 @pytest.mark.server
 def test_slow_and_aborted_requests_are_cut_off_without_a_traceback(tmp_path, production_site):
-    settings = tmp_path / "site.py"
-    settings.write_text(
-        f"from publishconf import *\nPATH = {str(ROOT / 'content')!r}\n"
-        f"COMMENTS_DB = {str(tmp_path / 'c.sqlite3')!r}\n"
-    )
+    settings = service_settings(tmp_path)
     log = tmp_path / "service.log"
     with log.open("w") as output, running_service(settings, production_site, log=output) as url:
         slow = [half_sent(url) for _ in range(70)]
@@ -326,11 +319,7 @@ def test_slow_and_aborted_requests_are_cut_off_without_a_traceback(tmp_path, pro
 @pytest.mark.build
 @pytest.mark.server
 def test_sigterm_stops_the_service_with_a_request_half_sent(tmp_path, production_site):
-    settings = tmp_path / "site.py"
-    settings.write_text(
-        f"from publishconf import *\nPATH = {str(ROOT / 'content')!r}\n"
-        f"COMMENTS_DB = {str(tmp_path / 'c.sqlite3')!r}\n"
-    )
+    settings = service_settings(tmp_path)
     # Leaving the block sends SIGTERM and fails unless the process ends within 10 seconds
     # (uvicorn alone waits for the half-sent body for ever).
     with running_service(settings, production_site) as url:

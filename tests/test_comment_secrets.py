@@ -1,16 +1,19 @@
 """The service's secrets: written on the server by a command, never in a settings file, and a
 moderation token missing or different on the server is named as the server's to fix."""
 
-import os
+import json
 import stat
 import subprocess
 import sys
+import urllib.request
+from urllib.parse import urlencode
 
 import pytest
 
 from pathways.comments.credentials import SECRETS, quoted
 from pathways.site.checks import check_site
 from tests.comment_helpers import environment_file, running_service
+from tests.servers import mail_server
 from tests.sites import ROOT, build, post, run_pathways, write_post, write_settings
 
 
@@ -87,10 +90,7 @@ def served(tmp_path, production_site):
             f"COMMENTS_TOKEN_FILE = {str(tmp_path / 'none')!r}\n"
             f"COMMENTS_DB = {str(tmp_path / 'comments.sqlite3')!r}\n"
         )
-        environment = {key: value for key, value in os.environ.items()}
-        environment.pop("PATHWAYS_MODERATION_TOKEN", None)
-        if token:
-            environment["PATHWAYS_MODERATION_TOKEN"] = token
+        environment = {"PATHWAYS_MODERATION_TOKEN": token or ""}
         log = (tmp_path / "service.log").open("w")
         return running_service(settings, production_site, log=log, env=environment)
 
@@ -133,3 +133,37 @@ def test_a_token_that_differs_on_the_server_names_both_places(tmp_path, served):
     assert f"COMMENTS_TOKEN_FILE {tmp_path / 'laptop-token'}" in result.stderr
     assert "the server has another one" in result.stderr
     assert "/etc/pathways-comments/secrets.env" in result.stderr
+
+
+@pytest.mark.build
+@pytest.mark.server
+# A login without TLS, which the test's mail server on loopback allows (and warns of).
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_the_mail_servers_password_comes_from_the_services_environment(tmp_path, production_site):
+    with mail_server(login=True) as mailbox:
+        smtp = {"host": "127.0.0.1", "port": mailbox.port, "username": "writer", "to": "w@x.org"}
+        settings = tmp_path / "server" / "service.py"
+        settings.parent.mkdir()
+        settings.write_text(
+            f"from publishconf import *\nPATH = {str(ROOT / 'content')!r}\n"
+            f"COMMENTS_DB = {str(tmp_path / 'comments.sqlite3')!r}\nCOMMENTS_MIN_SECONDS = 0\n"
+            f"COMMENTS_SMTP = {smtp!r}\nCOMMENTS_ALLOWED_ORIGINS = ['https://blog.example.org']\n"
+        )
+        slug = next(
+            iter(json.loads((production_site / "comments/posts.json").read_text())["posts"])
+        )
+        env = {"PATHWAYS_SMTP_PASSWORD": "from-the-environment"}
+        with running_service(settings, production_site, env=env) as url:
+            request = urllib.request.Request(
+                f"{url}/comments",
+                data=urlencode({"post": slug, "author": "Ana", "body": "Hello."}).encode(),
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": "application/json",
+                    "Origin": "https://blog.example.org",
+                },
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.status == 202
+            mailbox.wait(1)
+    assert mailbox.logins == [("writer", "from-the-environment")]

@@ -283,10 +283,27 @@ def test_reply_page_works_without_javascript(service):
     with urllib.request.urlopen(f"{service.url}/form?post=talk&parent=a", timeout=10) as response:
         page = BeautifulSoup(response.read(), "html.parser")
     assert page.h1.get_text() == "Reply to a comment"
+    assert "Replying to Bo\u2019s comment on Talk." in page.get_text()
     form = page.select_one("form")
     assert form["action"] == "comments"
     assert form.select_one("input[name=parent]")["value"] == "a"
     assert form.select_one("input[name=post]")["value"] == "talk"
+    assert form.select_one("button[type=submit]").get_text() == "Send for moderation"
+
+
+@pytest.mark.build
+@pytest.mark.server
+def test_reply_page_names_a_pending_comments_author_but_not_an_unknown_one(service, config):
+    submit(service.url, {"author": "Cy <b>"})
+    [pending] = stored(config, "pending")
+    with urllib.request.urlopen(
+        f"{service.url}/form?post=talk&parent={pending.comment.id}", timeout=10
+    ) as response:
+        html = response.read().decode()
+    assert "Replying to Cy &lt;b&gt;\u2019s comment on" in html
+    with urllib.request.urlopen(f"{service.url}/form?post=talk&parent=zz", timeout=10) as response:
+        page = BeautifulSoup(response.read(), "html.parser")
+    assert "Replying to" not in page.get_text()
 
 
 @pytest.mark.build

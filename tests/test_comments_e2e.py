@@ -58,7 +58,7 @@ def test_reader_comments_writer_approves_and_the_thread_appears(browser, blog):
     page.goto(post_url)
     page.get_by_label("Name", exact=True).fill("Ana")
     page.get_by_label("Comment", exact=True).fill("Thank you for *sharing* this.")
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Send for moderation").click()
     page.wait_for_url(post_url + "#comment-pending")
     assert page.locator("#comment-pending").is_visible()
     assert "awaiting moderation" in page.locator("#comment-pending").inner_text()
@@ -78,7 +78,7 @@ def test_reader_comments_writer_approves_and_the_thread_appears(browser, blog):
     assert page.evaluate("() => document.activeElement.id") == "comment-body"
     page.get_by_label("Name", exact=True).fill("Bo")
     page.get_by_label("Comment", exact=True).fill("Same here.")
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Send for moderation").click()
     status = page.locator(".form-status")
     status.filter(has_text="awaiting moderation").wait_for()
     assert page.url == post_url
@@ -97,7 +97,7 @@ def test_when_the_service_does_not_answer_the_reader_is_told_in_words(browser, s
     page.goto(f"{site_url}/posts/ketamine/")
     page.get_by_label("Name", exact=True).fill("Ana")
     page.get_by_label("Comment", exact=True).fill("Keep my words.")
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Send for moderation").click()
     status = page.locator(".form-status")
     status.filter(has_text="did not answer").wait_for()
     assert "Your text is still in the form." in status.inner_text()

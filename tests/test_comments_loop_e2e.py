@@ -54,7 +54,7 @@ def comment_through_the_form(browser, site_url: str, name: str, text: str) -> No
     page.get_by_label("Name", exact=True).fill(name)
     page.get_by_label("Email", exact=False).fill(f"{name.lower()}@example.org")
     page.get_by_label("Comment", exact=True).fill(text)
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Send for moderation").click()
     status = page.locator(".form-status")
     status.filter(has_text="awaiting moderation").wait_for()
     context.close()

@@ -68,7 +68,7 @@ def test_references_list_links_titles_and_access_dates(learning_site):
     references = page_of(learning_site, *PART_ONE).select_one(".references")
     items = references.select("li")
     assert items[0].a["href"] == "https://example.org/first"
-    assert text(items[0]) == "A first source, accessed February 1, 2024."
+    assert text(items[0]) == "A \u201cfirst\u201d source, accessed February 1, 2024."
     assert text(items[1]) == "A book without a link." and not items[1].a
 
 

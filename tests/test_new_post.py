@@ -50,3 +50,34 @@ def test_new_post_needs_a_title_that_makes_a_slug(tmp_path):
     result = run_pathways("new", "???", "--settings", str(settings))
     assert result.returncode == 1
     assert "slug" in result.stderr
+
+
+@pytest.mark.build
+def test_new_page_is_a_draft_page_that_joins_the_menu_when_published(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    settings = write_settings(tmp_path, content)
+
+    result = run_pathways("new", "--page", "Contact me", "--settings", str(settings))
+
+    assert result.returncode == 0, result.stderr
+    path = content / "pages" / "contact-me.md"
+    assert result.stdout.strip() == str(path)
+    meta = dict(line.split(": ", 1) for line in path.read_text().split("\n\n")[0].splitlines())
+    assert meta == {
+        "Title": "Contact me",
+        "Slug": "contact-me",
+        "Summary": "A few words about Contact me.",
+        "Status": "draft",
+    }
+    assert build(settings).returncode == 0
+    draft = soup(tmp_path / "output" / "drafts" / "pages" / "contact-me.html")
+    assert text(draft.find("h1")) == "Contact me"
+    menu = [text(a) for a in soup(tmp_path / "output" / "index.html").select(".site-nav a")]
+    assert "Contact me" not in menu
+
+    path.write_text(path.read_text().replace("Status: draft\n", ""))
+    assert build(settings).returncode == 0
+    menu = [text(a) for a in soup(tmp_path / "output" / "index.html").select(".site-nav a")]
+    assert "Contact me" in menu
+    assert (tmp_path / "output" / "contact-me" / "index.html").is_file()

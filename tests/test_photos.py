@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from plugins.pathways_photos.images import Job
+from plugins.pathways_photos.images import Job, offered_formats
 from plugins.pathways_photos.markup import Picture, image_sources, rewrite
 from tests.photos import CAMERA, GPS, MAKE, MODEL, ORIENTATION, phone_photo
 from tests.servers import serve_folder
@@ -77,12 +77,14 @@ def post_body(site: Path):
 
 
 @pytest.mark.build
-def test_a_photo_becomes_a_picture_in_smaller_sizes_linked_to_its_full_size(photo_site):
+def test_a_photo_becomes_a_picture_in_smaller_sizes_linked_to_its_largest_copy(photo_site):
     link = post_body(photo_site).select("p")[0].find("a")
-    assert link["href"] == "/images/lake/dawn.jpg"
     picture = link.find("picture")
     sources = {source["type"]: source["srcset"] for source in picture.find_all("source")}
     assert list(sources) == ["image/avif", "image/webp"]
+    # A tap opens the 1600-pixel copy in the first format offered, not the 4000-pixel original.
+    assert link["href"] == sources["image/avif"].split(", ")[-1].split()[0]
+    assert link["href"].endswith("-1600.avif")
     image = picture.find("img")
     # Taken sideways (EXIF orientation 6): 4000 x 3000 on the sensor, 3000 x 4000 upright.
     assert (image["width"], image["height"]) == ("3000", "4000")
@@ -205,7 +207,7 @@ def test_a_photo_linked_with_attach_moves_beside_its_post_with_its_smaller_copie
     output = tmp_path / "output"
     page = soup(output / "posts" / "a-walk" / "index.html")
     link = page.select_one(".post-body a")
-    assert link["href"].endswith("/posts/a-walk/walk.jpg")
+    assert "/posts/a-walk/walk." in link["href"] and link["href"].endswith("-1600.avif")
     assert (output / "posts" / "a-walk" / "walk.jpg").is_file()
     assert not (output / "images" / "walk.jpg").exists()
     candidates = [
@@ -257,8 +259,9 @@ def test_a_photo_post_on_a_phone_stays_in_its_budget_and_nothing_moves(browser, 
     loaded = page.evaluate(
         "() => [...document.querySelectorAll('.post-body img')].map((i) => i.currentSrc)"
     )
-    assert loaded[0].endswith("-800.avif") and loaded[1].endswith("-800.avif")
-    photos = len([url for url in loaded if url.endswith(".avif")])
+    # The photo is lighter in AVIF, the flat chart in WebP: each is offered its lighter one.
+    assert loaded[0].endswith("-800.avif") and loaded[1].endswith("-800.webp")
+    photos = len([url for url in loaded if url.endswith((".avif", ".webp"))])
     assert 0 < image_bytes(page) <= photos * PHOTO_BUDGET_AT_375
     assert page.evaluate("() => window.layoutShift") == 0
     results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
@@ -269,6 +272,21 @@ def test_a_photo_post_on_a_phone_stays_in_its_budget_and_nothing_moves(browser, 
 def test_the_budget_is_written_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     assert f"{PHOTO_BUDGET_AT_375 // 1024} KB" in readme
+
+
+def test_avif_is_offered_only_for_a_photo_it_makes_smaller_at_the_phones_width(tmp_path):
+    formats = ["avif", "webp", "jpg"]
+    assert offered_formats(formats, {"avif": 900, "webp": 1000, "jpg": 2000}) == formats
+    assert offered_formats(formats, {"avif": 1220, "webp": 1000, "jpg": 2000}) == ["webp", "jpg"]
+    assert offered_formats(["webp", "jpg"], {"webp": 1000, "jpg": 900}) == ["webp", "jpg"]
+    # The copies of a format not offered are not kept (nor published).
+    phone_photo(tmp_path / "a.jpg", size=(900, 600), orientation=1)
+    info = Job(tmp_path / "a.jpg", tmp_path / "copies", (480, 800), avif=True)()
+    kept = {path.suffix[1:] for path in (tmp_path / "copies").glob("[0-9]*.*")}
+    assert kept == set(info["formats"])
+    if "avif" in kept:
+        size = {kind: (tmp_path / "copies" / f"480.{kind}").stat().st_size for kind in kept}
+        assert size["avif"] <= size["webp"]
 
 
 def picture(widths=(480, 800)) -> Picture:
@@ -356,7 +374,7 @@ def test_only_the_images_are_rewritten_and_their_attributes_read_as_html_would()
     assert rewritten.startswith("<p>Before &amp; <em>after</em>.<br />\n<a href=")
     assert rewritten.endswith("<code>&lt;img src=x&gt;</code></p>")
     page = BeautifulSoup(rewritten, "html.parser")
-    assert page.find("a")["href"] == "/images/a.jpg?x=1&y=2"
+    assert page.find("a")["href"] == "/images/a.0123abcd-800.avif"
     assert page.find("img")["alt"] == "a > b"
     assert image_sources(html) == ["/images/a.jpg?x=1&y=2"]
 
@@ -389,3 +407,13 @@ def test_a_phone_heic_photo_stops_the_build_before_it_is_published(tmp_path):
     assert "images/IMG_2041.HEIC: HEIC photos keep their location" in result.stderr
     assert "save it as JPEG" in result.stderr
     assert not (tmp_path / "output").exists()
+
+
+def test_a_portrait_photo_is_no_taller_than_most_of_a_wide_screen(browser, photo_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(photo_url + "/posts/a-morning-at-the-lake/", wait_until="load")
+    photo = page.locator(".post-body img").first.bounding_box()
+    context.close()
+    assert photo["height"] <= 0.85 * 900
+    assert abs(photo["width"] / photo["height"] - 3 / 4) < 0.01

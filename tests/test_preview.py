@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.sites import ROOT, build, free_port, post, write_post, write_settings
+from tests.test_browser import contrast
 
 
 def fetch(url: str) -> str:
@@ -112,6 +113,17 @@ def test_preview_serves_nothing_outside_the_built_site(preview):
 
 
 @pytest.mark.server
+def test_the_preview_shows_the_stats_page_with_its_posts_linked_in_the_preview(preview):
+    _, base, _ = preview
+    wait_for(lambda: fetch(f"{base}/posts/notes/"))
+    page = fetch(f"{base}/_stats/")
+    assert "<h1>Stats for Pathways</h1>" in page
+    assert '<a href="/posts/notes/">Notes</a>' in page
+    # The preview's settings name the sample log, which this blog does not have.
+    assert "Missing source: nothing matches <code>data/sample-access.log</code>" in page
+
+
+@pytest.mark.server
 def test_a_broken_post_at_start_does_not_slow_the_others(tmp_path):
     content = tmp_path / "content"
     good = write_post(content, "good.md", post("Good", body="plum"))
@@ -194,11 +206,25 @@ def test_an_open_tab_shows_a_broken_save_then_the_fixed_page(tmp_path, browser):
             source.write_text("Title: Notes\nDate: someday\n\nbroken\n", encoding="utf-8")
             banner = tab.wait_for_selector("#preview-build-error", timeout=30_000)
             assert "someday" in banner.inner_text()
+            # Readable in the light scheme: the message is not white on the theme's pale box.
+            message, background = tab.evaluate(BANNER_COLOURS)
+            assert contrast(message, background) >= 7
             source.write_text(post("Notes", body="persimmon"), encoding="utf-8")
             tab.wait_for_selector("#preview-build-error", state="detached", timeout=30_000)
             tab.wait_for_selector("text=persimmon", timeout=30_000)
         finally:
             tab.close()
+
+
+# The colour of the banner's first message, and of the box behind it (its own or the banner's).
+BANNER_COLOURS = """() => {
+  const parse = (value) => value.match(/[\\d.]+/g).map(Number);
+  const code = document.querySelector("#preview-build-error code");
+  const own = getComputedStyle(code).backgroundColor;
+  const behind = parse(own)[3] === 0 || own === "transparent"
+    ? getComputedStyle(document.querySelector("#preview-build-error")).backgroundColor : own;
+  return [parse(getComputedStyle(code).color), parse(behind)];
+}"""
 
 
 def save_by_rename(path: Path, text: str) -> None:

@@ -1,19 +1,24 @@
 """The production output: reproducible, precompressed, and with host headers whose strict
 Content-Security-Policy the theme satisfies in a real browser."""
 
-import functools
 import gzip
 import hashlib
 import shutil
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import brotli
 import pytest
 
-from tests.servers import QuietHandler
-from tests.sites import COMMENTS_URL, ROOT, build, fixture_content, free_port, write_settings
+from tests.servers import serve_with_headers
+from tests.sites import (
+    COMMENTS_URL,
+    FIXTURES,
+    ROOT,
+    build,
+    fixture_content,
+    free_port,
+    write_settings,
+)
 
 
 @pytest.mark.build
@@ -68,22 +73,12 @@ def strict_site(tmp_path):
     port = free_port()
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
+    # A post with a table whose columns are aligned (and footnotes, code …).
+    shutil.copy(FIXTURES / "everything.md", content / "posts")
     settings = write_settings(tmp_path, content, publish=True, SITEURL=f"http://127.0.0.1:{port}")
     assert build(settings).returncode == 0
-    output = tmp_path / "output"
-    sent = headers_for(output)
-
-    class WithHeaders(QuietHandler):
-        def end_headers(self):
-            for name, value in sent.items():
-                self.send_header(name, value)
-            super().end_headers()
-
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(WithHeaders, directory=str(output))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
+    url, server = serve_with_headers(tmp_path / "output", port, headers_for(tmp_path / "output"))
+    yield url
     server.shutdown()
     server.server_close()
 
@@ -95,8 +90,11 @@ def test_the_theme_satisfies_its_content_security_policy(browser, strict_site):
     page = context.new_page()
     messages = []
     page.on("console", lambda message: messages.append(message.text))
-    for path in ("/", "/posts/ketamine/", "/glossary/"):
+    for path in ("/", "/posts/ketamine/", "/glossary/", "/posts/everything-in-one-post/"):
         page.goto(strict_site + path)
+    # The table's aligned columns are aligned under the policy (classes, not style attributes).
+    cell = page.locator(".post-body td.align-right").first
+    assert cell.evaluate("(td) => getComputedStyle(td).textAlign") == "right"
     page.get_by_role("button", name="Dark theme").click()
     page.goto(strict_site + "/search/?q=rabbit")
     page.locator(".search-results li").first.wait_for()

@@ -33,6 +33,22 @@ def readable(path: Path) -> str:
 
 
 @pytest.mark.build
+def test_the_build_summary_tells_a_scheduled_post_from_the_drafts(tmp_path):
+    content = tmp_path / "content"
+    write_post(content, "now.md", post("Out now"))
+    write_post(content, "draft.md", post("Unfinished", status="draft"))
+    write_post(content, "later.md", post("Zanzibar tomorrow", date=FUTURE))
+    result = build(write_settings(tmp_path, content, publish=True))
+    assert result.returncode == 0, result.stderr
+    assert "2 drafts" in result.stdout
+    assert (
+        "1 of the drafts counted above is a scheduled post, published by the first build after "
+        "its time: 'Zanzibar tomorrow' on 2099-03-04 09:30"
+    ) in result.stdout
+    assert "Unfinished" not in result.stdout
+
+
+@pytest.mark.build
 def test_production_holds_a_future_post_back_everywhere(tmp_path):
     output = site(tmp_path, publish=True)
     files = [path for path in output.rglob("*") if path.is_file()]

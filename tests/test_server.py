@@ -22,6 +22,7 @@ import pytest
 from pathways.comments.store import CommentStore
 from pathways.site.deploy import deploy_rsync
 from tests.daemons import need, nginx, running
+from tests.photos import phone_photo
 from tests.sites import ROOT, build, free_port, post, write_post, write_settings
 
 SERVER = ROOT / "server"
@@ -114,7 +115,18 @@ def server(tmp_path_factory) -> Iterator[dict]:
             old_urls=OLD_ADDRESS,
         ),
     )
-    write_post(content, "rest.md", post("Rest", "2024-02-01 09:00+00:00", summary="On rest."))
+    (content / "images").mkdir(parents=True)
+    phone_photo(content / "images" / "bench.jpg", size=(900, 600), orientation=1)
+    write_post(
+        content,
+        "rest.md",
+        post(
+            "Rest",
+            "2024-02-01 09:00+00:00",
+            summary="On rest.",
+            body="![A bench by the river]({static}/images/bench.jpg)\n\nA bench.",
+        ),
+    )
     (content / "pages").mkdir()
     (content / "pages" / "404.md").write_text((ROOT / "content/pages/404.md").read_text())
     settings = {
@@ -211,6 +223,20 @@ def test_pages_and_assets_are_served_with_the_security_headers(server):
         assert "camera=()" in response.getheader("Permissions-Policy")
     response, _ = fetch(url, f"/{stylesheet}")
     assert response.getheader("Cache-Control") == "public, max-age=31536000, immutable"
+
+
+@pytest.mark.build
+@pytest.mark.server
+def test_a_photos_copies_named_by_content_are_kept_a_year_and_the_original_a_month(server):
+    url, site = server["url"], server["site"]
+    copies = sorted(site.glob("images/bench.*-*.*"))
+    assert copies
+    for copy in copies:
+        response, _ = fetch(url, f"/{copy.relative_to(site)}")
+        assert response.status == 200, copy.name
+        assert response.getheader("Cache-Control") == "public, max-age=31536000, immutable"
+    response, _ = fetch(url, "/images/bench.jpg")
+    assert response.getheader("Cache-Control") == "public, max-age=2592000"
 
 
 @pytest.mark.build
@@ -319,7 +345,7 @@ def test_a_reader_comments_through_nginx_to_the_service(server, browser):
         page.goto(f"{url}/posts/my-first-year-with-long-covid/")
         page.get_by_label("Name", exact=True).fill("Bo")
         page.get_by_label("Comment", exact=True).fill("Thank you for this.")
-        page.get_by_role("button", name="Publish").click()
+        page.get_by_role("button", name="Send for moderation").click()
         page.wait_for_url(f"{url}/posts/my-first-year-with-long-covid/#comment-pending")
         assert page.locator("#comment-pending").is_visible()
         without_js.close()
@@ -332,7 +358,7 @@ def test_a_reader_comments_through_nginx_to_the_service(server, browser):
         page.goto(f"{url}/posts/my-first-year-with-long-covid/")
         page.get_by_label("Name", exact=True).fill("Ana")
         page.get_by_label("Comment", exact=True).fill("Pacing saved my winter too.")
-        publish = page.get_by_role("button", name="Publish")
+        publish = page.get_by_role("button", name="Send for moderation")
         # The minified page drops `type="submit"`: the button is still styled as one.
         assert publish.evaluate("b => getComputedStyle(b).borderTopStyle") == "none"
         publish.click()

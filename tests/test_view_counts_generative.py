@@ -3,11 +3,12 @@ alone (as the README states them), as plainly as possible, and by every fast rea
 read and the incremental one, every format: nginx/Apache combined, Apache common and
 vhost_combined, Caddy JSON, GoatCounter and Plausible CSV, the beacon's `path,date,views`).
 Blogs in several time zones, east and west of UTC, with references given as days and as
-instants on both sides of clock changes. The two must agree on every post in every window, and
-every line or row must land in a window or be accounted for (malformed, not a page view, a
-bot's, after the reference, a repeat).
+instants on both sides of clock changes. The two must agree on every post in every window (and
+the server's per-day counts on every post and local day), and every line or row must land in a
+window or be accounted for (malformed, not a page view, a bot's, after the reference, a
+repeat).
 
-`make test` runs a few examples of each; `PATHWAYS_HYPOTHESIS=thorough` runs many more (see
+`make test` runs a few examples of each; `PATHWAYS_HYPOTHESIS_PROFILE=thorough` runs many more (see
 the README's Tests section).
 """
 
@@ -23,29 +24,19 @@ from tempfile import TemporaryDirectory
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pathways.views.daily import count_days
 from pathways.views.kept_logs import LogState
 from pathways.views.ranking import reference_time
 from pathways.views.rules import is_bot
 from pathways.views.sources import read_sources
 
-settings.register_profile(
-    "bounded",
-    max_examples=12,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile(
-    "thorough",
-    max_examples=600,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.load_profile(os.environ.get("PATHWAYS_HYPOTHESIS", "bounded"))
+# These examples build no site, so the suite runs more of them than the conftest profile's
+# few; the thorough profile (PATHWAYS_HYPOTHESIS_PROFILE=thorough) runs hundreds.
+THOROUGH = os.environ.get("PATHWAYS_HYPOTHESIS_PROFILE") == "thorough"
+EXAMPLES = 600 if THOROUGH else 12
 
 SITE = "blog.example"
 WINDOWS = ("1d", "7d", "30d", "all")
@@ -170,25 +161,28 @@ def reference_logs(events: list[Event], log_format: str, reference: Reference, m
             agent = "" if log_format == "common" else event.agent
             candidates.append((event.moment, event.address, agent, post))
     views = Counter()
+    days = Counter()
     last_counted = {}
     for moment, address, agent, post in sorted(candidates):
-        count_or_repeat(
-            (address, agent, post), post, moment, reference, last_counted, views, outcomes
-        )
-    return views, outcomes
+        key = (address, agent, post)
+        if count_or_repeat(key, post, moment, reference, last_counted, views, outcomes):
+            days[(post, moment.astimezone(reference.zone).date())] += 1
+    return views, outcomes, days
 
 
-def count_or_repeat(key, post, moment, reference, last_counted, views, outcomes) -> None:
-    """The repeat rule, then the windows, for one candidate view (in time order)."""
+def count_or_repeat(key, post, moment, reference, last_counted, views, outcomes) -> bool:
+    """The repeat rule, then the windows, for one candidate view (in time order); whether it
+    was counted."""
     last = last_counted.get(key)
     if last is not None and moment - last < timedelta(minutes=30):
         outcomes["repeats"] += 1
-        return
+        return False
     last_counted[key] = moment
     outcomes["counted"] += 1
     for window in WINDOWS:
         if in_window(moment, window, reference):
             views[(post, window)] += 1
+    return True
 
 
 # What servers and services write.
@@ -303,7 +297,7 @@ def tally(views, kind: str) -> Counter:
     return Counter({name: getattr(part, name) for name in names if getattr(part, name)})
 
 
-@settings(max_examples=settings().max_examples * 2)
+@settings(max_examples=EXAMPLES * 2)
 @given(data=st.data())
 def test_every_log_reader_counts_as_the_rules_say(data):
     log_format = data.draw(st.sampled_from(FORMATS), "format")
@@ -325,6 +319,8 @@ def test_every_log_reader_counts_as_the_rules_say(data):
         live = base / "access.log"
         live.write_text("".join(lines[cut:grown]), encoding="utf-8")
         state = LogState()
+        if data.draw(st.booleans(), "new lines read in two halves at once"):
+            state.split_over = 0
         hosts = frozenset([SITE])
 
         def incremental(now, **options):
@@ -337,7 +333,7 @@ def test_every_log_reader_counts_as_the_rules_say(data):
         incremental(reference.end, timezone=reference.zone.key, hosts=hosts)
         with live.open("a", encoding="utf-8") as log:
             log.writelines(lines[grown:])
-        expected, outcomes = reference_logs(events, log_format, reference, len(garbage))
+        expected, outcomes, days = reference_logs(events, log_format, reference, len(garbage))
         for read in (full, incremental):
             views, counts = readers_counts(read, reference, hosts)
             assert counts == expected, read.__name__
@@ -346,6 +342,17 @@ def test_every_log_reader_counts_as_the_rules_say(data):
             # Malformed lines are reported, each log's with their number.
             reported = [re.match(r".*?: (\d+) of", problem) for problem in views.problems]
             assert sum(int(found.group(1)) for found in reported if found) == len(garbage)
+        # The server's per-day counts (what `pathways views count` keeps), by local day.
+        kept = count_days(
+            state,
+            ["access.log*"],
+            RESOLVE,
+            reference.end,
+            base=base,
+            timezone=reference.zone.key,
+            hosts=hosts,
+        )
+        assert kept.views == days
 
 
 @st.composite
@@ -424,6 +431,7 @@ def reference_rows(plain, goat, period, plausible, reference: Reference):
     return views, outcomes
 
 
+@settings(max_examples=EXAMPLES)
 @given(data=st.data())
 def test_every_csv_source_counts_in_local_days_as_the_rules_say(data):
     reference = data.draw(references(), "reference")

@@ -29,6 +29,7 @@ from pathways.comments.moderator import moderator_for, pull
 from pathways.comments.remote import make_token, read_token, token_file
 from pathways.comments.settings import COMMENTS
 from pathways.comments.store import STATUSES, database_path
+from pathways.follow.settings import follow_config
 from pathways.plugin_support import blog_timezone
 from pathways.settings import read
 from pathways.site.build import load_settings
@@ -70,6 +71,7 @@ def service_config(settings: dict, settings_file: Path, args: argparse.Namespace
         timezone=blog_timezone(settings),
         on_approve=on_approve,
         beacon=bool(settings.get("POPULAR_POSTS_BEACON")),
+        follow=follow_config(settings),
     )
 
 
@@ -95,9 +97,11 @@ def cmd_serve(args: argparse.Namespace, settings: dict, settings_file: Path) -> 
         },
     )
     if not config.moderation_token:
+        started = Path(sys.argv[0])
+        program = started.absolute() if started.name == "pathways" else "pathways"
         logger.warning(
             f"moderation is off: no moderation token in ${MODERATION_TOKEN.variable}. Write "
-            f"it with `sudo {Path(sys.argv[0]).absolute()} comments secret "
+            f"it with `sudo {program} comments secret "
             f"{MODERATION_TOKEN.name}` into {SERVER_SECRETS} (the unit's EnvironmentFile=), "
             "then restart the service",
             extra={"event": "moderation-off"},

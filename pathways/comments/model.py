@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import markdown
 import nh3
+import smartypants
 
 from pathways.files import write_whole
 
@@ -166,8 +167,11 @@ def make_comment(
     website: str | None = None,
     comment_id: str | None = None,
     role: str | None = None,
+    max_body: int | None = MAX_BODY,
 ) -> Comment:
-    """A checked comment from untrusted fields; raises CommentError naming the field."""
+    """A checked comment from untrusted fields; raises CommentError naming the field.
+    `max_body` is the comment form's limit; None for a comment already kept (its file, an
+    import), whatever its length."""
     if not is_valid_slug(post_slug):
         raise CommentError("Post: not a valid post")
     author = clean_line(author)
@@ -178,8 +182,8 @@ def make_comment(
     body = clean_body(body)
     if not body:
         raise CommentError("Comment: required")
-    if len(body) > MAX_BODY:
-        raise CommentError(f"Comment: longer than {MAX_BODY} characters")
+    if max_body is not None and len(body) > max_body:
+        raise CommentError(f"Comment: longer than {max_body} characters")
     parent = clean_line(parent or "") or None
     if parent is not None and not is_valid_id(parent):
         raise CommentError("Reply-To: not a valid comment id")
@@ -229,6 +233,7 @@ def parse_comment(text: str, *, post_slug: str, comment_id: str) -> Comment:
         website=fields.get("website"),
         comment_id=comment_id,
         role=fields.get("role") or None,
+        max_body=None,
     )
 
 
@@ -294,9 +299,14 @@ def markdown_html(text: str) -> str:
     return converter.convert(text)
 
 
+# Curly quotes, dashes and ellipses, as in the posts' text (never inside code).
+TYPOGRAPHY = smartypants.Attr.set1 | smartypants.Attr.w
+
+
 def render_body(text: str) -> str:
-    """Restricted Markdown to HTML, then sanitised: no scripts, handlers or unsafe URLs."""
-    return nh3.clean(
+    """Restricted Markdown to HTML, then sanitised: no scripts, handlers or unsafe URLs; then
+    typographic quotes, dashes and ellipses."""
+    clean = nh3.clean(
         markdown_html(text),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -304,6 +314,7 @@ def render_body(text: str) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     )
+    return smartypants.smartypants(clean, TYPOGRAPHY)
 
 
 def shows_as_empty(text: str) -> bool:

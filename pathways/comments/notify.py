@@ -18,16 +18,31 @@ logger = service_logger(__name__)
 BELOW = "Below, the comment as the reader wrote it (nothing in it is from your blog):"
 
 
-def send_mail(smtp: dict[str, Any], message: EmailMessage) -> None:
-    """Send `message` through the mail server in `smtp` (COMMENTS_SMTP with its password);
-    raises OSError or SMTPException."""
-    message["From"] = smtp.get("from", "pathways@localhost")
-    message["To"] = smtp["to"]
-    with smtplib.SMTP(smtp["host"], int(smtp.get("port", 25)), timeout=10) as server:
+def smtp_connection(smtp: dict[str, Any]) -> smtplib.SMTP:
+    """A connection to the mail provider in `smtp` (COMMENTS_SMTP), logged in, over TLS when
+    it says so ("ssl" from the start, port 465; or "starttls", port 587)."""
+    port = int(smtp.get("port", 465 if smtp.get("ssl") else 25))
+    if smtp.get("ssl"):
+        server: smtplib.SMTP = smtplib.SMTP_SSL(smtp["host"], port, timeout=10)
+    else:
+        server = smtplib.SMTP(smtp["host"], port, timeout=10)
+    try:
         if smtp.get("starttls"):
             server.starttls()
         if smtp.get("username"):
             server.login(smtp["username"], smtp.get("password", ""))
+    except BaseException:
+        server.close()
+        raise
+    return server
+
+
+def send_mail(smtp: dict[str, Any], message: EmailMessage) -> None:
+    """Send `message` to the writer through the mail server in `smtp` (COMMENTS_SMTP with its
+    password); raises OSError or SMTPException."""
+    message["From"] = smtp.get("from", "pathways@localhost")
+    message["To"] = smtp["to"]
+    with smtp_connection(smtp) as server:
         server.send_message(message)
 
 

@@ -47,6 +47,8 @@ from pathways.comments.moderation import TokenCheck, moderation_app
 from pathways.comments.notify import Notifier
 from pathways.comments.settings import COMMENTS
 from pathways.comments.store import CommentStore, RateLimited
+from pathways.follow.routes import Follow
+from pathways.follow.settings import FollowConfig
 from pathways.views.beacon import beacon_app
 from pathways.views.rules import normalise_path
 from pathways.views.store import ViewStore
@@ -97,6 +99,8 @@ class ServiceConfig:
     beacon: bool = False
     # Called with the ids of newly approved comments (one server, no laptop step).
     on_approve: Callable[[list[str]], None] | None = None
+    # Follow by e-mail (FOLLOW_EMAIL); None when it is off.
+    follow: FollowConfig | None = None
 
 
 class PostIndex:
@@ -216,9 +220,11 @@ class CommentService:
             )
 
     def app(self) -> ASGIApp:
-        return SecurityHeaders(Starlette(routes=self.routes()), origin_of(self.config.site_url))
+        follow = Follow(self, self.config.follow) if self.config.follow else None
+        app = Starlette(routes=self.routes(follow), lifespan=follow.lifespan if follow else None)
+        return SecurityHeaders(app, origin_of(self.config.site_url))
 
-    def routes(self) -> list[BaseRoute]:
+    def routes(self, follow: Follow | None = None) -> list[BaseRoute]:
         """Every route of the service: a feature adds its own here, mounted under a path."""
         own = origin_of(self.config.public_url)
         moderation = moderation_app(
@@ -237,6 +243,8 @@ class CommentService:
             Route("/health", self.health, methods=["GET"]),
             Mount("/moderation", app=moderation),
         ]
+        if follow:
+            routes.append(Mount("/follow", app=follow.app()))
         if self.config.beacon:
             beacon = beacon_app(
                 self.views,
@@ -452,6 +460,7 @@ class CommentService:
         return self.page(
             "comment_form.html",
             heading=heading,
+            replying_to=self.parent_author(slug, post, values.get("parent", "")),
             post=post,
             post_url=self.post_url(post),
             slug=slug,
@@ -459,6 +468,17 @@ class CommentService:
             errors=errors or [],
             action="comments",
         )
+
+    def parent_author(self, slug: str, post: dict, parent: str) -> str:
+        """The name of whoever wrote the comment being answered ("" if it is not known)."""
+        if not parent:
+            return ""
+        author = post.get("authors", {}).get(parent)
+        if author:
+            return author
+        submission = self.store.get(parent)
+        known = submission and submission.comment.post_slug == slug
+        return submission.comment.author if known and submission.status != "rejected" else ""
 
     async def reply_form(self, request: Request) -> Response:
         """The form as a page of its own, for replying without JavaScript."""

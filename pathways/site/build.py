@@ -12,10 +12,12 @@ import logging
 import shutil
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from markupsafe import Markup
 from pelican import Pelican
 from pelican.log import init as init_pelican_logging
 from pelican.settings import read_settings
@@ -111,6 +113,20 @@ def time_zone_problem(name: object) -> str | None:
         hint = f" (did you mean {close[0]!r}?)" if close else " (a name such as 'Europe/Berlin')"
         return f"TIMEZONE {name!r} is not a time zone{hint}"
     return None
+
+
+def held_back(generators: list[Any]) -> list[str]:
+    """The posts a build held back because they are dated in the future (Pelican counts them
+    among its drafts), each as its title and when it will be published."""
+    waiting = []
+    for generator in generators:
+        for draft in getattr(generator, "drafts", []):
+            explicit = str(draft.metadata.get("status", "")).lower() == "draft"
+            now = datetime.now(draft.date.tzinfo)
+            if not explicit and draft.date > now:
+                title = Markup(draft.title).striptags().replace("\xa0", " ")
+                waiting.append(f"'{title}' on {draft.date:%Y-%m-%d %H:%M}")
+    return waiting
 
 
 def build_site(

@@ -29,6 +29,7 @@ from lxml import etree, html
 from pathways import PROJECT_ROOT
 from pathways.blogger.images import BLOGGER_IMAGE_HOSTS, is_on_host
 from pathways.site.newpost import placeholder_summary
+from pathways.site.photo_locations import location_problems
 from pathways.site.problems import Kind, Problem, Severity
 from pathways.site.sources import COMMENT_ANCHOR, Sources, front_matter, line_of
 
@@ -490,4 +491,5 @@ def check_site(
     external: bool = False,
     settings_file: Path | None = None,
 ) -> list[Problem]:
-    return SiteChecker(output, settings, vnu, external, settings_file).run()
+    problems = SiteChecker(output, settings, vnu, external, settings_file).run()
+    return problems + location_problems(Path(settings["PATH"]))

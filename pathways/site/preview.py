@@ -6,7 +6,8 @@ and open tabs reload. A full build follows every change, in a child process so t
 and settings apply too, and tabs reload again when it is done. Served pages get a small
 script that waits for those reloads (server-sent events); nothing of it is in the built site.
 When a build fails, its errors are shown at the top of every page (and instead of pages the
-site does not have yet) until a build succeeds; open tabs reload either way.
+site does not have yet) until a build succeeds; open tabs reload either way. `/_stats/` shows
+the writer's stats page, made when it is asked for.
 """
 
 import asyncio
@@ -41,6 +42,7 @@ EVENTS_URL = "/__preview/events"
 SCRIPT_URL = "/__preview/reload.js"
 RELOAD_SCRIPT = f'new EventSource("{EVENTS_URL}").onmessage = () => location.reload();\n'
 SCRIPT_TAG = f'<script src="{SCRIPT_URL}" defer></script>'
+STATS_URL = "/_stats/"
 # Seconds between keep-alive comments on an idle event stream, and between checks that the
 # server is stopping.
 KEEP_ALIVE = 15
@@ -61,9 +63,17 @@ ERROR_STYLE = (
 )
 
 
+# A message in the banner is in the banner's colours, not on the theme's pale box for code,
+# where its white text could not be read in the light scheme.
+BANNER_CODE_STYLE = "background:none;color:inherit;padding:0"
+
+
 def error_banner(errors: list[str]) -> str:
     """The failed build's messages, for the top of every page."""
-    items = "".join(f"<li><code>{html.escape(error)}</code></li>" for error in errors)
+    items = "".join(
+        f'<li><code style="{BANNER_CODE_STYLE}">{html.escape(error)}</code></li>'
+        for error in errors
+    )
     return (
         f'<div id="preview-build-error" role="alert" style="{ERROR_STYLE}">'
         "<p><strong>The last save did not build.</strong> Fix this and save again; "
@@ -299,6 +309,31 @@ class Preview:
 
         return StreamingResponse(stream(), media_type="text/event-stream")
 
+    async def stats(self, request: Request) -> Response:
+        """The stats page (`pathways stats`) of the blog being previewed, made for this request
+        in a process of its own, its posts linked in the preview."""
+        command = [sys.executable, "-m", "pathways", "stats", "--settings", str(self.settings_file)]
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            "--no-open",
+            "--output",
+            "-",
+            "--links",
+            "/",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        page, errors = await process.communicate()
+        headers = {"Cache-Control": "no-store"}
+        if process.returncode:
+            message = html.escape(errors.decode("utf-8", "replace").strip())
+            page = (
+                '<!doctype html><html lang="en"><title>Stats</title>'
+                f"<h1>The stats page could not be made</h1><pre>{message}</pre></html>"
+            )
+            return HTMLResponse(page, status_code=500, headers=headers)
+        return HTMLResponse(page.decode("utf-8"), headers=headers)
+
     def app(self) -> Starlette:
         async def script(request: Request) -> Response:
             return Response(RELOAD_SCRIPT, media_type="text/javascript")
@@ -315,6 +350,7 @@ class Preview:
         routes = [
             Route(EVENTS_URL, self.events),
             Route(SCRIPT_URL, script),
+            Route(STATS_URL, self.stats),
             Mount("/", self.files),
         ]
         return Starlette(routes=routes, lifespan=lifespan)

@@ -34,6 +34,7 @@ class Kind(Enum):
     ADDRESS = "address"
     PREVIEW_BUILD = "preview build"
     SECRET = "secret in settings"
+    PHOTO_LOCATION = "photo location"
 
 
 @dataclass(frozen=True)

@@ -26,16 +26,22 @@ def protected_folders(settings: dict, settings_file: Path) -> tuple[Path, ...]:
 NOT_PULLED = "Comments could not be fetched from the comment service"
 
 
-def tell_writer(settings: dict, problem: str) -> str:
+def tell_writer(settings: dict, problem: str, published: bool) -> str:
     """E-mail the writer (COMMENTS_SMTP) that a scheduled publish went out without the
-    comments; returns what was done, for the log."""
+    comments (or did not go out either); returns what was done, for the log."""
     smtp = settings.get("COMMENTS_SMTP") or {}
     if not smtp.get("host") or not smtp.get("to"):
         return "No e-mail sent (COMMENTS_SMTP has no host and to)."
+    blog = settings.get("SITENAME", "Your blog")
     message = EmailMessage()
-    message["Subject"] = f"{settings.get('SITENAME', 'Your blog')}: published without new comments"
+    if published:
+        message["Subject"] = f"{blog}: published without new comments"
+        outcome = "The scheduled publish deployed what is in the repository"
+    else:
+        message["Subject"] = f"{blog}: not published"
+        outcome = "The scheduled publish failed (its log says why)"
     message.set_content(
-        f"The scheduled publish deployed what is in the repository, but:\n\n{NOT_PULLED}: "
+        f"{outcome}, and:\n\n{NOT_PULLED}: "
         f"{problem}\n\nComments approved since the last publish are not on the site yet. "
         "Fix the problem, then run `make publish`.\n"
     )
@@ -70,7 +76,7 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
     if problem is None:
         return status
     print(f"{NOT_PULLED}: {problem}", file=sys.stderr)
-    print(tell_writer(settings, problem), file=sys.stderr)
+    print(tell_writer(settings, problem, status == 0), file=sys.stderr)
     return 1
 
 

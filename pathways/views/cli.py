@@ -8,10 +8,12 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from pathways.comments.settings import COMMENTS
 from pathways.comments.store import database_path
 from pathways.plugin_support import blog_timezone
 from pathways.settings import read
 from pathways.site.build import load_settings
+from pathways.views.daily import DailyCounts, count_days, site_posts
 from pathways.views.ranking import (
     build_resolver,
     rank_windows,
@@ -142,9 +144,9 @@ def cmd_report(args: argparse.Namespace, settings: dict) -> int:
     return 0
 
 
-def _accounting(kind: str, unit: str, tally: Tally, files: int) -> None:
-    """Every line (or row) read, in exactly one of the rules' outcomes, and their sum."""
-    parts = [
+def accounting(tally: Tally) -> list[tuple[str, int]]:
+    """Every line (or row) read, in exactly one of the rules' outcomes: (outcome, how many)."""
+    return [
         ("malformed (not in a format read)", tally.malformed),
         ("not a page view (assets, other pages, errors, redirects, HEAD, POST …)", tally.not_views),
         ("bots (crawlers, scripts, empty user agent)", tally.bots),
@@ -152,6 +154,11 @@ def _accounting(kind: str, unit: str, tally: Tally, files: int) -> None:
         ("repeats (same reader and post within 30 minutes)", tally.repeats),
         ("counted", tally.counted),
     ]
+
+
+def _accounting(kind: str, unit: str, tally: Tally, files: int) -> None:
+    """Every line (or row) read, in exactly one of the rules' outcomes, and their sum."""
+    parts = accounting(tally)
     print(f"{kind}: {tally.read:,} {unit} read from {files} file(s)")
     for label, count in parts:
         print(f"  {count:>10,}  {label}")
@@ -226,10 +233,50 @@ def cmd_export(args: argparse.Namespace, settings: dict, settings_file: Path) ->
     return 0
 
 
+def cmd_count(args: argparse.Namespace, settings: dict, settings_file: Path) -> int:
+    """On the server: count the site's logs per day into the database, and export the counts."""
+    config = read(settings, POPULAR_POSTS)
+    site = Path(args.site or settings["OUTPUT_PATH"])
+    index = site / read(settings, COMMENTS)["COMMENTS_INDEX_SAVE_AS"]
+    try:
+        posts = site_posts(index)
+    except ValueError as error:
+        print(f"views count: {error}", file=sys.stderr)
+        return 1
+    default_db = database_path(settings, settings_file).with_name("views.sqlite3")
+    store = DailyCounts(Path(args.db) if args.db else default_db)
+    state = store.state()
+    zone = blog_timezone(settings)
+    now = reference_time(args.now, zone) if args.now else datetime.now(UTC)
+    counts = count_days(
+        state,
+        args.source or config["POPULAR_POSTS_SERVER_LOGS"],
+        posts.get,
+        now,
+        base=Path(settings["PATH"]),
+        timezone=zone,
+        hosts=site_hosts(config["POPULAR_POSTS_HOSTS"], settings.get("SITEURL") or ""),
+    )
+    store.record(counts, state)
+    views = counts.accounting
+    _accounting("Access logs", "lines", views.logs, views.log_files)
+    for source in views.missing:
+        print(f"Missing source: nothing matches {source}", file=sys.stderr)
+    for problem in views.problems:
+        print(f"Problem: {problem}", file=sys.stderr)
+    for path, export in ((args.views, store.export_views), (args.sites, store.export_sites)):
+        if path:
+            with open(path, "w", encoding="utf-8", newline="") as stream:
+                print(f"Wrote {export(stream)} rows to {path}", file=sys.stderr)
+    return 0
+
+
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     settings = load_settings(settings_file)
     if args.views_command == "report":
         return cmd_report(args, settings)
+    if args.views_command == "count":
+        return cmd_count(args, settings, settings_file)
     return cmd_export(args, settings, settings_file)
 
 
@@ -251,6 +298,17 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="where windows end: 2026-11-20 (end of that day) or 2026-11-20T23:59:59Z",
     )
     report.add_argument("--explain", metavar="SLUG", help="list the views behind one post's count")
+    count = actions.add_parser(
+        "count", help="on the server: count the site's logs per day, for all time, and export"
+    )
+    count.add_argument("--source", action="append", help="a log (default: the settings')")
+    count.add_argument("--site", help="the built site (default: OUTPUT_PATH)")
+    count.add_argument("--db", help="the counts' database (default: views.sqlite3 by COMMENTS_DB)")
+    count.add_argument(
+        "--now", type=_today, help="count up to this day's end or instant (default: now)"
+    )
+    count.add_argument("--views", help="write the views per post and day (path,date,views)")
+    count.add_argument("--sites", help="write the referring sites per day (date,site,views)")
     export = actions.add_parser("export", help="the beacon's counts as a path,date,views CSV")
     export.add_argument("--output", help="file to write (default: standard output)")
     return views

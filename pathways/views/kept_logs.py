@@ -50,10 +50,11 @@ from pathways.views.logs import (
     _chunks,
     _compressed,
 )
+from pathways.views.referrers import referring_site
 from pathways.views.rules import REPEAT_WINDOW, Views, is_repeat
 from pathways.views.sources import Resolver, count_views
 
-FORMAT = 2
+FORMAT = 3
 """Changed whenever what is kept changes meaning; a state of another format is read afresh."""
 BLOCK = 65_536
 """The first and last bytes of a log read before, compared to know it was only appended to."""
@@ -91,6 +92,10 @@ class Scan:
     moments: array = field(default_factory=partial(array, "d"))
     readers: array = field(default_factory=partial(array, "q"))
     revalidated: bytearray = field(default_factory=bytearray)
+    sites: array = field(default_factory=partial(array, "q"))
+    """Each candidate's referring site (`referrers.referring_site`): 0 for none, else a
+    digest of its name, which `site_names` holds."""
+    site_names: dict[int, str] = field(default_factory=dict)
 
     def renumber(self, numbers: list[int]) -> None:
         """Give the paths the numbers `numbers` holds at their current ones."""
@@ -111,6 +116,8 @@ class Scan:
         self.moments += later.moments
         self.readers += later.readers
         self.revalidated += later.revalidated
+        self.sites += later.sites
+        self.site_names.update(later.site_names)
 
     def candidates(self, start: int = 0) -> Iterator[Candidate]:
         return zip(
@@ -131,16 +138,19 @@ class Scanner:
         self.paths = paths
         self.path_ids = path_ids
         self.readers: dict[tuple, int] = {}
+        self.sites: dict[bytes | str | None, int] = {None: 0}
+        self.site_names: dict[int, str] = {}
 
     def lines(self, lines: list[bytes], scan: Scan) -> None:
         """What the rule makes of each line, up to the parts that depend on the build."""
-        path_ids, readers = self.path_ids, self.readers
+        path_ids, readers, sites = self.path_ids, self.readers, self.sites
         paths, moments = scan.paths.append, scan.moments.append
         reader_ids, revalidated = scan.readers.append, scan.revalidated.append
+        site_ids, first_site = scan.sites.append, len(scan.sites)
         bots, asked = scan.bots, scan.asked
         malformed = not_views = 0
         example = None
-        for number, (kind, moment, path, reader, was_304) in enumerate(
+        for number, (kind, moment, path, reader, was_304, referrer) in enumerate(
             self.logs.rules.lines(lines, scan.format)
         ):
             if kind == MALFORMED:
@@ -164,11 +174,32 @@ class Scanner:
             moments(moment)
             reader_ids(reader_id)
             revalidated(was_304)
+            try:
+                site_ids(sites[referrer])
+            except KeyError:
+                site_ids(self._site(referrer))
             asked[path_id] += 1
+        for site in set(scan.sites[first_site:]).difference(scan.site_names):
+            if site:
+                scan.site_names[site] = self.site_names[site]
         scan.read += len(lines)
         scan.malformed += malformed
         scan.not_views += not_views
         scan.example = scan.example or example
+
+    def _site(self, referrer: bytes | str) -> int:
+        """The id of the site a referrer names (0 for none), cached."""
+        if len(self.sites) > MAX_CACHED:
+            self.sites = {None: 0}
+        text = referrer.decode("utf-8", "replace") if isinstance(referrer, bytes) else referrer
+        site = referring_site(text, self.logs.rules.hosts)
+        number = 0
+        if site is not None:
+            digest = hashlib.blake2b(site.encode("utf-8", "surrogatepass"), digest_size=8)
+            number = int.from_bytes(digest.digest(), signed=True) or 1
+            self.site_names[number] = site
+        self.sites[referrer] = number
+        return number
 
     def path_number(self, path: str) -> int:
         number = self.path_ids.get(path)

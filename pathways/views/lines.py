@@ -55,7 +55,7 @@ def _clf(vhost: bool, agent: bool, quoted: bytes) -> re.Pattern:
         + rb"(\S++) \S++ \S++ \[([^:\]]++:\d\d)(:\d\d:\d\d) ([^\]]++)\] "
         + field
         + rb" (\d{3}) (?:\d++|-)"
-        + (b' "' + quoted + b'" ' + field if agent else rb"()\r?\n?\Z")
+        + (b" " + field + b" " + field if agent else rb"()()\r?\n?\Z")
     )
     return re.compile(pattern)
 
@@ -75,13 +75,14 @@ CLF_FORMATS = {
 LOG_FORMATS = (*CLF_FORMATS, "caddy")
 FORMAT_NAMES = "nginx or Apache combined, Apache common or vhost_combined, Caddy JSON"
 
-Line = tuple[int, float | None, str | None, tuple | None, bool]
-"""(kind, time, path, reader, 304?): the kind is MALFORMED, NOT_VIEW, BOT or CANDIDATE; the
-time is set for every line but a malformed one, the path for a bot's and a candidate's, the
-reader (address and user agent: bytes from a common log format line, text from Caddy's) for a
+Line = tuple[int, float | None, str | None, tuple | None, bool, bytes | str | None]
+"""(kind, time, path, reader, 304?, referrer): the kind is MALFORMED, NOT_VIEW, BOT or
+CANDIDATE; the time is set for every line but a malformed one, the path for a bot's and a
+candidate's, the reader (address and user agent: bytes from a common log format line, text
+from Caddy's) and the referrer as written (None when the format has none) for a
 candidate's."""
 
-_MALFORMED: Line = (MALFORMED, None, None, None, False)
+_MALFORMED: Line = (MALFORMED, None, None, None, False, None)
 
 
 class LineRules:
@@ -137,7 +138,7 @@ class LineRules:
             if found is None:
                 yield _MALFORMED
                 continue
-            host, client, hour, minute, zone, request, status, agent = found.groups()
+            host, client, hour, minute, zone, request, status, referrer, agent = found.groups()
             try:  # the cache's misses raise KeyError, an impossible time TypeError
                 start, written_zone = hours[hour]
                 moment = start + MINUTE_SECONDS[minute]
@@ -149,16 +150,17 @@ class LineRules:
                     yield _MALFORMED
                     continue
             if agent.endswith(b"\\"):
-                host, client, hour, minute, zone, request, status, agent = exact(line).groups()
+                found = exact(line)
+                host, client, hour, minute, zone, request, status, referrer, agent = found.groups()
             if status not in VIEW_STATUSES or (hosts and host and not self._site(host)):
-                yield (NOT_VIEW, moment, None, None, False)
+                yield (NOT_VIEW, moment, None, None, False, None)
                 continue
             try:
                 path = targets[request]
             except KeyError:
                 path = self._request_path(request)
             if path is None:
-                yield (NOT_VIEW, moment, None, None, False)
+                yield (NOT_VIEW, moment, None, None, False, None)
                 continue
             if has_agent:
                 try:
@@ -166,27 +168,27 @@ class LineRules:
                 except KeyError:
                     bot = self._bot(agent)
                 if bot:
-                    yield (BOT, moment, path, None, False)
+                    yield (BOT, moment, path, None, False, None)
                     continue
-            yield (CANDIDATE, moment, path, (client, agent), status == b"304")
+            yield (CANDIDATE, moment, path, (client, agent), status == b"304", referrer or None)
 
     def _caddy(self, line: bytes) -> Line:
         """One line of a Caddy JSON log."""
         entry = _caddy_entry(line) if len(line) <= MAX_LINE else None
         if entry is None:
             return _MALFORMED
-        access, moment, host, client, method, uri, status, agent = entry
+        access, moment, host, client, method, uri, status, agent, referrer = entry
         if (
             not access
             or method != "GET"
             or not (200 <= status < 300 or status == 304)
             or (self.hosts and host and not self._site(host.encode()))
         ):
-            return (NOT_VIEW, moment, None, None, False)
+            return (NOT_VIEW, moment, None, None, False, None)
         path = normalise_path(uri)
         if agent is None or self._bot(agent.encode()):
-            return (BOT, moment, path, None, False)
-        return (CANDIDATE, moment, path, (client, agent), status == 304)
+            return (BOT, moment, path, None, False, None)
+        return (CANDIDATE, moment, path, (client, agent), status == 304, referrer)
 
     def _site(self, host: bytes) -> bool:
         """Whether a `host[:port]` is the site's."""
@@ -242,13 +244,13 @@ def _hour_start(hour: bytes, zone: bytes) -> float | None:
     return start.timestamp() - shift
 
 
-CaddyEntry = tuple[bool, float, str, str, str, str, int, str | None]
+CaddyEntry = tuple[bool, float, str, str, str, str, int, str | None, str | None]
 
 
 def _caddy_entry(line: bytes) -> CaddyEntry | None:
-    """(an access logger's?, time, host, client, method, uri, status, user agent or None) of a
-    Caddy log line; None when it is not one. Another logger's line (one with no request, say)
-    is an entry with only its time."""
+    """(an access logger's?, time, host, client, method, uri, status, user agent, referrer)
+    of a Caddy log line (the last two None when not sent); None when it is not one. Another
+    logger's line (one with no request, say) is an entry with only its time."""
     try:
         entry = json.loads(line)
         moment = _caddy_time(entry["ts"])
@@ -258,23 +260,27 @@ def _caddy_entry(line: bytes) -> CaddyEntry | None:
     if moment is None or not isinstance(logger, str):
         return None
     if logger != ACCESS_LOGGER and not logger.startswith(ACCESS_LOGGER + "."):
-        return False, moment, "", "", "", "", 0, None
+        return False, moment, "", "", "", "", 0, None, None
     try:
         request = entry["request"]
         client = request.get("client_ip") or request["remote_ip"]
         method, uri, status = request["method"], request["uri"], entry["status"]
         host = request.get("host", "")
-        agents = (request.get("headers") or {}).get("User-Agent")
+        headers = request.get("headers") or {}
+        agents, referrers = headers.get("User-Agent"), headers.get("Referer")
     except (KeyError, TypeError, AttributeError):
         return None
     if not all(isinstance(value, str) for value in (client, method, uri, host)) or (
         type(status) is not int
     ):
         return None
-    agent = agents[0] if isinstance(agents, list) and agents else None
-    if not isinstance(agent, str):
-        agent = None
-    return True, moment, host, client, method, uri, status, agent
+    return True, moment, host, client, method, uri, status, _first(agents), _first(referrers)
+
+
+def _first(values: object) -> str | None:
+    """The first value of a header as Caddy logs it (a list of strings), if any."""
+    value = values[0] if isinstance(values, list) and values else None
+    return value if isinstance(value, str) else None
 
 
 def _caddy_time(ts: object) -> float | None:

@@ -279,7 +279,7 @@ class LogReader:
         malformed = not_views = bots = future = candidates = 0
         newest = None
         bad = None
-        for number, (kind, moment, path, reader, revalidated) in enumerate(
+        for number, (kind, moment, path, reader, revalidated, _) in enumerate(
             self.rules.lines(lines, log.format), before + 1
         ):
             if kind == MALFORMED:

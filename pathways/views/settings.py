@@ -108,6 +108,13 @@ POPULAR_POSTS = Feature(
             _today,
         ),
         Setting(
+            "POPULAR_POSTS_SERVER_LOGS",
+            ["/var/log/nginx/access.log*"],
+            (list, tuple),
+            "The site's access logs on the server, read by `pathways views count` (globs).",
+            _sources,
+        ),
+        Setting(
             "POPULAR_POSTS_HOSTS",
             None,
             (list, tuple, type(None)),

@@ -197,6 +197,15 @@ def _ids(threads: list[Comment]) -> list[str]:
     return [id_ for comment in threads for id_ in (comment.id, *_ids(comment.replies))]
 
 
+def _authors(threads: list[Comment]) -> dict[str, str]:
+    """Each comment's author by its id: the reply page says whose comment it answers."""
+    authors = {}
+    for comment in threads:
+        authors[comment.id] = comment.author
+        authors.update(_authors(comment.replies))
+    return authors
+
+
 def write_comments_index(generator: Any, writer: Any = None) -> None:
     """The posts that accept comments, for the service: slug, title, URL, open or closed;
     and the stylesheet its own pages use."""
@@ -210,6 +219,7 @@ def write_comments_index(generator: Any, writer: Any = None) -> None:
             "url": article.url,
             "open": article.comments_open,
             "comments": sorted(_ids(article.comments)),
+            "authors": _authors(article.comments),
         }
         for article in generator.articles
     }

@@ -22,6 +22,11 @@ CACHE_RULES = {
     "/pagefind/*": "public, max-age=3600",
     "/feeds/*": "public, max-age=3600",
 }
+# The smaller copies of a photo are named by its content (`walk.0123abcd-800.avif`, see the
+# photos plugin): they never change, so nginx lets browsers keep them for a year, before its
+# rule for the folder they are in. (`_headers` has no patterns: there they follow `/images/*`.)
+PHOTO_COPY = r"\.[0-9a-f]{8}-[0-9]+\.(avif|webp|jpg|png)$"
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def content_security_policy(settings: dict) -> str:
@@ -60,7 +65,7 @@ def cache_rules(settings: dict) -> dict[str, str]:
     """Theme files named by their content never change: a year; otherwise a week."""
     rules = dict(CACHE_RULES)
     if settings["FINGERPRINT_ASSETS"]:
-        rules["/theme/*"] = "public, max-age=31536000, immutable"
+        rules["/theme/*"] = IMMUTABLE
     return rules
 
 
@@ -80,11 +85,13 @@ def write_host_config(pelican: Any) -> None:
     # browsers would keep one for a tenth of its age without asking, and show an edited
     # post as it was. Asking each time costs a 304 when it did not change.
     nginx.append(f'add_header Cache-Control "{REVALIDATE}";')
+    locations = {f'"{PHOTO_COPY}"': IMMUTABLE}
+    locations.update({f"^{pattern.rstrip('*')}": rule for pattern, rule in rules.items()})
     nginx += [
-        f'location ~ ^{pattern.rstrip("*")} {{ add_header Cache-Control "{rule}"; '
+        f'location ~ {pattern} {{ add_header Cache-Control "{rule}"; '
         + " ".join(f'add_header {n} "{v}" always;' for n, v in headers.items())
         + " }"
-        for pattern, rule in rules.items()
+        for pattern, rule in locations.items()
     ]
     header = "# Security headers and cache rules; `include` this file in the server block.\n"
     (output / "nginx-headers.conf").write_text(header + "\n".join(nginx) + "\n", encoding="utf-8")

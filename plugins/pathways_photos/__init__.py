@@ -5,7 +5,7 @@ metadata (location, camera, date) and turned as its EXIF orientation says, and g
 copies at `PHOTOS_WIDTHS` (no wider than the photo) in AVIF (where Pillow writes it and
 `PHOTOS_AVIF` is on), WebP and JPEG (PNG for images with transparency): all of them, so that
 the preview can show a photo a post starts using at once. A post's `<img>` becomes a
-`<picture>` with `width` and `height` from the file, linked to the full size (see `markup`).
+`<picture>` with `width` and `height` from the file, linked to its largest copy (see `markup`).
 GIF and SVG images are published as they are, with their dimensions in the page. Images
 after the first load lazily.
 

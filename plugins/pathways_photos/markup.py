@@ -1,5 +1,5 @@
 """A post's images written for fast pages: `<picture>` with smaller copies, dimensions from
-the file, lazy loading after the first image, and a plain link to the full size.
+the file, lazy loading after the first image, and a plain link to the largest copy.
 
 A post's HTML comes from Markdown, so its `<img>` tags are found by their shape and only
 they are rewritten; the rest of the post is left byte for byte as it was. (Parsing every
@@ -107,7 +107,6 @@ def _inside_link(before: str) -> bool:
 
 
 def _as_picture(attributes: dict[str, str | None], picture: Picture, *, linked: bool) -> str:
-    full = attributes["src"] or ""
     fallback = picture.formats[-1]
     plain = min(picture.widths, key=lambda width: abs(width - PLAIN_WIDTH))
     sources = "".join(
@@ -120,4 +119,6 @@ def _as_picture(attributes: dict[str, str | None], picture: Picture, *, linked: 
     element = f"<picture>{sources}{_tag('img', attributes)}</picture>"
     if linked:
         return element
-    return f"{_tag('a', {'href': full, 'class': 'photo-link'})}{element}</a>"
+    # A tap opens the largest copy in the lightest format, not the original (megabytes).
+    largest = f"{picture.base}-{max(picture.widths)}.{picture.formats[0]}"
+    return f"{_tag('a', {'href': largest, 'class': 'photo-link'})}{element}</a>"

@@ -10,7 +10,11 @@ import logging
 from datetime import date
 from typing import Any
 
+import smartypants
 from pelican import signals
+
+from pathways.comments.model import TYPOGRAPHY
+from pathways.pelican_internals.generators import ARTICLE_LISTS, PAGE_LISTS
 
 logger = logging.getLogger(__name__)
 
@@ -45,5 +49,18 @@ def add_references(content: Any) -> None:
     content.references = parse_references(value, content.source_path) if value else []
 
 
+def curl_quotes(generator: Any) -> None:
+    """With `TYPOGRIFY`, the sources' titles get the curly quotes and dashes the text has
+    (the generator's settings say so: the readers' copy has it off when they typogrify)."""
+    if not generator.settings.get("TYPOGRIFY"):
+        return
+    for name in (*ARTICLE_LISTS, *PAGE_LISTS):
+        for content in getattr(generator, name, None) or []:
+            for reference in getattr(content, "references", []):
+                reference["title"] = smartypants.smartypants(reference["title"], TYPOGRAPHY)
+
+
 def register() -> None:
     signals.content_object_init.connect(add_references)
+    signals.article_generator_finalized.connect(curl_quotes)
+    signals.page_generator_finalized.connect(curl_quotes)

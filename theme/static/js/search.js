@@ -49,6 +49,11 @@ async function search(query) {
     heading.append(link);
     const excerpt = document.createElement("p");
     excerpt.innerHTML = page.excerpt; /* Pagefind escapes the text and adds only <mark>. */
+    /* An excerpt cut from the middle of the text says so at the end it was cut. */
+    const words = excerpt.textContent.trim();
+    const text = (page.content || "").trim();
+    if (words && !text.startsWith(words.split(" ")[0])) excerpt.prepend("… ");
+    if (words && !text.endsWith(words.split(" ").pop())) excerpt.append(" …");
     item.append(heading, excerpt);
     results.append(item);
   }
