@@ -172,6 +172,7 @@ def test_a_server_without_a_built_site_is_told_to_build_it(tmp_path):
         ("https://news.google.com/articles/x", "news.google.com"),  # a reader, not a search
         ("https://WWW.Forum.Example.org:8443/t/private?page=2#post-9", "forum.example.org"),
         ("https://blog.example/posts/first/", None),  # the site itself
+        ("https://www.blog.example/", None),
         ("http://semalt.com/", None),
         ("https://crawler.semalt.com/x", None),
         ("android-app://com.google.android.gm/", None),
