@@ -175,6 +175,7 @@ def linking_blog():
         "http://writer.blogspot.co.uk/2023/01/first.html",
         f"{BLOG_URL}/2023/01/first.html?showComment=1672920000000#c501",
         f"{BLOG_URL}/search/label/never-used",
+        f"{BLOG_URL}/2023/01/first.html?showComment=1#c999",
     ]
     body = "".join(
         f'<p><a href="{html.escape(link)}">link {n}</a></p>' for n, link in enumerate(links)
@@ -195,6 +196,7 @@ def test_links_to_the_old_blog_lead_to_the_new_posts_tags_and_comments(tmp_path)
     assert "[link 3]({filename}/posts/first.md)" in body
     assert "[link 4]({filename}/posts/first.md#comment-501)" in body
     assert f"[link 5]({BLOG_URL}/search/label/never-used)" in body
+    assert "[link 6]({filename}/posts/first.md)" in body  # no such comment: to the post
     assert front_matter(content / "posts" / "second.md")["Tags"] == "Long Covid"
     assert front_matter(content / "posts" / "first.md")["Tags"] == "Long Covid, Tips & tricks"
     assert (

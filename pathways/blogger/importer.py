@@ -247,12 +247,14 @@ class BloggerImport:
         # The one spelling of each label, by its lower-case form.
         self.tags: dict[str, str] = {}
         self.shown_tags: set[str] = set()
+        # The comments imported, as (post slug, comment id).
+        self.kept_comments: set[tuple[str, str]] = set()
         self.photo_paths: dict[str, Path] = {}
         self.taken_paths: set[Path] = set()
         self.manifest_path = options.content / MANIFEST
         self.manifest: dict[str, dict[str, str]] = self._read_manifest()
-        # Blogger path of each imported post or page -> a link to its file here.
-        self.moved: dict[str, str] = {}
+        # Blogger path of each published post or page -> the post or page as planned.
+        self.moved: dict[str, Content] = {}
 
     def _progress(self, label: str, total: int) -> Callable[[], None]:
         if self.options.progress is None:
@@ -279,17 +281,14 @@ class BloggerImport:
             for label in content.entry.labels
         }
         self.moved = {
-            content.entry.path: f"{{filename}}/{content.folder}/{content.slug}.md"
+            content.entry.path: content
             for content in contents
             if content.entry.path and content.entry.status == LIVE
         }
         comments = [entry for entry in export.entries if entry.kind == "comment"]
         step = self._progress("Converting posts and comments", len(contents) + len(comments))
-        slugs = {}
-        for content in contents:
-            self.write_content(content, available)
-            slugs[content.entry.id] = (content.slug, content.title)
-            step()
+        # Comments first: a post's link to one of them keeps its place only if it is there.
+        slugs = {content.entry.id: (content.slug, content.title) for content in contents}
         by_id = {entry.id: entry for entry in export.entries}
         by_short = {entry.short_id: entry for entry in export.entries}
         planned_comments = []
@@ -297,6 +296,9 @@ class BloggerImport:
             planned_comments += self.plan_comment(entry, by_id, by_short, slugs)
             step()
         self.write_comments(planned_comments)
+        for content in contents:
+            self.write_content(content, available)
+            step()
         self.write()
         return self.report
 
@@ -461,9 +463,14 @@ class BloggerImport:
             return f"{{tag}}{_tag_slug(self.tags[key])}" if key in self.shown_tags else None
         if path not in self.moved:
             return None
-        comment = COMMENT_FRAGMENT.fullmatch(parts.fragment)
-        fragment = f"comment-{comment.group(1)}" if comment else parts.fragment
-        return self.moved[path] + (f"#{fragment}" if fragment else "")
+        target = self.moved[path]
+        fragment = parts.fragment
+        comment = COMMENT_FRAGMENT.fullmatch(fragment)
+        if comment is not None:  # a link to a comment: to its place, if it is imported
+            shown = (target.slug, comment.group(1)) in self.kept_comments
+            fragment = f"comment-{comment.group(1)}" if shown else ""
+        address = f"{{filename}}/{target.folder}/{target.slug}.md"
+        return address + (f"#{fragment}" if fragment else "")
 
     def write_content(self, content: Content, available: set[str]) -> None:
         """Plan the Markdown file of a post or page, its photos pointing at local copies."""
@@ -594,7 +601,7 @@ class BloggerImport:
     def write_comments(self, planned: list[tuple[Comment, str]]) -> None:
         """Plan the comments' files; a reply to a comment that is not imported (removed,
         skipped or unreadable) is kept at the top of its thread, with a warning."""
-        kept = {(comment.post_slug, comment.id) for comment, _ in planned}
+        kept = self.kept_comments = {(comment.post_slug, comment.id) for comment, _ in planned}
         comments = self.options.content / self.options.comments_path
         for comment, where in planned:
             if comment.parent and (comment.post_slug, comment.parent) not in kept:
