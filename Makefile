@@ -9,7 +9,7 @@ READY := $(VENV)/.requirements-installed
 CHECKERS := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: html devserver serve new new-page strip-locations new-blog publish check comments test test-fast bench lint format clean
+.PHONY: html devserver serve new new-page strip-locations new-blog publish publish-scheduled pull-comments check comments stats test test-fast bench lint format clean
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -41,11 +41,18 @@ new-page: $(READY)  ## Start a draft page (About, Contact …): make new-page TI
 strip-locations: $(READY)  ## Remove the GPS position from the photos in content/ (pixels untouched)
 	@$(PY) -m pathways strip-locations
 
-new-blog: $(READY)  ## Make this project your own, empty blog (asks for its name, address …)
-	@$(PY) -m pathways new-blog
+new-blog: $(READY)  ## Make your blog in a folder of its own: make new-blog BLOG=~/my-blog
+	@test -n "$(BLOG)" || { echo 'Usage: make new-blog BLOG=path/to/your/blog'; exit 2; }
+	@$(PY) -m pathways new-blog "$(BLOG)"
 
 publish: $(READY) $(CHECKERS)  ## Build for production into public/, check, deploy to DEPLOY (publishconf.py)
-	$(PY) -m pathways publish
+	$(PY) -m pathways publish $(PUBLISH_FLAGS)
+
+publish-scheduled: $(READY) $(CHECKERS)  ## For a timer: publish even when comments cannot be fetched, then fail and e-mail you
+	$(PY) -m pathways publish --scheduled $(PUBLISH_FLAGS)
+
+pull-comments: $(READY)  ## Write the comments approved on the comment service into content/comments/
+	$(PY) -m pathways comments pull
 
 check: $(READY) $(CHECKERS)  ## Build for production into public/, then check links, HTML, feeds, sitemap
 	$(PY) -m pathways build --publish $(BUILD_FLAGS)
@@ -53,6 +60,9 @@ check: $(READY) $(CHECKERS)  ## Build for production into public/, then check li
 
 comments: $(READY)  ## Run the comment service for the preview on 127.0.0.1:8081
 	$(PY) -m pathways comments serve --preview
+
+stats: $(READY)  ## Write your private stats page (stats/index.html, never published) and open it
+	$(PY) -m pathways stats
 
 test: $(READY) $(CHECKERS)  ## Run the whole test suite
 	$(PY) -m pytest
@@ -62,10 +72,13 @@ test-fast: $(READY)  ## The tests that build no site and start no server or brow
 
 bench: $(READY)  ## Benchmarks (printed figures; never part of the tests)
 	$(PY) bench/comment_service.py
+	$(PY) bench/follow_send.py
 	$(PY) bench/view_logs.py
 	$(PY) bench/blogger_import.py
 	$(PY) bench/images.py
 	$(PY) bench/build_speed.py --posts 100 1000
+	$(PY) bench/compression.py
+	$(PY) bench/suite_time.py
 
 lint: $(READY)
 	$(PY) -m ruff check .

@@ -1,66 +1,33 @@
 """Settings for the production build: `make publish` builds with these.
 
-Everything in `pelicanconf.py` applies unless overridden here.
+Everything in `pelicanconf.py` applies, then the engine's production defaults
+(`pathways.defaults.production`), then what is set here.
 """
 
 import os
 import sys
 
 sys.path.append(os.path.dirname(__file__))
+# The order matters (the preview's settings, then production's): imports are not sorted here.
+# isort: off
 from pelicanconf import *  # noqa: F403
-
-# The production site is built into a folder of its own, so a preview build (output/) never
-# replaces it, and a rebuild carries over every page that did not change (README, "Build speed").
-OUTPUT_PATH = "public"
+from pathways.defaults.production import *  # noqa: F403
+from pathways.plugin_order import production_plugins
+# isort: on
 
 # The one place the live address is set; every URL and feed link derives from it.
 SITEURL = "https://pathways.example.org"
-RELATIVE_URLS = False
-
 FEED_DOMAIN = SITEURL
-FEED_ALL_ATOM = "feeds/all.atom.xml"
-FEED_ALL_RSS = "feeds/all.rss.xml"
-CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
-TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
-RSS_FEED_SUMMARY_ONLY = False
-# Each feed carries the newest 25 posts in full, as Blogger's feeds did: feed readers keep
-# what they fetched before, and every poll downloads the whole file.
-FEED_MAX_ITEMS = 25
 
-# A comment file with a problem fails the production build instead of being left out.
-COMMENTS_STRICT = True
-
-# Production extras: minified pages and stylesheets, theme files named by their content,
-# security headers and cache rules for the host, gzip and brotli copies of text files.
-# Pages are finished before the search index is made from them (pathways_search), so the
-# index is the same whether a page was rendered again or carried over from the last build.
-_SEARCH = PLUGINS.index("pathways_search")  # noqa: F405
-PLUGINS = [
-    *PLUGINS[:_SEARCH],  # noqa: F405
-    "pathways_production_assets",
-    *PLUGINS[_SEARCH:],  # noqa: F405
-    "pathways_feeds",
-    "pathways_host_config",
-]
-MINIFY = True
-FINGERPRINT_ASSETS = True
-PRECOMPRESS = True
-PRECOMPRESS_BROTLI_QUALITY = 6
-
-# Drafts are never written in production, nor posts dated in the future (until the first
-# build after their date: see README, "Writing").
-WITH_FUTURE_DATES = False
-SHOW_DRAFTS = False
-DRAFT_SAVE_AS = ""
-DRAFT_LANG_SAVE_AS = ""
-DRAFT_PAGE_SAVE_AS = ""
-DRAFT_PAGE_LANG_SAVE_AS = ""
+# Production's extra steps (minified pages, security headers and cache rules for the host,
+# compressed copies), each where pathways.plugin_order places it: pages are finished before
+# the search index is made from them, so the index is the same whether a page was rendered
+# again or carried over.
+PLUGINS = production_plugins(PLUGINS)  # noqa: F405
 
 # Views for Popular Posts: your web server's logs (or CSV exports), e.g.
 # ["/var/log/nginx/access.log*"]. With none, the widget shows the most discussed posts.
-# Windows end at the time of the build (the preview's date is for its sample log only).
 POPULAR_POSTS_SOURCES = []
-POPULAR_POSTS_TODAY = None
 
 # Where `make publish` deploys after building and checking (see README, "Publishing"):
 #   {"target": "folder", "path": "/srv/blog"}

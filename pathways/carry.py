@@ -20,14 +20,6 @@ from typing import NamedTuple
 RECORDS = "finished-files.json"
 COPY_SUFFIXES = (".gz", ".br")
 
-# Set on the build's settings by the production step when it records finished files: how
-# it finishes a file (pages can be carried over, or finished as they are rendered, only
-# then) ...
-RECORDING = "PATHWAYS_RECORDING_FINISHED_FILES"
-# ... and by the parallel writer, for the production step: the record of each page it
-# finished or carried over, by absolute path.
-RENDERED_PAGES = "PATHWAYS_RENDERED_PAGES"
-
 Identity = tuple[str, int, int, int]
 
 

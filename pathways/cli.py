@@ -1,4 +1,5 @@
-"""The `pathways` command line: build, preview, write, comments, views, import, check, publish."""
+"""The `pathways` command line: build, preview, write, comments, views, stats, import, check,
+publish."""
 
 import argparse
 import sys
@@ -10,14 +11,24 @@ from pathways import PROJECT_ROOT
 from pathways.site.build import BuildError, build_site, held_back, init_logging, load_settings
 from pathways.site.hot_reload import capture
 
-PREVIEW_SETTINGS = PROJECT_ROOT / "pelicanconf.py"
-PUBLISH_SETTINGS = PROJECT_ROOT / "publishconf.py"
+PREVIEW_SETTINGS = "pelicanconf.py"
+PUBLISH_SETTINGS = "publishconf.py"
+
+
+def blog_folder() -> Path:
+    """The blog the command works on: the folder it runs in, or this source tree's sample
+    blog when it runs from the tree elsewhere."""
+    here = Path.cwd()
+    if not (here / PREVIEW_SETTINGS).exists() and (PROJECT_ROOT / PREVIEW_SETTINGS).exists():
+        return PROJECT_ROOT
+    return here
 
 
 def _settings_file(args: argparse.Namespace) -> Path:
-    if args.settings:
+    if getattr(args, "settings", None):
         return Path(args.settings)
-    return PUBLISH_SETTINGS if getattr(args, "publish", False) else PREVIEW_SETTINGS
+    name = PUBLISH_SETTINGS if getattr(args, "publish", False) else PREVIEW_SETTINGS
+    return blog_folder() / name
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -29,7 +40,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         overrides["PRECOMPRESS"] = False
     try:
         with capture() as generators:
-            output = build_site(_settings_file(args), overrides)
+            output = build_site(_settings_file(args), overrides, production=args.publish)
     except BuildError as error:
         print(f"Build failed: {error}\nThe previous site was left as it was.", file=sys.stderr)
         return 1
@@ -92,22 +103,32 @@ OWN_COMMANDS = ("build", "serve", "new")
 def subcommands() -> tuple[ModuleType, ...]:
     """The subcommands with a module of their own: each has add_parser(commands) and
     run(args, settings_file)."""
+    from pathways.blog import move as move_cli
+    from pathways.blog import new as new_blog_cli
+    from pathways.blog import server as server_cli
+    from pathways.blog import upgrade as upgrade_cli
     from pathways.blogger import cli as import_cli
     from pathways.comments import cli as comments_cli
+    from pathways.follow import cli as subscribers_cli
     from pathways.site import check as check_cli
-    from pathways.site import newblog as new_blog_cli
     from pathways.site import photo_locations as photo_locations_cli
     from pathways.site import publish as publish_cli
+    from pathways.stats import cli as stats_cli
     from pathways.views import cli as views_cli
 
     return (
         comments_cli,
+        subscribers_cli,
         views_cli,
+        stats_cli,
         import_cli,
         check_cli,
         publish_cli,
         new_blog_cli,
+        upgrade_cli,
+        move_cli,
         photo_locations_cli,
+        server_cli,
     )
 
 
@@ -150,7 +171,19 @@ def parser(own_commands_only: bool = False) -> argparse.ArgumentParser:
     return top
 
 
+# Commands that make or move a blog, and read no settings of one.
+WITHOUT_SETTINGS = ("new-blog", "upgrade", "move-blog", "server")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parser(own_commands_only=bool(argv) and argv[0] in OWN_COMMANDS).parse_args(argv)
+    if args.command not in WITHOUT_SETTINGS:
+        # Read (and kept for every later step) once, here: a broken file is one line.
+        settings_file = _settings_file(args)
+        try:
+            load_settings(settings_file)
+        except Exception as error:
+            print(f"Cannot read the settings in {settings_file}: {error}", file=sys.stderr)
+            return 1
     return args.run(args)

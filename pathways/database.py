@@ -1,4 +1,4 @@
-"""SQLite connections for the comment and view stores, opened the same way by both."""
+"""SQLite connections for the comment, view and follow stores, opened the same way by all."""
 
 import sqlite3
 from collections.abc import Iterator
@@ -18,3 +18,17 @@ def connection(path: Path, busy_timeout: float) -> Iterator[sqlite3.Connection]:
         yield db
     finally:
         db.close()
+
+
+@contextmanager
+def transaction(path: Path, busy_timeout: float) -> Iterator[sqlite3.Connection]:
+    """A `connection` in a write transaction that holds the write lock from its start,
+    committed when the block ends, rolled back if it raises."""
+    with connection(path, busy_timeout) as db:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")

@@ -1,5 +1,12 @@
 """What the site's plugins share with the `pathways` package: the speed-up switches, the
-worker pool, the build cache, the lists Pelican keeps content in, and the preview's signal.
+worker pool, the build cache and the preview's signal (what they rely on in Pelican itself
+is in `pathways.pelican_internals`).
+
+Work is shared between processes by forking, which Linux and macOS offer and Windows does not:
+there, every build works in one process. A forked process inherits a copy of every lock, held
+or not, but only the thread that forked; so a build never forks while a thread it started is
+running (`start_build_thread`, `fork_context`), or the copy could wait forever for a lock that
+thread held.
 
 `FAST_BUILD = False` turns every speed-up off (the output is the same either way; the tests
 build a site both ways and compare every file). `BUILD_WORKERS` is how many processes read
@@ -12,16 +19,18 @@ import inspect
 import multiprocessing
 import os
 import pickle
+import threading
 import types
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, TypeVar
 
 from blinker import signal
 
-from pathways.carry import RECORDING, RENDERED_PAGES
 from pathways.files import write_whole
 
 T = TypeVar("T")
@@ -35,24 +44,6 @@ post_refreshed = signal("pathways.post-refreshed")
 # finished it (the search index, made from the finished pages), with the Pelican object as
 # sender and `paths=` the files added, so that they are finished too.
 files_added = signal("pathways.files-added")
-
-# The lists in which Pelican's generators keep posts and pages, by status and language.
-ARTICLE_LISTS = (
-    "articles",
-    "translations",
-    "hidden_articles",
-    "hidden_translations",
-    "drafts",
-    "drafts_translations",
-)
-PAGE_LISTS = (
-    "pages",
-    "translations",
-    "hidden_pages",
-    "hidden_translations",
-    "draft_pages",
-    "draft_translations",
-)
 
 
 def blog_timezone(settings: Mapping[str, Any]) -> str:
@@ -72,9 +63,15 @@ def fast_build(settings: Mapping[str, Any]) -> bool:
     return bool(settings["FAST_BUILD"])
 
 
+def can_fork() -> bool:
+    """Whether this operating system can fork processes (Linux and macOS; not Windows)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def build_workers(settings: Mapping[str, Any]) -> int:
-    """How many processes may share the build's work (1 when the speed-ups are off)."""
-    if not fast_build(settings):
+    """How many processes may share the build's work (1 when the speed-ups are off, or
+    where processes cannot be forked)."""
+    if not fast_build(settings) or not can_fork():
         return 1
     workers = int(settings["BUILD_WORKERS"] or 0)
     return workers if workers > 0 else (os.cpu_count() or 1)
@@ -132,7 +129,6 @@ PREVIOUS_OUTPUT = "PATHWAYS_PREVIOUS_OUTPUT"
 # Settings that say where and how a build works, not what it makes.
 BUILD_LOCAL_SETTINGS = frozenset(
     {"OUTPUT_PATH", "CACHE_PATH", "WRITE_SELECTED", "BUILD_WORKERS", PREVIOUS_OUTPUT}
-    | {RECORDING, RENDERED_PAGES}
 )
 
 
@@ -144,6 +140,35 @@ def previous_output(settings: Mapping[str, Any]) -> Path | None:
     if build_cache(settings) is None or not folder or not Path(folder).is_dir():
         return None
     return Path(folder)
+
+
+# The threads a build started that may still be running.
+_build_threads: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
+
+
+class ForkWhileThreadRuns(RuntimeError):
+    """The build was about to fork while one of its threads was running."""
+
+
+def start_build_thread(target: Callable[[], object], name: str) -> threading.Thread:
+    """Run `target` in a thread of the build's own; no process is forked until it ends."""
+    thread = threading.Thread(target=target, name=name, daemon=True)
+    _build_threads.add(thread)
+    thread.start()
+    return thread
+
+
+def fork_context() -> BaseContext:
+    """The multiprocessing context the build's workers are forked with; refused while a
+    thread started by `start_build_thread` runs (a plugin's signal receivers are out of
+    order: see pathways.plugin_order)."""
+    running = sorted(thread.name for thread in _build_threads if thread.is_alive())
+    if running:
+        raise ForkWhileThreadRuns(
+            f"the build would fork its workers while its thread {', '.join(running)} runs:"
+            " a forked process could wait forever on a lock that thread holds"
+        )
+    return multiprocessing.get_context("fork")
 
 
 class WorkerStopped(RuntimeError):
@@ -199,7 +224,7 @@ def parallel_map(
         if meanwhile is not None:
             meanwhile()
         return results
-    context = multiprocessing.get_context("fork")
+    context = fork_context()
     global _shared_work
     _shared_work = (function, items, context.Value("q", 0), max(1, len(items) // (workers * 8)))
     gc.freeze()  # keep the collector from writing to (and so copying) every page of memory

@@ -51,28 +51,47 @@ def _checked(setting: Setting, value: Any) -> Any:
     return setting.check(value) if setting.check else value
 
 
-def read(settings: Mapping[str, Any], feature: Feature) -> dict[str, Any]:
-    """The feature's settings from `settings`, each checked; a bad value is logged with what
-    was wrong and replaced by the default."""
-    values = {}
+def _read(settings: Mapping[str, Any], feature: Feature) -> tuple[dict[str, Any], list[str]]:
+    values, problems = {}, []
     for setting in feature.settings:
         value = settings.get(setting.name, copy.deepcopy(setting.default))
         try:
             values[setting.name] = _checked(setting, value)
         except ValueError as error:
-            logger.warning("%s %s; using %r", setting.name, error, setting.default)
+            problems.append(f"{setting.name} {error}; using {setting.default!r}")
             values[setting.name] = copy.deepcopy(setting.default)
+    return values, problems
+
+
+def read(settings: Mapping[str, Any], feature: Feature) -> dict[str, Any]:
+    """The feature's settings from `settings`, each checked; a bad value is logged with what
+    was wrong and replaced by the default."""
+    values, problems = _read(settings, feature)
+    for problem in problems:
+        logger.warning("%s", problem)
     return values
+
+
+def bad_values(settings: dict[str, Any]) -> list[str]:
+    """What is wrong with each declared setting's value in `settings`, which then holds
+    the defaults in their place (so nothing reads a bad value, nor warns of it again)."""
+    found = []
+    for feature in features():
+        values, problems = _read(settings, feature)
+        settings.update(values)
+        found += problems
+    return found
 
 
 def features() -> tuple[Feature, ...]:
     """Every feature's declarations."""
     # Imported here: each feature's declarations import this module for Setting and Feature.
     from pathways.comments.settings import COMMENTS
+    from pathways.follow.settings import FOLLOW
     from pathways.site.settings import PHOTOS, SITE
     from pathways.views.settings import POPULAR_POSTS
 
-    return (SITE, PHOTOS, COMMENTS, POPULAR_POSTS)
+    return (SITE, PHOTOS, COMMENTS, POPULAR_POSTS, FOLLOW)
 
 
 def declared(among: Iterable[Feature] | None = None) -> dict[str, Setting]:

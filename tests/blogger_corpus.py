@@ -50,8 +50,9 @@ Truth conventions (what an importer should produce, whichever file it read):
 * ``Comment.website`` is the raw ``author/uri``; ``clean_website`` keeps it only if it is an
   absolute http(s) URL with a host, no whitespace and no ``user@`` part, else ``None``.
   ``Comment.author`` is the raw name (it may hold ``<script>`` or U+202E): escape it, keep it.
-* ``status``: posts ``live|draft|deleted|trashed``; comments ``live|deleted``. Only live posts and
-  pages are published; only live comments of published posts are shown.
+* ``status``: posts ``live|draft|scheduled|deleted|trashed``; comments
+  ``live|deleted|spam|pending``. Only live posts and pages are published; only live comments
+  of published posts are shown.
 
 :func:`image_bytes` returns a deterministic JPEG (or PNG for ``.png``) for any image URL whose
 pixel size depends on the size segment, so a test can tell a downloaded original (``s0``: 96x72,
@@ -1009,8 +1010,10 @@ def _published_items(blog: Blog, kind: str, statuses: tuple[str, ...]) -> list[P
     return sorted(items, key=lambda p: p.published, reverse=True)
 
 
-def _comments_newest_first(posts: list[Post]) -> list[tuple[Post, Comment]]:
-    pairs = [(post, c) for post in posts for c in post.comments]
+def _comments_newest_first(
+    posts: list[Post], statuses: tuple[str, ...] = ("live", "deleted", "spam", "pending")
+) -> list[tuple[Post, Comment]]:
+    pairs = [(post, c) for post in posts for c in post.comments if c.status in statuses]
     return sorted(pairs, key=lambda pair: pair[1].published, reverse=True)
 
 
@@ -1063,7 +1066,7 @@ def _feeds(blog: Blog) -> str:
 
 
 def _classic_header(blog: Blog) -> str:
-    newest = max(p.updated for p in blog.posts if p.status in ("live", "draft"))
+    newest = max((p.updated for p in blog.posts), default=datetime(2020, 1, 1, tzinfo=UTC))
     archive = f"{_feeds(blog)}/archive"
     return "".join(
         [
@@ -1247,19 +1250,27 @@ def _classic_comment(blog: Blog, post: Post, comment: Comment) -> str:
 
 
 def write_classic(blog: Blog) -> bytes:
-    """The classic "Back up content" XML (deleted and trashed posts are not in it)."""
-    posts = _published_items(blog, "post", ("live", "draft"))
+    """The classic "Back up content" XML (deleted and trashed posts, spam and comments
+    awaiting moderation are not in it; a scheduled post is a draft with its future date)."""
+    posts = _published_items(blog, "post", ("live", "draft", "scheduled"))
     pages = _published_items(blog, "page", ("live", "draft"))
     parts = [_classic_header(blog), *_classic_settings(blog)]
     parts += [_classic_post(blog, post) for post in posts + pages]
-    parts += [_classic_comment(blog, p, c) for p, c in _comments_newest_first(posts)]
+    shown = _comments_newest_first(posts, ("live", "deleted"))
+    parts += [_classic_comment(blog, p, c) for p, c in shown]
     parts.append("</feed>")
     return "\n".join(parts).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- Takeout writer
 
-TAKEOUT_STATUS = {"live": "LIVE", "draft": "DRAFT", "deleted": "DELETED", "trashed": "SOFT_TRASHED"}
+TAKEOUT_STATUS = {
+    "live": "LIVE",
+    "draft": "DRAFT",
+    "scheduled": "SCHEDULED",
+    "deleted": "DELETED",
+    "trashed": "SOFT_TRASHED",
+}
 
 
 def _takeout_author(name: str, uri: str | None, comment: bool) -> str:
@@ -1297,7 +1308,8 @@ def _takeout_post(blog: Blog, post: Post) -> str:
             _el("blogger:type", post.kind.upper()),
             _el("blogger:status", TAKEOUT_STATUS[post.status]),
             _takeout_author(blog.author, blog.author_uri, comment=False),
-            _el("title", post.title),
+            # Takeout escapes a title once more than the XML needs (`I&amp;#39;m`).
+            _el("title", html.escape(post.title).replace("&#x27;", "&#39;")),
             _el("content", post.body_html, {"type": "html"}),
             _el("blogger:metaDescription", meta) if meta else "<blogger:metaDescription/>",
             _el("blogger:created", takeout_time(created)),
@@ -1320,7 +1332,7 @@ def _takeout_comment(blog: Blog, post: Post, comment: Comment) -> str:
         if parent
         else ("<blogger:inReplyTo/>")
     )
-    status = "DELETED" if comment.status == "deleted" else "LIVE"
+    status = comment.status.upper()
     stamp = takeout_time(comment.published)
     return "".join(
         [

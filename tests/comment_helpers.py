@@ -44,3 +44,21 @@ def running_service(
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def environment_file(text: str) -> dict[str, str]:
+    """KEY="value" lines read back as systemd's EnvironmentFile= reads them (double quotes,
+    backslash escapes)."""
+    values = {}
+    for line in text.splitlines():
+        key, _, value = line.partition("=")
+        assert value.startswith('"') and value.endswith('"'), line
+        out, escaped = [], False
+        for char in value[1:-1]:
+            if escaped or char != "\\":
+                out.append(char)
+                escaped = False
+            else:
+                escaped = True
+        values[key] = "".join(out)
+    return values

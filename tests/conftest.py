@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.servers import serve_folder
 from tests.sites import ROOT, build_fixture_site
@@ -21,6 +22,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Generative tests (Hypothesis): a few examples, the same on every run, in the normal suite;
+# `PATHWAYS_HYPOTHESIS_PROFILE=thorough` draws many more, new ones each run.
+settings.register_profile(
+    "pathways",
+    max_examples=3,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "thorough", parent=settings.get_profile("pathways"), max_examples=60, derandomize=False
+)
+settings.load_profile(os.environ.get("PATHWAYS_HYPOTHESIS_PROFILE", "pathways"))
+
+
 # Fixtures that build a site, start a server or a browser: tests using them get the marker,
 # so `make test-fast` (`-m "not build and not server and not browser"`) leaves them out.
 MARKING_FIXTURES = {
@@ -34,7 +51,7 @@ MARKING_FIXTURES = {
 SAMPLE_POST = ROOT / "content" / "posts" / "ketamine.md"
 # Tests of the sample blog's content, which a blog made with `make new-blog` no longer has.
 ABOUT_THE_SAMPLE = {"fixture_site", "production_site", "learning_site", "site_url", "learning_url"}
-SAMPLE_MODULES = {"test_shipped_site.py", "test_new_blog.py"}
+SAMPLE_MODULES = {"test_shipped_site.py"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -79,6 +79,15 @@ class Mailbox:
     def __init__(self, port: int) -> None:
         self.port = port
         self.messages: list[str] = []
+        # (username, password) of each login, when the server asks for one.
+        self.logins: list[tuple[str, str]] = []
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        """aiosmtpd's authenticator: every login is accepted, and kept."""
+        from aiosmtpd.smtp import AuthResult
+
+        self.logins.append((auth_data.login.decode(), auth_data.password.decode()))
+        return AuthResult(success=True)
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(envelope.content.decode())
@@ -94,12 +103,14 @@ class Mailbox:
 
 
 @contextmanager
-def mail_server() -> Iterator[Mailbox]:
-    """A real SMTP server (aiosmtpd) on 127.0.0.1; `COMMENTS_SMTP` can point at its port."""
+def mail_server(login: bool = False) -> Iterator[Mailbox]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; `COMMENTS_SMTP` can point at its port.
+    With `login`, it asks for a username and password (over plain SMTP, on loopback)."""
     from aiosmtpd.controller import Controller
 
     mailbox = Mailbox(free_port())
-    smtp = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port)
+    auth = {"authenticator": mailbox, "auth_require_tls": False, "auth_required": True}
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port, **(auth if login else {}))
     smtp.start()
     try:
         yield mailbox

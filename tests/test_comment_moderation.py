@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from pathways.comments.remote import MODERATION_OFF
 from pathways.comments.service import CommentService, ServiceConfig
 from pathways.site.checks import VNU
 from tests.servers import ServiceThread
@@ -105,11 +106,12 @@ def test_guessing_the_token_is_slowed_down(service):
 
 @pytest.mark.build
 @pytest.mark.server
-def test_without_a_token_configured_nobody_moderates(site, tmp_path):
+def test_without_a_token_configured_nobody_moderates_and_the_service_says_why(site, tmp_path):
     config = ServiceConfig(db_path=tmp_path / "c.sqlite3", site_dir=site, site_url=SITE)
     with ServiceThread(CommentService(config).app()) as running:
-        assert call(f"{running.url}/moderation/api/comments", token="")[0] == 401
-        assert call(f"{running.url}/moderation/api/comments", token="None")[0] == 401
+        for token in ("", "None"):
+            status, answer = call(f"{running.url}/moderation/api/comments", token=token)
+            assert (status, json.loads(answer)) == (503, {"error": MODERATION_OFF})
 
 
 def link_form(page: str) -> dict:

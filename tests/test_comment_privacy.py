@@ -2,6 +2,7 @@
 network address or user agent, and the moderation token never shows in its log."""
 
 import http.client
+import sqlite3
 import time
 from urllib.parse import urlencode, urlsplit
 
@@ -49,6 +50,7 @@ def test_no_address_user_agent_or_token_is_kept(tmp_path):
             COMMENTS_MIN_SECONDS=0,
             COMMENTS_SMTP={"host": "127.0.0.1", "port": mailbox.port, "to": "writer@example.org"},
             SEARCH_INDEX=False,
+            POPULAR_POSTS_BEACON=True,
         )
         assert build(settings).returncode == 0
         log = tmp_path / "service.log"
@@ -76,7 +78,7 @@ def test_no_address_user_agent_or_token_is_kept(tmp_path):
                     url, "GET", "/moderation/api/comments", Authorization=f"Bearer {WRONG_TOKEN}"
                 ),
                 request(url, "GET", "/moderation/api/comments", Authorization=f"Bearer {TOKEN}"),
-                request(url, "GET", "/views.csv"),
+                request(url, "GET", "/views.csv", Authorization=f"Bearer {TOKEN}"),
             ]
             deadline = time.monotonic() + 10
             while not mailbox.messages and time.monotonic() < deadline:
@@ -99,3 +101,9 @@ def test_no_address_user_agent_or_token_is_kept(tmp_path):
     for secret in (TOKEN, WRONG_TOKEN):
         assert secret not in written["log"]
         assert secret not in written["answers"]
+    # Nothing kept could be matched against every address: no key beside the comment, and
+    # no salt in the database (the key's salt lives in the service's memory, for a day).
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT DISTINCT client FROM submissions").fetchall() == [("",)]
+        names = [row[0] for row in db.execute("SELECT name FROM settings")]
+    assert "client_salt" not in names

@@ -3,10 +3,11 @@ one-time keys, on real SQLite files."""
 
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
+from pathways.comments.clients import ClientKeys
 from pathways.comments.model import make_comment
 from pathways.comments.store import SCHEMA_VERSION, CommentStore, RateLimited
 
@@ -42,14 +43,41 @@ def test_a_database_of_the_first_schema_is_upgraded_in_place(tmp_path):
         "Kept across the upgrade.",
         "ana@example.org",
     )
-    assert store.client_key("x") == CommentStore(path).client_key("x")
     new, created = store.add(comment("After."), client="k", key="form:abc")
     assert created and store.add(comment("After."), client="k", key="form:abc") == (new, False)
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # The upgrade drops what could tell who wrote: the old keys and the salt beside them.
+        assert db.execute("SELECT DISTINCT client FROM submissions").fetchall() == [("",)]
+        assert db.execute("SELECT * FROM settings WHERE name = 'client_salt'").fetchall() == []
     CommentStore(path)  # opening an up-to-date database again changes nothing
     assert len(store.list(None)) == 2
+
+
+def test_rate_limit_keys_are_kept_for_the_window_only_and_never_with_the_comment(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    store = CommentStore(path)
+    window = timedelta(minutes=10)
+    store.add(comment("one"), client="key-1", limit=(5, window))
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT client FROM submissions").fetchall() == [("",)]
+        assert db.execute("SELECT client FROM recent_clients").fetchall() == [("key-1",)]
+        # An hour later (the row made older), the next submission forgets it.
+        db.execute("UPDATE recent_clients SET at = '2000-01-01T00:00:00+00:00'")
+    store.add(comment("two"), client="key-2", limit=(5, window))
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT client FROM recent_clients").fetchall() == [("key-2",)]
+
+
+def test_the_key_salt_changes_each_day_and_is_never_written(tmp_path):
+    keys = ClientKeys()
+    monday, tuesday = date(2026, 1, 5), date(2026, 1, 6)
+    first = keys.key("203.0.113.7", monday)
+    assert keys.key("203.0.113.7", monday) == first
+    assert keys.key("203.0.113.7", tuesday) != first
+    assert keys.key("203.0.113.7", monday) != first  # the old salt is gone
+    assert ClientKeys().key("203.0.113.7", monday) != first  # not derived from anything kept
 
 
 def test_a_database_newer_than_the_program_is_refused(tmp_path):

@@ -56,6 +56,7 @@ def test_git_deploy_makes_one_commit_per_publish_with_nojekyll_and_cname(tmp_pat
 def test_rsync_deploy_switches_a_current_link_to_a_complete_release(tmp_path, site):
     need("rsync", "rsync")
     destination = tmp_path / "srv"
+    destination.mkdir()
     deploy_rsync(site, str(destination))
     current = destination / "current"
     assert current.is_symlink() and (current / "index.html").exists()
@@ -70,6 +71,7 @@ def test_rsync_deploy_switches_a_current_link_to_a_complete_release(tmp_path, si
 def test_an_rsync_publish_that_changes_nothing_keeps_the_releases_as_they_are(tmp_path, site):
     need("rsync", "rsync")
     destination = tmp_path / "srv"
+    destination.mkdir()
     deploy_rsync(site, str(destination), keep=2)
     first = os.readlink(destination / "current")
     assert "up to date: nothing changed" in deploy_rsync(site, str(destination), keep=2)
@@ -185,6 +187,7 @@ def test_publish_over_ssh_sends_only_what_changed_and_keeps_three_releases(tmp_p
             post(f"Day {number}", f"2024-01-0{number + 1} 10:00+00:00", body, summary="A day."),
         )
     root = tmp_path / "server" / "srv" / "blog"
+    root.mkdir(parents=True)
     with sshd(tmp_path / "ssh") as server:
         config = {
             "target": "rsync",

@@ -11,9 +11,9 @@ import pytest
 
 from pathways.views import kept_logs
 from pathways.views.kept_logs import FORMAT, LogState
+from pathways.views.kept_views import KEPT_VIEWS, read_views
 from pathways.views.rules import Views
 from pathways.views.sources import read_sources
-from plugins.pathways_popular_posts.kept_views import KEPT_VIEWS, read_views
 from tests import access_logs
 from tests.test_view_logs import resolver
 from tests.view_log_history import BROWSERS, History, clf_line

@@ -1,10 +1,9 @@
-"""`pathways new-blog` on a fresh clone: the sample blog is gone, the settings are hers, the
-publishing schedule is installed, and the site builds and passes `make check` (the steps of
-the GitHub workflow it installs, run here)."""
+"""`pathways new-blog PATH`: a folder of her own with her settings alone, the engine's files
+(publishing schedule, workflow, Makefile) installed, and a site that builds and passes the
+checks the GitHub workflow it installs runs."""
 
 import os
 import pty
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pathways.site.newblog import NewBlogError, checked
+from pathways.blog.new import NewBlogError, checked
 from tests.sites import ROOT
 
 ANSWERS = [
@@ -26,28 +25,11 @@ ANSWERS = [
 FIELDS = ("name", "author", "subtitle", "siteurl", "timezone")
 
 
-def fresh_clone(folder: Path) -> Path:
-    """The project's files as a clone has them (tracked and new files, none ignored),
-    sharing this checkout's installed virtualenv and HTML checker."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT, capture_output=True, check=True,
-    ).stdout.decode().split("\0")  # fmt: skip
-    clone = folder / "blog"
-    for name in filter(None, listed):
-        if (ROOT / name).is_file():
-            (clone / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, clone / name)
-    for shared in (".venv", "node_modules"):
-        if (ROOT / shared).exists():
-            (clone / shared).symlink_to(ROOT / shared)
-    return clone
-
-
-def new_blog(clone: Path, *args: str) -> subprocess.CompletedProcess:
+def new_blog(folder: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pathways", "new-blog", *args],
-        cwd=clone, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False,
+        [sys.executable, "-m", "pathways", "new-blog", str(folder), *args],
+        cwd=folder.parent, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+        check=False,
     )  # fmt: skip
 
 
@@ -73,50 +55,47 @@ def test_bad_answers_are_refused(option, value, message):
         )
 
 
-def test_nothing_changes_without_yes_or_an_answer(tmp_path):
-    clone = fresh_clone(tmp_path)
-    result = new_blog(clone, *ANSWERS)
-    assert result.returncode == 2 and "add --yes to go ahead" in result.stderr
-    result = new_blog(clone, "--name", "Slow Days", "--yes")
+def test_nothing_is_made_without_an_answer(tmp_path):
+    result = new_blog(tmp_path / "blog", "--name", "Slow Days")
     assert result.returncode == 2 and "give --author" in result.stderr
-    assert (clone / "content" / "posts" / "ketamine.md").exists()
+    assert not (tmp_path / "blog").exists()
 
 
 def test_a_wrong_answer_on_a_terminal_is_asked_again_in_plain_words(tmp_path):
-    clone = fresh_clone(tmp_path)
     controller, terminal = pty.openpty()
     # The answers, a wrong address, then Ctrl-D at the question asked again.
     os.write(controller, b"Slow Days\nMira Okafor\n\nslowdays.blog\n\x04")
     result = subprocess.run(
-        [sys.executable, "-m", "pathways", "new-blog"],
-        cwd=clone, capture_output=True, text=True, stdin=terminal, check=False, timeout=60,
+        [sys.executable, "-m", "pathways", "new-blog", str(tmp_path / "blog")],
+        cwd=tmp_path, capture_output=True, text=True, stdin=terminal, check=False, timeout=60,
     )  # fmt: skip
     os.close(terminal)
     os.close(controller)
     assert result.returncode == 1
     assert "  'slowdays.blog': give the full address, https://…\n" in result.stderr
     assert "--siteurl" not in result.stderr
-    assert (clone / "content" / "posts" / "ketamine.md").exists()
+    assert not (tmp_path / "blog").exists()
 
 
-def test_running_new_blog_again_never_deletes_the_writers_posts(tmp_path):
-    clone = fresh_clone(tmp_path)
-    assert new_blog(clone, *ANSWERS, "--yes").returncode == 0
-    mine = clone / "content" / "posts" / "my-first-post.md"
+def test_new_blog_never_writes_into_a_folder_with_something_in_it(tmp_path):
+    blog = tmp_path / "blog"
+    assert new_blog(blog, *ANSWERS).returncode == 0
+    mine = blog / "content" / "posts" / "my-first-post.md"
     mine.write_text("Title: My first post\nDate: 2024-01-02\n\nMine.\n")
     answers = [*ANSWERS[:-4], "--siteurl", "https://slowdays.org", *ANSWERS[-2:]]
-    result = new_blog(clone, *answers, "--yes")
+    result = new_blog(blog, *answers)
     assert result.returncode == 2
-    assert "this blog is yours already" in result.stderr
-    assert "edit pelicanconf.py and publishconf.py" in result.stderr
+    assert "is not an empty folder" in result.stderr
+    assert "edit its pelicanconf.py and publishconf.py" in result.stderr
     assert mine.read_text().endswith("Mine.\n")
-    assert 'SITEURL = "https://slowdays.blog"' in (clone / "publishconf.py").read_text()
+    assert 'SITEURL = "https://slowdays.blog"' in (blog / "publishconf.py").read_text()
 
 
 def test_the_cron_line_publishes_from_a_folder_with_spaces_in_its_name(tmp_path):
-    clone = fresh_clone(tmp_path / "My Documents")
-    assert new_blog(clone, *ANSWERS, "--yes").returncode == 0
-    line = (clone / "publishing" / "crontab.txt").read_text().splitlines()[-1]
+    blog = tmp_path / "My Documents" / "blog"
+    blog.parent.mkdir()
+    assert new_blog(blog, *ANSWERS).returncode == 0
+    line = (blog / "publishing" / "crontab.txt").read_text().splitlines()[-1]
     command = line.split(None, 5)[5]
     fake = tmp_path / "bin"
     fake.mkdir()
@@ -125,15 +104,17 @@ def test_the_cron_line_publishes_from_a_folder_with_spaces_in_its_name(tmp_path)
     env = {"PATH": f"{fake}:/usr/bin:/bin", "RAN": str(tmp_path / "ran")}
     result = subprocess.run(["sh", "-c", command], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "ran").read_text() == f"{clone} publish\n"
+    assert (tmp_path / "ran").read_text() == f"{blog} publish-scheduled\n"
 
 
 @pytest.mark.build
-def test_a_new_blog_on_a_fresh_clone_passes_make_check(tmp_path):
-    clone = fresh_clone(tmp_path)
-    result = new_blog(clone, *ANSWERS, "--yes")
+def test_a_new_blog_builds_and_passes_the_workflows_checks(tmp_path):
+    clone = tmp_path / "blog"
+    result = new_blog(clone, *ANSWERS)
     assert result.returncode == 0, result.stderr
     assert "make new TITLE=" in result.stdout
+    if (ROOT / "node_modules").exists():
+        (clone / "node_modules").symlink_to(ROOT / "node_modules")
 
     content = clone / "content"
     assert sorted(p.relative_to(content).as_posix() for p in content.rglob("*.md")) == [
@@ -145,10 +126,10 @@ def test_a_new_blog_on_a_fresh_clone_passes_make_check(tmp_path):
         'AUTHOR = "Mira Okafor"',
         'SITESUBTITLE = "Notes on pacing"',
         'TIMEZONE = "Europe/Berlin"',
-        "DISCLAIMER_TAGS = []",
-        "POPULAR_POSTS_TODAY = None",
+        "from pathways.defaults import *  # noqa: F403",
     ):
         assert line in settings.splitlines()
+    assert "DISCLAIMER" not in settings and "POPULAR_POSTS" not in settings
     assert 'SITEURL = "https://slowdays.blog"' in (clone / "publishconf.py").read_text()
     service = (clone / "publishing" / "pathways-publish.service").read_text()
     assert f"WorkingDirectory={clone}" in service
@@ -159,14 +140,21 @@ def test_a_new_blog_on_a_fresh_clone_passes_make_check(tmp_path):
     assert "push" in triggers and triggers["schedule"][0]["cron"] == "0 * * * *"
     steps = workflow["jobs"]["publish"]["steps"]
     commands = [step["run"] for step in steps if "run" in step]
-    assert commands == ["make check BUILD_FLAGS=--no-precompress"]
+    assert commands[:2] == ["make pull-comments", "make check BUILD_FLAGS=--no-precompress"]
+    # Comments never hold the publish: fetched first, never stopping it, reported last.
+    fetch = next(step for step in steps if step.get("id") == "comments")
+    assert fetch["continue-on-error"] is True
+    assert steps[-1]["if"] == "steps.comments.outcome == 'failure'"
+    # What `make check` runs, with this tree's engine (the installed engine runs the
+    # Makefile itself: tests/test_engine_package.py).
     env = {k: v for k, v in os.environ.items() if not k.startswith("PATHWAYS_")}
-    for command in commands:
+    for command in (["build", "--publish", "--no-precompress"], ["check"]):
         result = subprocess.run(
-            command, shell=True, cwd=clone, capture_output=True, text=True, env=env, check=False
-        )
+            [sys.executable, "-m", "pathways", *command],
+            cwd=clone, capture_output=True, text=True, env=env, check=False,
+        )  # fmt: skip
         assert result.returncode == 0, result.stdout + result.stderr
-        assert "All checks passed" in result.stdout
+    assert "All checks passed" in result.stdout
 
     upload = next(step for step in steps if "upload-pages-artifact" in step.get("uses", ""))
     output = clone / upload["with"]["path"]
@@ -197,3 +185,19 @@ def test_the_footer_says_what_the_settings_say_and_an_empty_preview_says_how_to_
     assert footer.endswith("Words and photos are mine.")
     assert "medical advice" not in footer
     assert 'make new TITLE="My first post"' in text(home.select_one("main"))
+
+
+def test_a_new_blogs_production_settings_are_the_previews_then_productions_then_hers(tmp_path):
+    from pathways.site.build import load_settings
+
+    blog = tmp_path / "blog"
+    assert new_blog(blog, *ANSWERS).returncode == 0
+    subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--fix", "-q", "publishconf.py"], cwd=blog
+    )
+    production = load_settings(blog / "publishconf.py")
+    assert production["OUTPUT_PATH"] == str(blog / "public")
+    assert production["SHOW_DRAFTS"] is False and production["DRAFT_SAVE_AS"] == ""
+    assert production["SITENAME"] == "Slow Days"
+    assert production["SITEURL"] == production["FEED_DOMAIN"] == "https://slowdays.blog"
+    assert "pathways_production_assets" in production["PLUGINS"]

@@ -1,4 +1,5 @@
-"""What the build's speed-ups rely on in Pelican beyond its documented API, one test each.
+"""What the site relies on in Pelican beyond its documented API, one test each: the contract
+of `pathways.pelican_internals`, where that code lives.
 
 Each test states one fact about Pelican's internals that a plugin of this site depends on
 (the README's "Build speed" lists them); after a Pelican upgrade, a failure here names the
@@ -6,6 +7,7 @@ plugin to adapt before the site's output silently changes.
 """
 
 import io
+import logging
 import os
 import pickle
 import textwrap
@@ -14,13 +16,33 @@ from pathlib import Path
 
 import pytest
 from pelican import signals
-from pelican.contents import Article
+from pelican.contents import Article, Content, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.paginator import Page as Paginated
 from pelican.readers import MarkdownReader, Readers
-from pelican.settings import DEFAULT_CONFIG
+from pelican.settings import DEFAULT_CONFIG, configure_settings
 from pelican.writers import Writer
 
-from pathways.plugin_support import ARTICLE_LISTS, PAGE_LISTS
+from pathways.pelican_internals import log
+from pathways.pelican_internals.content import (
+    content_html,
+    intrasite_links,
+    set_content_html,
+)
+from pathways.pelican_internals.generators import (
+    ARTICLE_LISTS,
+    PAGE_LISTS,
+    forget_cache,
+    write_own_page,
+)
+from pathways.pelican_internals.writer import (
+    LISTED,
+    SUBJECTS,
+    WRITE_FILE,
+    feed_arguments,
+    file_argument,
+    with_file_argument,
+)
 from pathways.settings import apply_defaults
 from plugins.pathways_markdown_reader.reader import SiteMarkdownReader
 from tests.sites import ROOT, build, post, write_post, write_settings
@@ -178,7 +200,7 @@ RECORDER = '''
 """Records every content_written path, as sitemap-like plugins do."""
 import os
 from pelican import signals
-from pelican.contents import Article
+from pelican.contents import Article, Content, Page
 
 written = []
 
@@ -258,3 +280,152 @@ def test_the_content_cache_is_saved_before_the_generators_finish(tmp_path):
         "ArticlesGenerator-Readers": {"one.md", "two.md"},
         "PagesGenerator-Readers": {"about.md"},
     }
+
+
+def _article(tmp_path, source, text=None) -> Article:
+    read = Readers(settings(tmp_path)).read_file(str(tmp_path), source.name)
+    return Article(
+        read.content if text is None else text,
+        metadata=read.metadata,
+        settings=settings(tmp_path),
+        source_path=str(source),
+        context={"static_content": {}, "generated_content": {}, "static_links": set()},
+    )
+
+
+def test_a_posts_html_as_read_is_what_its_content_is_made_from(tmp_path, source):
+    """content: `_content` holds the HTML as read, and `content` is made from it when it is
+    first read (plugins change the HTML before the pages are rendered)."""
+    article = _article(tmp_path, source)
+    assert "twice" in content_html(article)
+    set_content_html(article, "<p>Changed.</p>")
+    assert article.content == "<p>Changed.</p>"
+
+
+def test_links_to_other_files_are_found_as_pelican_finds_them(tmp_path, source):
+    """content (pathways_photos): `_get_intrasite_link_regex` finds `{attach}` and
+    `{filename}` links with the groups `what` and `value`."""
+    text = '<img src="{attach}photo.jpg"><a href="{filename}/posts/b.md">b</a>'
+    article = _article(tmp_path, source, text)
+    found = [(link.group("what"), link.group("value")) for link in intrasite_links(article, text)]
+    assert found == [("attach", "photo.jpg"), ("filename", "/posts/b.md")]
+
+
+def test_a_source_that_cannot_be_read_is_logged_with_its_path(tmp_path):
+    """log (pathways.site.build): a source whose reading fails is logged as an error by
+    `pelican.generators`, with the message `Could not process %s` and its path."""
+    (tmp_path / "bad.md").write_bytes(b"Title: Caf\xe9\n\nText.\n")
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    handler = Keep(logging.ERROR)
+    logging.getLogger(log.LOGGER).addHandler(handler)
+    try:
+        _generator(tmp_path, ArticlesGenerator, ARTICLE_PATHS=[""]).generate_context()
+    finally:
+        logging.getLogger(log.LOGGER).removeHandler(handler)
+    assert [(r.msg, len(r.args)) for r in records] == [(log.SKIPPED_FILE, 1)]
+    assert os.path.normpath(records[0].args[0]) == "bad.md"
+
+
+def _generator(tmp_path, kind, **extra):
+    values = configure_settings(settings(tmp_path, **extra))
+    return kind(
+        context={**values, "generated_content": {}, "static_links": set(), "static_content": {}},
+        settings=values,
+        path=str(tmp_path),
+        theme=DEFAULT_CONFIG["THEME"],
+        output_path=str(tmp_path / "out"),
+    )
+
+
+class RecordingWriter(Writer):
+    """Keeps each call the generators make, and the variables of each page it renders that
+    hold a post, a page or a page of a listing; writes nothing."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.calls, self.feeds, self.shown = [], [], set()
+
+    def write_file(self, *args, **kwargs):
+        self.calls.append((args, kwargs))
+        args, kwargs = with_file_argument(args, kwargs, "template", self)
+        super().write_file(*args, **kwargs)
+
+    def render(self, context):
+        self.shown |= {
+            name for name, value in context.items() if isinstance(value, Content | Paginated)
+        }
+        return ""
+
+    @contextmanager
+    def _open_w(self, filename, encoding, override=False):
+        yield io.StringIO()
+
+    def write_feed(self, *args, **kwargs):
+        self.feeds.append((args, kwargs))
+
+
+def _written(tmp_path, source):
+    paths = {"ARTICLE_PATHS": [""], "ARTICLE_EXCLUDES": ["p"], "PAGE_PATHS": ["p"]}
+    articles = _generator(tmp_path, ArticlesGenerator, **paths)
+    pages = _generator(tmp_path, PagesGenerator, **paths)
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "about.md").write_text("Title: About\n\nMe.\n", encoding="utf-8")
+    for generator in (articles, pages):
+        generator.generate_context()
+    writer = RecordingWriter(str(tmp_path / "out"), settings=articles.settings)
+    for generator in (articles, pages):
+        generator.generate_output(writer)
+    return articles, pages, writer
+
+
+def test_the_generators_call_the_writer_as_the_parallel_writer_reads_it(tmp_path, source):
+    """writer (pathways_parallel_writing): `write_file(name, template, context, …)`, whether
+    given by position or by name; a post's page shows it as `article`, a page's as `page`,
+    a listing's posts as `articles_page` and `dates_page` (render keys describe these);
+    feeds' arguments are read by name."""
+    assert list(WRITE_FILE.parameters)[1:4] == ["name", "template", "context"]
+    _, _, writer = _written(tmp_path, source)
+    for args, kwargs in writer.calls:
+        assert isinstance(file_argument(args, kwargs, "name"), str)
+        assert hasattr(file_argument(args, kwargs, "template"), "render")
+        assert isinstance(file_argument(args, kwargs, "context"), dict)
+        args, kwargs = with_file_argument(args, kwargs, "template", "replaced")
+        assert file_argument(args, kwargs, "template") == "replaced"
+    assert writer.shown == {*SUBJECTS, *LISTED}
+    pages = {file_argument(a, k, "name"): k for a, k in writer.calls}
+    assert isinstance(pages["quotes.html"]["article"], Article)
+    assert isinstance(pages["pages/about.html"]["page"], Page)
+    for args, kwargs in writer.feeds:
+        assert {"elements", "context", "path"} <= set(feed_arguments(writer, args, kwargs))
+
+
+def test_a_posts_page_is_written_again_as_its_generator_wrote_it(tmp_path, source):
+    """generators (pathways.site.hot_reload): `write_own_page` calls the writer for a post
+    or a page as `generate_articles` and `generate_pages` do."""
+    articles, pages, writer = _written(tmp_path, source)
+    by_name = {file_argument(a, k, "name"): (a, k) for a, k in writer.calls}
+    again = RecordingWriter(str(tmp_path / "out"), settings=articles.settings)
+    write_own_page(again, articles, articles.articles[0])
+    write_own_page(again, pages, pages.pages[0])
+    for args, kwargs in again.calls:
+        name = file_argument(args, kwargs, "name")
+        first_args, first_kwargs = by_name[name]
+        assert kwargs == first_kwargs
+        for argument in ("template", "context"):
+            first = file_argument(first_args, first_kwargs, argument)
+            assert file_argument(args, kwargs, argument) == first
+
+
+def test_the_readers_cache_is_let_go_of_in_memory(tmp_path, source):
+    """generators (pathways_markdown_reader): the readers' content cache is the dict
+    `_cache` of Pelican's `FileStampDataCacher`; emptied, nothing is found in it."""
+    generator = _generator(tmp_path, ArticlesGenerator, ARTICLE_PATHS=[""], CACHE_CONTENT=True)
+    generator.generate_context()
+    assert generator.readers.get_cached_data(str(source), None) is not None
+    forget_cache(generator.readers)
+    assert generator.readers.get_cached_data(str(source), None) is None

@@ -160,7 +160,7 @@ def test_related_posts_are_the_same_with_key_words_kept_between_builds(tmp_path)
 
 def test_popular_posts_read_only_the_lines_appended_to_the_view_logs(tmp_path, monkeypatch, caplog):
     from pathways.views import kept_logs
-    from plugins.pathways_popular_posts.widget import popular_posts
+    from pathways.views.widget import popular_posts
 
     reads = []
     scan_lines = kept_logs.Scanner.lines

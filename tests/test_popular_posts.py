@@ -2,6 +2,8 @@
 the widget's HTML for each setting, the honest fallback, bad input and the report command."""
 
 import gzip
+import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -74,7 +76,7 @@ def test_counting_rules_on_an_access_log(tmp_path):
             hit("6.6.6.6", "11/Jun/2024:09:00:00", "/2019/05/first.html?m=1"),  # old URL
             hit("6.6.6.6", "11/Jun/2024:09:00:00", "/wp-login.php"),
             hit("7.7.7.7", "11/Jun/2024:09:00:00", "/posts/second/"),
-            hit("7.7.7.7", "11/Jan/1970:09:00:00", "/posts/second/"),  # absurd date
+            hit("7.7.7.7", "11/Jan/1970:09:00:00", "/posts/second/"),  # an old date: read
             hit("7.7.7.7", "31/Feb/2024:09:00:00", "/posts/second/", method="HEAD"),  # impossible
             # malformed: binary garbage, a huge line, a common-format line in a combined log
             "\x00\x01\x02 binary garbage\n",
@@ -83,10 +85,10 @@ def test_counting_rules_on_an_access_log(tmp_path):
         ],
     )
     views = read_sources([str(log)], POSTS.get, NOW, ["all"])
-    assert views_of(views) == {"first": 6, "second": 1}
+    assert views_of(views) == {"first": 6, "second": 2}
     lines = views.logs
-    assert (lines.read, lines.malformed, lines.not_views, lines.bots) == (19, 5, 3, 3)
-    assert (lines.future, lines.repeats, lines.counted, lines.counted_304) == (0, 1, 7, 1)
+    assert (lines.read, lines.malformed, lines.not_views, lines.bots) == (19, 4, 3, 3)
+    assert (lines.future, lines.repeats, lines.counted, lines.counted_304) == (0, 1, 8, 1)
 
 
 def test_an_apache_log_with_escaped_quotes_in_its_fields(tmp_path):
@@ -581,7 +583,7 @@ def test_report_explains_counts_from_csv_sources_and_their_periods(blog):
     assert "pages.csv: totals without a period, filed under All time only" in out
     assert "pages.csv:2  totals without a period  row  9 view(s)  in all\n" in out
     assert (
-        "views.csv:2  2024-06-28 00:00:00+00:00 to 2024-06-28 23:59:59+00:00  row  3 view(s)"
+        "views.csv:2  2024-06-28 04:00:00+00:00 to 2024-06-29 03:59:59+00:00  row  3 view(s)"
         "  in 7d, all\n"
     ) in out
 
@@ -592,12 +594,18 @@ def test_the_view_beacon_counts_privately_and_feeds_the_widget(blog):
     tmp_path, content = blog
     settings = write_settings(tmp_path, content)
     assert build(settings).returncode == 0
+    # A zone whose day is not UTC's at this hour: days are the blog's, not UTC's.
+    zone = "Pacific/Kiritimati" if datetime.now(UTC).hour >= 10 else "Pacific/Pago_Pago"
     config = ServiceConfig(
         db_path=tmp_path / "service.sqlite3",
         site_dir=tmp_path / "output",
         site_url="http://site.example",
         allowed_origins=("http://site.example",),
+        timezone=zone,
+        beacon=True,
+        moderation_token="export-token",
     )
+    local_days = {datetime.now(ZoneInfo(zone)).date().isoformat()}
 
     def beacon(url, path, agent=BROWSER):
         request = urllib.request.Request(f"{url}/views", data=path.encode(), method="POST")
@@ -612,11 +620,16 @@ def test_the_view_beacon_counts_privately_and_feeds_the_widget(blog):
         assert beacon(service.url, "/posts/third/") == 204  # same client, within 30 minutes
         assert beacon(service.url, "/posts/second/", agent=GOOGLEBOT) == 204
         assert beacon(service.url, "/not/a/post/") == 204
-        with urllib.request.urlopen(f"{service.url}/views.csv", timeout=10) as response:
+        export = urllib.request.Request(f"{service.url}/views.csv")
+        export.add_header("Authorization", "Bearer export-token")
+        with urllib.request.urlopen(export, timeout=10) as response:
             exported = response.read().decode()
+    local_days.add(datetime.now(ZoneInfo(zone)).date().isoformat())
     rows = exported.strip().splitlines()
     assert rows[0] == "path,date,views"
     assert len(rows) == 2 and rows[1].startswith("/posts/third,") and rows[1].endswith(",1")
+    assert rows[1].split(",")[1] in local_days
+    assert datetime.now(UTC).date().isoformat() not in local_days
     with sqlite3.connect(config.db_path) as db:
         columns = {row[1] for row in db.execute("PRAGMA table_info(daily_views)")}
     assert columns == {"path", "day", "views"}
@@ -655,6 +668,7 @@ def test_the_beacon_keeps_no_trace_of_the_reader(blog):
         SITEURL="http://site.example",
         COMMENTS_DB=str(database),
         COMMENTS_TRUST_PROXY=True,
+        POPULAR_POSTS_BEACON=True,
     )
     assert build(settings).returncode == 0
     port = free_port()
@@ -663,7 +677,11 @@ def test_the_beacon_keeps_no_trace_of_the_reader(blog):
     log = tmp_path / "service.log"
     with log.open("wb") as output:
         service = subprocess.Popen(
-            [*command, "--port", str(port)], cwd=ROOT, stdout=output, stderr=output
+            [*command, "--port", str(port)],
+            cwd=ROOT,
+            stdout=output,
+            stderr=output,
+            env={**os.environ, "PATHWAYS_MODERATION_TOKEN": "export-token"},
         )
         try:
             wait_for(f"{url}/health")
@@ -674,7 +692,7 @@ def test_the_beacon_keeps_no_trace_of_the_reader(blog):
                 send(url, "/views", b"\xff" * 5000, address, agent),
                 send(url, "/views", None, address, agent),  # a GET: not allowed
                 send(url, "/no/such/page", b"x", address, agent),
-                send(url, "/views.csv", None, address, agent),
+                send(url, "/views.csv", None, address, agent, token="export-token"),
             ]
         finally:
             service.terminate()
@@ -686,9 +704,13 @@ def test_the_beacon_keeps_no_trace_of_the_reader(blog):
         assert address.encode() not in blob and b"Lumen/7f3a9c" not in blob
 
 
-def send(url: str, path: str, body: bytes | None, address: str, agent: str) -> bytes:
+def send(
+    url: str, path: str, body: bytes | None, address: str, agent: str, token: str = ""
+) -> bytes:
     """A request as the reader's browser sends it through the writer's proxy."""
     request = urllib.request.Request(url + path, data=body, method="POST" if body else "GET")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
     request.add_header("Origin", "http://site.example")
     request.add_header("Content-Type", "text/plain;charset=UTF-8")
     request.add_header("User-Agent", agent)
@@ -710,3 +732,109 @@ def wait_for(url: str) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "America/New_York", "Asia/Tokyo"])
+def test_a_plausible_period_of_thirty_local_days_is_in_the_thirty_day_window(blog, zone):
+    """The period starts at local midnight and, in Paris, spans the autumn clock change (30
+    days and an hour): with the reference given as a day it is that window's 30 whole days."""
+    tmp_path, content = blog
+    (content / "data" / "pages.csv").write_text("name,visitors,pageviews\n/posts/first/,7,9\n")
+    settings = write_settings(
+        tmp_path,
+        content,
+        TIMEZONE=zone,
+        POPULAR_POSTS_SOURCES=["data/pages.csv 2026-10-22..2026-11-20"],
+    )
+    report = ["views", "--settings", str(settings), "report", "--window", "30d"]
+    result = run_pathways(*report, "--today", "2026-11-20")
+    assert result.returncode == 0, result.stderr
+    assert "Last 30 days (30d): 9 views\n   1.        9 views  First" in result.stdout
+    # A day shorter, the period is no longer inside the window, and the report says why.
+    result = run_pathways(*report, "--today", "2026-11-19")
+    assert "Last 30 days (30d): 0 views" in result.stdout
+    assert "           1  after the reference time" in result.stdout
+
+
+CADDY_LINES = [
+    # the site's access log: two readers, one of them also asking for an asset
+    {"logger": "http.log.access.log0", "host": "blog.example", "ip": "203.0.113.5"},
+    {"logger": "http.log.access.log0", "host": "blog.example", "ip": "198.51.100.7"},
+    {
+        "logger": "http.log.access.log0",
+        "host": "blog.example",
+        "ip": "198.51.100.7",
+        "uri": "/a.css",
+    },
+    # another site on the same server, and a reverse proxy's debug line of the same request
+    {"logger": "http.log.access.log1", "host": "other.example", "ip": "192.0.2.1"},
+    {"logger": "http.handlers.reverse_proxy", "host": "blog.example", "ip": "192.0.2.2"},
+]
+
+
+def caddy_line(logger: str, host: str, ip: str, uri: str = "/posts/first/") -> str:
+    entry = {
+        "level": "info" if logger.startswith("http.log.access") else "debug",
+        "ts": 1718013600.5,  # 2024-06-10 10:00:00.5 UTC
+        "logger": logger,
+        "msg": "handled request",
+        "request": {
+            "remote_ip": ip,
+            "client_ip": ip,
+            "method": "GET",
+            "host": host,
+            "uri": uri,
+            "headers": {"User-Agent": [BROWSER]},
+        },
+        "status": 200,
+    }
+    return json.dumps(entry) + "\n"
+
+
+def test_caddy_lines_of_other_loggers_and_hosts_are_not_views_and_only_bad_lines_warn(blog):
+    tmp_path, content = blog
+    lines = [caddy_line(**fields) for fields in CADDY_LINES]
+    write_log(content / "data" / "caddy.log", [*lines, '{"ts": 1718013601, "level"\n'])
+    settings = write_settings(
+        tmp_path,
+        content,
+        SITEURL="https://blog.example",
+        POPULAR_POSTS_SOURCES=["data/caddy.log"],
+        POPULAR_POSTS_TODAY="2024-06-30",
+    )
+    result = run_pathways("views", "--settings", str(settings), "report", "--window", "all")
+    assert result.returncode == 0, result.stderr
+    assert "All time (all): 2 views\n   1.        2 views  First" in result.stdout
+    assert "           1  malformed (not in a format read)" in result.stdout
+    assert "           3  not a page view" in result.stdout
+    (problem,) = [line for line in result.stderr.splitlines() if line.startswith("Problem:")]
+    assert "caddy.log: 1 of 6 lines are not in a log format" in problem
+    assert '"level"' in problem  # the malformed line itself, as an example
+
+
+def test_report_says_which_pages_asked_for_are_no_post_and_refuses_unknown_windows(blog):
+    tmp_path, content = blog
+    write_log(
+        content / "data" / "access.log",
+        [
+            hit("1.1.1.1", "10/Jun/2024:10:00:00", "/2024/06/first-post.html"),
+            hit("1.1.1.2", "10/Jun/2024:10:00:00", "/2024/06/first-post.html"),
+            hit("1.1.1.3", "10/Jun/2024:10:00:00", "/posts/second/"),
+        ],
+    )
+    settings = write_settings(tmp_path, content, POPULAR_POSTS_SOURCES=["data/access.log"])
+    report = ["views", "--settings", str(settings), "report", "--today", "2024-06-30"]
+    result = run_pathways(*report)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Note: 2 of the lines or rows not a page view asked for a page that is no post (the "
+        "site has 3 published post(s)" in result.stdout
+    )
+    assert "the most asked: /2024/06/first-post.html (2)." in result.stdout
+
+    refused = run_pathways(*report, "--window", "12h")
+    assert refused.returncode == 2
+    assert "argument --window: unknown window '12h': use 7d, 30d, 365d, all or <n>d" in (
+        refused.stderr
+    )
+    assert "Traceback" not in refused.stderr

@@ -113,6 +113,17 @@ def test_preview_serves_nothing_outside_the_built_site(preview):
 
 
 @pytest.mark.server
+def test_the_preview_shows_the_stats_page_with_its_posts_linked_in_the_preview(preview):
+    _, base, _ = preview
+    wait_for(lambda: fetch(f"{base}/posts/notes/"))
+    page = fetch(f"{base}/_stats/")
+    assert "<h1>Stats for Pathways</h1>" in page
+    assert '<a href="/posts/notes/">Notes</a>' in page
+    # The preview's settings name the sample log, which this blog does not have.
+    assert "Missing source: nothing matches <code>data/sample-access.log</code>" in page
+
+
+@pytest.mark.server
 def test_a_broken_post_at_start_does_not_slow_the_others(tmp_path):
     content = tmp_path / "content"
     good = write_post(content, "good.md", post("Good", body="plum"))

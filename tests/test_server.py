@@ -139,6 +139,7 @@ def server(tmp_path_factory) -> Iterator[dict]:
     built = build(trusting)
     assert built.returncode == 0, built.stderr
     root = work / "srv" / "blog"
+    root.mkdir(parents=True)
     deploy_rsync(work / "output", str(root))
     not_trusting = work / "not_trusting.py"
     not_trusting.write_text(trusting.read_text() + "COMMENTS_TRUST_PROXY = False\n")
@@ -420,3 +421,27 @@ def test_nginx_starts_on_a_site_with_no_old_addresses(tmp_path):
     with nginx(tmp_path / "nginx", site, port) as url:
         response, _ = fetch(url, "/posts/hello/")
         assert response.status == 200
+
+
+@pytest.mark.build
+@pytest.mark.server
+def test_behind_nginx_the_service_sends_one_policy_and_nothing_of_it_is_logged(server):
+    url = server["url"]
+    with comment_service(server, trust_proxy=True):
+        response, _ = fetch(url, "/api/health")
+        assert send_comment(url, "127.0.0.4", {"User-Agent": "Zq9Agent"}) == 202
+        link, _ = fetch(url, "/api/moderation/link/x?expires=1&signature=secret-signature")
+        assert link.status == 404
+    fetch(url, "/posts/my-first-year-with-long-covid/")
+    for name in ("Referrer-Policy", "Content-Security-Policy", "X-Frame-Options"):
+        values = [
+            value for header, value in response.getheaders() if header.lower() == name.lower()
+        ]
+        assert len(values) == 1, (name, values)
+    assert response.getheader("Referrer-Policy") == "no-referrer"
+    assert "default-src 'none'" in response.getheader("Content-Security-Policy")
+    assert response.getheader("Cache-Control") == "no-store"
+    log = (server["work"] / "nginx" / "access.log").read_text()
+    assert "/posts/my-first-year-with-long-covid/" in log  # the site's pages are logged
+    for trace in ("/api/", "127.0.0.4", "Zq9Agent", "secret-signature"):
+        assert trace not in log, trace

@@ -140,3 +140,17 @@ def test_without_a_profile_text_the_sidebar_has_no_empty_about_text(tmp_path):
     page = soup(tmp_path / "output" / "index.html")
     assert page.select_one("#about-title") is None
     assert not [p for p in page.select(".sidebar p") if not p.get_text(strip=True)]
+
+
+def test_the_production_settings_override_the_previews_not_the_other_way_round():
+    """publishconf.py reads pelicanconf.py first, then production's defaults: the sample blog's
+    preview day and output folder never reach the production build."""
+    from pelican.settings import read_settings
+
+    preview = read_settings(str(ROOT / "pelicanconf.py"))
+    production = read_settings(str(ROOT / "publishconf.py"))
+    assert preview["POPULAR_POSTS_TODAY"] == "2023-06-30"
+    assert production["POPULAR_POSTS_TODAY"] is None
+    assert production["OUTPUT_PATH"].endswith("public")
+    assert production["FEED_ALL_ATOM"] == "feeds/all.atom.xml"
+    assert production["SHOW_DRAFTS"] is False

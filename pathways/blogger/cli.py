@@ -34,7 +34,9 @@ def _progress_bars():
 def _site_notes(export, settings: dict) -> list[str]:
     """What the export says about the blog that the site's settings say differently."""
     notes = []
-    writers = (entry.author for entry in export.entries if entry.kind != "comment")
+    writers = (
+        " ".join(entry.author.split()) for entry in export.entries if entry.kind != "comment"
+    )
     author = export.author or next((name for name in writers if name), "")
     for name, value in (("SITENAME", export.title), ("AUTHOR", author)):
         if value and settings[name] != value:

@@ -10,6 +10,7 @@ forgot to declare one of the well-known Atom or Blogger prefixes is repaired (an
 reported); entities, external references and files cut short are refused.
 """
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,7 +26,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 KIND_SCHEME = "http://schemas.google.com/g/2005#kind"
 LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 TAKEOUT_LABEL_SCHEME = re.compile(r"tag:blogger\.com,1999:blog-\d+$")
-LIVE, DRAFT = "live", "draft"
+LIVE, DRAFT, SCHEDULED = "live", "draft", "scheduled"
 WELL_KNOWN_PREFIXES = {
     "app": "http://purl.org/atom/app#",
     "blogger": "http://schemas.google.com/blogger/2018",
@@ -226,9 +227,8 @@ def _common(element: Element, kind: str) -> Entry:
         html=(content.text or "") if content is not None else "",
         published=_date(_child_text(element, "published")),
         updated=_date(_child_text(element, "updated")),
-        author=" ".join((author.findtext(f"{ATOM}name") or "").split())
-        if author is not None
-        else "",
+        # As written (line breaks too): the import cleans it, and says so.
+        author=(author.findtext(f"{ATOM}name") or "").strip() if author is not None else "",
         author_uri=(author.findtext(f"{ATOM}uri") or "").strip() if author is not None else "",
         labels=[
             category.get("term", "").strip()
@@ -275,12 +275,13 @@ def _read_takeout(element: Element) -> Entry | None:
     if kind not in ("post", "page", "comment"):
         return None
     entry = _common(element, kind)
+    # Takeout escapes a title once more than the XML needs (`I&amp;#39;m`).
+    entry.title = html.unescape(entry.title)
     status = _child_text(element, "status").upper()
-    # A post scheduled on Blogger keeps its date, in the future: the site holds it back
-    # until then, as Blogger would have. EMPTIED is a comment whose text was deleted.
+    # EMPTIED is a comment whose text was deleted.
     names = {
         "LIVE": LIVE,
-        "SCHEDULED": LIVE,
+        "SCHEDULED": SCHEDULED,
         "DRAFT": DRAFT,
         "SOFT_TRASHED": "trashed",
         "EMPTIED": "deleted",

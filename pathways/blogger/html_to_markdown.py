@@ -182,6 +182,26 @@ def convert(html: str, photo: Photo | None = None, relink: Link | None = None) -
     return _tidy(markdown)
 
 
+def images_as_links(html: str) -> str:
+    """The HTML with each image as a link to it (`Image: <its description>`), or, inside a
+    link, as that text: comments show no images (a reader's comment could load anything).
+    An image without a web address is left out (its description kept)."""
+    if "<img" not in html.lower():
+        return html
+    soup = BeautifulSoup(html, "html.parser")
+    for image in soup.find_all("img"):
+        label = " ".join((image.get("alt") or image.get("title") or "").split())
+        text = f"Image: {label}" if label else "Image"
+        source = image.get("src") or ""
+        if source.startswith(("http://", "https://")) and image.find_parent("a") is None:
+            link = soup.new_tag("a", href=source)
+            link.string = text
+            image.replace_with(link, " ")
+        else:
+            image.replace_with(f" ({label}) " if label else "")
+    return str(soup)
+
+
 def photos(html: str) -> list[tuple[str, str | None]]:
     """Every image of the HTML as (its address, the address it links to, if any)."""
     if "<img" not in html.lower():

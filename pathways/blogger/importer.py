@@ -11,21 +11,32 @@ is never dropped for a bad field: the field is dropped and the comment kept.
 import hashlib
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
-from pathways.blogger.export import DRAFT, LIVE, Entry, Export, read_export
-from pathways.blogger.html_to_markdown import convert, inert, photos, plain_text
+from pathways.blogger.export import DRAFT, LIVE, SCHEDULED, Entry, Export, read_export
+from pathways.blogger.html_to_markdown import (
+    convert,
+    images_as_links,
+    inert,
+    photos,
+    plain_text,
+)
 from pathways.blogger.images import BLOGGER_IMAGE_HOSTS, download_all, is_on_host, original_url
 from pathways.comments.model import (
+    BIDI_CONTROLS,
+    DANGEROUS,
     MAX_AUTHOR,
+    Comment,
     CommentError,
     clean_line,
     comment_path,
@@ -41,6 +52,9 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".b
 MANIFEST = ".blogger-import.json"
 NO_ALT = "![]("
 LABEL_MARKS = str.maketrans(",;<>", "    ")
+LABEL_PAGE = "/search/label/"
+# Blogger's link to one comment: `…/post.html?showComment=1684…#c5001`.
+COMMENT_FRAGMENT = re.compile(r"c(\d+)")
 
 
 @dataclass
@@ -73,6 +87,7 @@ class Report:
     kept_removed: list[str] = field(default_factory=list)
     outdated: list[str] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
+    skipped_named: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     image_failures: dict[str, str] = field(default_factory=dict)
     images_remote: list[str] = field(default_factory=list)
@@ -100,6 +115,7 @@ class Report:
         if self.skipped:
             parts = ", ".join(f"{count} {why}" for why, count in sorted(self.skipped.items()))
             lines.append(f"Skipped: {parts}.")
+            lines += [f"  {what}" for what in self.skipped_named]
         for path in self.kept_foreign:
             lines.append(
                 f"Not imported: {path} was already there and was not written by the import; "
@@ -161,6 +177,17 @@ def _label(value: str) -> str:
     return " ".join(clean_line(value).translate(LABEL_MARKS).split())
 
 
+def _tag_slug(name: str) -> str:
+    """A tag's slug, as Pelican makes it by default."""
+    return slugify(name, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+
+
+def _by_date(entry: Entry) -> tuple:
+    """Oldest first (undated last), then by id: the same order from either format."""
+    moment = entry.published
+    return (moment is None, moment.timestamp() if moment else 0, entry.id)
+
+
 def _digest(data: bytes | str) -> str:
     return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
 
@@ -215,7 +242,11 @@ class BloggerImport:
         self.zone = ZoneInfo(options.timezone)
         self.report = Report()
         self.files: list[PlannedFile] = []
-        self.slugs: dict[str, set[str]] = {"post": set(), "page": set()}
+        # Slugs taken, with the post or page that took each.
+        self.slugs: dict[str, dict[str, str]] = {"post": {}, "page": {}}
+        # The one spelling of each label, by its lower-case form.
+        self.tags: dict[str, str] = {}
+        self.shown_tags: set[str] = set()
         self.photo_paths: dict[str, Path] = {}
         self.taken_paths: set[Path] = set()
         self.manifest_path = options.content / MANIFEST
@@ -231,13 +262,22 @@ class BloggerImport:
     def run(self) -> Report:
         export = read_export(self.export_path)
         self.report.format, self.report.export = export.format, export
+        items = [entry for entry in export.entries if entry.kind in ("post", "page")]
+        self.tags = self._tag_names(items)
         contents: list[Content] = []
-        for entry in export.entries:
-            if entry.kind in ("post", "page"):
-                planned = self.plan_content(entry)
-                if planned is not None:
-                    contents.append(planned)
+        # Oldest first: of two posts that want the same slug, the older keeps it.
+        for entry in sorted(items, key=_by_date):
+            planned = self.plan_content(entry)
+            if planned is not None:
+                contents.append(planned)
         available = self.fetch_photos()
+        # Labels with a tag page on the site: those of the posts published now.
+        self.shown_tags = {
+            _label(label).casefold()
+            for content in contents
+            if content.entry.kind == "post" and content.entry.status == LIVE
+            for label in content.entry.labels
+        }
         self.moved = {
             content.entry.path: f"{{filename}}/{content.folder}/{content.slug}.md"
             for content in contents
@@ -252,9 +292,11 @@ class BloggerImport:
             step()
         by_id = {entry.id: entry for entry in export.entries}
         by_short = {entry.short_id: entry for entry in export.entries}
+        planned_comments = []
         for entry in comments:
-            self.plan_comment(entry, by_id, by_short, slugs)
+            planned_comments += self.plan_comment(entry, by_id, by_short, slugs)
             step()
+        self.write_comments(planned_comments)
         self.write()
         return self.report
 
@@ -264,29 +306,80 @@ class BloggerImport:
     def _date_text(self, moment: datetime) -> str:
         return self._local(moment).isoformat(sep=" ")
 
-    def _skip(self, entry: Entry) -> bool:
-        if entry.status not in (LIVE, DRAFT):
+    def _skip(self, entry: Entry, where: str) -> bool:
+        if entry.status not in (LIVE, DRAFT, SCHEDULED):
             self.report.skipped[f"{entry.status} {entry.kind}s"] += 1
+            self.report.skipped_named.append(f"{entry.status} {where}")
             return True
         return False
 
-    def _unique_slug(self, kind: str, wanted: str) -> str:
+    def _tag_names(self, items: list[Entry]) -> dict[str, str]:
+        """The one spelling of each label (by its lower-case form) among labels that differ
+        only in case: the most used of those with capitals, so that Blogger's lower-case
+        address of the label still finds its tag page."""
+        used: dict[str, Counter] = {}
+        for entry in items:
+            if entry.kind == "post" and entry.status in (LIVE, DRAFT, SCHEDULED):
+                for label in filter(None, map(_label, entry.labels)):
+                    used.setdefault(label.casefold(), Counter())[label] += 1
+        names = {}
+        for key, spellings in used.items():
+            names[key] = min(
+                spellings, key=lambda name: (name == name.lower(), -spellings[name], name)
+            )
+            if len(spellings) > 1:
+                others = " and ".join(repr(name) for name in sorted(spellings))
+                self.report.warnings.append(
+                    f"labels {others} differ only in case; all are written {names[key]!r}"
+                )
+        return names
+
+    def _unique_slug(self, kind: str, wanted: str, where: str) -> str:
         slug, number = wanted, 2
         while slug in self.slugs[kind]:
             slug = f"{wanted}-{number}"
             number += 1
-        self.slugs[kind].add(slug)
+        self.slugs[kind][slug] = where
+        if slug != wanted:
+            self.report.warnings.append(
+                f"{where}: slug {wanted!r} is taken by {self.slugs[kind][wanted]}, published "
+                f"before it; using {slug!r}"
+            )
         return slug
+
+    def _schedule(self, entry: Entry, where: str) -> None:
+        """A post Blogger holds for a later time (in Takeout, SCHEDULED; in the classic file,
+        a draft dated in the future): still to come, it stays scheduled (the site shows it
+        from its date on); its time past, it never went out on Blogger: a draft."""
+        future = entry.published > datetime.now(UTC)
+        if entry.kind != "post" or not (
+            entry.status == SCHEDULED or (entry.status == DRAFT and future)
+        ):
+            return
+        when = f"{self._local(entry.published):%Y-%m-%d %H:%M}"
+        if future:
+            entry.status = SCHEDULED
+            self.report.warnings.append(
+                f"{where}: scheduled on Blogger for {when}; it stays scheduled (the site "
+                "shows it from then on)"
+            )
+        elif entry.status == SCHEDULED:
+            entry.status = DRAFT
+            self.report.warnings.append(
+                f"{where}: scheduled on Blogger for {when}, which has passed without it going "
+                "out there; imported as a draft (remove its `Status: draft` to publish it)"
+            )
 
     def plan_content(self, entry: Entry) -> Content | None:
         """A post's or page's slug, title and photos; None if it is not imported."""
-        if self._skip(entry):
+        where = f"{entry.kind} {entry.path or repr(entry.title or entry.id)}"
+        if self._skip(entry, where):
             return None
-        where = f"{entry.kind} {entry.path or entry.title or entry.id!r}"
         if entry.published is None:
             self.report.warnings.append(f"{where}: no valid date; not imported")
             self.report.skipped[f"undated {entry.kind}s"] += 1
             return None
+        self._schedule(entry, where)
         title = entry.title
         if not title:
             local = self._local(entry.published)
@@ -295,11 +388,13 @@ class BloggerImport:
         stem = PurePosixPath(entry.path).stem if entry.path else ""
         wanted = slugify(stem or title, regex_subs=[(r"[^\w\s-]", ""), (r"[-\s]+", "-")])
         wanted = wanted or f"{entry.kind}-{entry.short_id}"
-        slug = self._unique_slug(entry.kind, wanted)
-        if slug != wanted:
-            self.report.warnings.append(f"{where}: slug {wanted!r} is taken; using {slug!r}")
+        slug = self._unique_slug(entry.kind, wanted, where)
         if not entry.html.strip():
             self.report.warnings.append(f"{where}: empty body")
+        if "<script" in entry.html.lower():
+            self.report.warnings.append(
+                f"{where}: a script in it was removed (the site runs no script from a post)"
+            )
         for src, link in photos(entry.html):
             original = self._original(src, link)
             if original is not None and original not in self.photo_paths:
@@ -352,15 +447,23 @@ class BloggerImport:
         return available | set(downloads.data)
 
     def new_address(self, href: str) -> str | None:
-        """A link to another post or page of the blog on Blogger, as a link to its file here
-        (the build writes its new address); None for any other link."""
+        """A link to the blog on Blogger (a post or page, one of its comments, a label's
+        page; on any of Blogger's domains, mobile `?m=1` or not) as a link to its file or tag
+        here (the build writes its new address); None for any other link."""
         parts = urlsplit(href)
         host = (parts.hostname or "").lower()
-        # Blogger's own addresses: name.blogspot.com and the country ones (.blogspot.de …).
-        on_blogspot = host.endswith(".blogspot.com") or ".blogspot." in host
-        if not on_blogspot or parts.path not in self.moved:
+        # Blogger's own addresses: name.blogspot.com and the country ones (.blogspot.co.uk …).
+        if not (host.endswith(".blogspot.com") or ".blogspot." in host):
             return None
-        return self.moved[parts.path] + (f"#{parts.fragment}" if parts.fragment else "")
+        path = unquote(parts.path)
+        if path.startswith(LABEL_PAGE):
+            key = _label(path.removeprefix(LABEL_PAGE)).casefold()
+            return f"{{tag}}{_tag_slug(self.tags[key])}" if key in self.shown_tags else None
+        if path not in self.moved:
+            return None
+        comment = COMMENT_FRAGMENT.fullmatch(parts.fragment)
+        fragment = f"comment-{comment.group(1)}" if comment else parts.fragment
+        return self.moved[path] + (f"#{fragment}" if fragment else "")
 
     def write_content(self, content: Content, available: set[str]) -> None:
         """Plan the Markdown file of a post or page, its photos pointing at local copies."""
@@ -374,7 +477,8 @@ class BloggerImport:
             to_original = link is not None and is_on_host(link, self.options.image_hosts)
             if original in available:
                 address = "{static}/" + self._relative(self.photo_paths[original])
-                local[f"]({address})"] = f"]({original})"
+                for end in (")", ' "'):  # `![](address)`, `![](address "title")`
+                    local[f"]({address}{end}"] = f"]({original}{end}"
                 return address, to_original
             return original, to_original
 
@@ -387,7 +491,7 @@ class BloggerImport:
         if entry.author:
             meta.append(f"Author: {inert(clean_line(entry.author))}")
         meta.append(f"Slug: {slug}")
-        labels = [_label(label) for label in entry.labels if _label(label)]
+        labels = [self.tags[_label(label).casefold()] for label in entry.labels if _label(label)]
         if labels and entry.kind == "post":
             meta.append(f"Tags: {', '.join(dict.fromkeys(labels))}")
         summary = clean_line(entry.description) or clean_line(plain_text(entry.html, 200))
@@ -403,7 +507,7 @@ class BloggerImport:
                 meta.append(f"Old-URLs: {old}")
         text = "\n".join(meta) + "\n\n" + body + "\n"
         path = self.options.content / content.folder / f"{slug}.md"
-        kind = f"{'draft ' if entry.status == DRAFT else ''}{entry.kind}s"
+        kind = f"{'' if entry.status == LIVE else entry.status + ' '}{entry.kind}s"
         planned = PlannedFile(path, text.encode(), kind, _source(text, local))
         for number, line in enumerate(text.splitlines(), 1):
             if NO_ALT in line:
@@ -413,9 +517,9 @@ class BloggerImport:
 
     def plan_comment(
         self, entry: Entry, by_id: dict, by_short: dict, slugs: dict[str, tuple[str, str]]
-    ) -> None:
-        if self._skip(entry):
-            return
+    ) -> list[tuple[Comment, str]]:
+        """The comment (and a description for messages), or nothing if it is not imported.
+        Its Reply-To is checked once every comment is planned (see `write_comments`)."""
 
         def resolve(ref: str) -> Entry | None:
             return by_id.get(ref) or by_short.get(ref) or by_short.get(ref.rsplit("-", 1)[-1])
@@ -433,20 +537,27 @@ class BloggerImport:
         while post is None and node is not None and node.id not in seen:
             seen.add(node.id)
             node, post = parents(node)
-        if parent_comment is not None and parent_comment.status != LIVE:
-            parent_comment = None
         slug, title = slugs.get(post.id, (None, "")) if post is not None else (None, "")
         if slug is None:
             self.report.skipped["comments on posts not imported"] += 1
-            return
+            return []
         moment = entry.published or entry.updated
         author = clean_line(entry.author) or "Anonymous"
         when = f"{self._local(moment):%Y-%m-%d %H:%M}" if moment else "no date"
         where = f"comment by {author!r} on {title!r} ({when})"
+        if self._skip(entry, where):
+            return []
         if moment is None:
             self.report.warnings.append(f"{where}: no valid date; not imported")
             self.report.skipped["undated comments"] += 1
-            return
+            return []
+        if DANGEROUS.search(entry.author) or BIDI_CONTROLS.intersection(entry.author):
+            self.report.warnings.append(
+                f"{where}: the name held line breaks, control or text-direction characters; "
+                "they were removed"
+            )
+        if "<script" in entry.html.lower():
+            self.report.warnings.append(f"{where}: a script in it was removed")
         website, dropped = _website(entry.author_uri)
         if dropped:
             self.report.warnings.append(
@@ -456,24 +567,50 @@ class BloggerImport:
         if len(author) > MAX_AUTHOR:
             self.report.warnings.append(f"{where}: name cut to {MAX_AUTHOR} characters")
             author = author[:MAX_AUTHOR].rstrip()
+        if parent_comment is None and any(resolve(ref) is None for ref in entry.parent_refs):
+            self.report.warnings.append(
+                f"{where}: it answers a comment that is not in the export; kept at the top of "
+                "the thread"
+            )
+        html = images_as_links(entry.html)
         try:
             comment = make_comment(
                 post_slug=slug,
                 author=author,
-                body=convert(entry.html) or plain_text(entry.html) or "(empty comment)",
+                body=convert(html) or plain_text(html) or "(empty comment)",
                 date=self._local(moment),
                 parent=parent_comment.short_id if parent_comment is not None else None,
                 website=website,
                 comment_id=entry.short_id if is_valid_id(entry.short_id) else None,
                 role="author" if _same_profile(entry.author_uri, post.author_uri) else None,
+                max_body=None,
             )
-            path = comment_path(self.options.content / self.options.comments_path, slug, comment.id)
         except CommentError as error:
             self.report.warnings.append(f"{where}: {error}; not imported")
             self.report.skipped["unreadable comments"] += 1
-            return
-        text = format_comment(comment)
-        self.files.append(PlannedFile(path, text.encode(), "comments", _source(text, {})))
+            return []
+        return [(comment, where)]
+
+    def write_comments(self, planned: list[tuple[Comment, str]]) -> None:
+        """Plan the comments' files; a reply to a comment that is not imported (removed,
+        skipped or unreadable) is kept at the top of its thread, with a warning."""
+        kept = {(comment.post_slug, comment.id) for comment, _ in planned}
+        comments = self.options.content / self.options.comments_path
+        for comment, where in planned:
+            if comment.parent and (comment.post_slug, comment.parent) not in kept:
+                self.report.warnings.append(
+                    f"{where}: it answers comment {comment.parent}, which is not imported; "
+                    "kept at the top of the thread"
+                )
+                comment.parent = None
+            try:
+                path = comment_path(comments, comment.post_slug, comment.id)
+            except CommentError as error:
+                self.report.warnings.append(f"{where}: {error}; not imported")
+                self.report.skipped["unreadable comments"] += 1
+                continue
+            text = format_comment(comment)
+            self.files.append(PlannedFile(path, text.encode(), "comments", _source(text, {})))
 
     def _relative(self, path: Path) -> str:
         return path.relative_to(self.options.content).as_posix()

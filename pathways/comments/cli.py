@@ -7,10 +7,19 @@ checkout's `content/comments/<slug>/`, whole and never over an existing file.
 """
 
 import argparse
+import getpass
 import sys
 from datetime import timedelta
 from pathlib import Path
 
+from pathways.comments.credentials import (
+    MODERATION_TOKEN,
+    SECRETS,
+    SERVER_SECRETS,
+    SMTP_PASSWORD,
+    smtp_settings,
+    write_secret,
+)
 from pathways.comments.model import (
     CommentError,
     is_valid_id,
@@ -20,8 +29,11 @@ from pathways.comments.moderator import moderator_for, pull
 from pathways.comments.remote import make_token, read_token, token_file
 from pathways.comments.settings import COMMENTS
 from pathways.comments.store import STATUSES, database_path
+from pathways.follow.settings import follow_config
+from pathways.plugin_support import blog_timezone
 from pathways.settings import read
 from pathways.site.build import load_settings
+from pathways.terminal import inert
 
 
 def service_config(settings: dict, settings_file: Path, args: argparse.Namespace):
@@ -51,12 +63,15 @@ def service_config(settings: dict, settings_file: Path, args: argparse.Namespace
         min_seconds=comments["COMMENTS_MIN_SECONDS"],
         max_links=comments["COMMENTS_MAX_LINKS"],
         trust_proxy=comments["COMMENTS_TRUST_PROXY"],
-        smtp=comments["COMMENTS_SMTP"],
+        smtp=smtp_settings(comments["COMMENTS_SMTP"]),
         public_url=comments["COMMENTS_ENDPOINT"] or f"http://{args.host}:{args.port}",
         moderation_token=read_token(settings, settings_file),
         link_days=comments["COMMENTS_LINK_DAYS"],
         author=settings.get("AUTHOR") or "The author",
+        timezone=blog_timezone(settings),
         on_approve=on_approve,
+        beacon=bool(settings.get("POPULAR_POSTS_BEACON")),
+        follow=follow_config(settings),
     )
 
 
@@ -68,7 +83,8 @@ def cmd_serve(args: argparse.Namespace, settings: dict, settings_file: Path) -> 
 
     log_json_to_stderr()
     config = service_config(settings, settings_file, args)
-    service_logger(__name__).info(
+    logger = service_logger(__name__)
+    logger.info(
         "comment service starting",
         extra={
             "event": "start",
@@ -80,22 +96,60 @@ def cmd_serve(args: argparse.Namespace, settings: dict, settings_file: Path) -> 
             "moderation": "on" if config.moderation_token else "off (no token)",
         },
     )
+    if not config.moderation_token:
+        started = Path(sys.argv[0])
+        program = started.absolute() if started.name == "pathways" else "pathways"
+        logger.warning(
+            f"moderation is off: no moderation token in ${MODERATION_TOKEN.variable}. Write "
+            f"it with `sudo {program} comments secret "
+            f"{MODERATION_TOKEN.name}` into {SERVER_SECRETS} (the unit's EnvironmentFile=), "
+            "then restart the service",
+            extra={"event": "moderation-off"},
+        )
+    if config.smtp.get("username") and not config.smtp["password"]:
+        logger.warning(
+            f"e-mail: COMMENTS_SMTP has a username but ${SMTP_PASSWORD.variable} is not set; "
+            f"write it with `comments secret {SMTP_PASSWORD.name}` into {SERVER_SECRETS}",
+            extra={"event": "smtp-no-password"},
+        )
     uvicorn.run(create_app(config), host=args.host, port=args.port, **uvicorn_options())
     return 0
 
 
 def print_comments(items: list[dict], status: str) -> None:
+    """The comments, each field made inert: a reader's text must not act on the terminal."""
     if not items:
         print(f"No {status} comments." if status != "all" else "No comments.")
-    for item in items:
+    for raw in items:
+        text = inert(" ".join(str(raw["body"]).split()))
+        item = {key: inert(v) if isinstance(v, str) else v for key, v in raw.items()}
         reply_to = f" (reply to {item['parent']})" if item["parent"] else ""
         print(f"{item['id']}  [{item['status']}]  {item['post_slug']}{reply_to}")
         contact = " · ".join(x for x in (item["email"], item["website"]) if x)
         print(f"  {item['author']}{f' <{contact}>' if contact else ''}, {item['date']}")
         if item["spam_reason"]:
             print(f"  held as spam: {item['spam_reason']}")
-        text = " ".join(item["body"].split())
         print(f"  {text[:200]}{'…' if len(text) > 200 else ''}\n")
+
+
+def cmd_secret(args: argparse.Namespace) -> int:
+    """Write one of the service's secrets into its environment file, read from standard
+    input (typed without echo on a terminal)."""
+    secret = SECRETS[args.name]
+    if sys.stdin.isatty():
+        value = getpass.getpass(f"{secret.name} ({secret.what}): ")
+    else:
+        value = sys.stdin.readline()
+    path = Path(args.file)
+    try:
+        write_secret(path, secret, value)
+    except ValueError as error:
+        raise CommentError(str(error)) from None
+    except OSError as error:
+        raise CommentError(f"cannot write {path}: {error} (run it with sudo)") from None
+    print(f"Wrote {secret.name} into {path}; restart the service to use it:")
+    print("  sudo systemctl restart pathways-comments")
+    return 0
 
 
 def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path) -> int:
@@ -106,7 +160,9 @@ def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path
             return 0
         print(
             f"Wrote a new moderation token to {make_token(settings)}; copy this file to the "
-            "same place on the server and on every computer you moderate from."
+            "same place on every computer you moderate from, and give it to the service on "
+            f"the server: `sudo /srv/pathways/.venv/bin/pathways comments secret "
+            f"{MODERATION_TOKEN.name}` there (paste the token)."
         )
         return 0
     moderator = moderator_for(settings, settings_file, args.local)
@@ -122,7 +178,8 @@ def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path
         body = args.text if args.text != "-" else sys.stdin.read()
         items = moderator.act(args.id, "reply", body=body)
         for item in items:
-            print(moderator.write(comment_from_json(item))[1])
+            print(inert(moderator.write(comment_from_json(item))[1]))
+        print("Publish the site (make publish) to show your answer.")
         return 0
     failures = 0
     for comment_id in args.ids:
@@ -134,7 +191,7 @@ def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path
                 outcome, message = moderator.write(comment_from_json(item))
                 if outcome == "kept":
                     raise CommentError(message)
-                print(message)
+                print(inert(message))
             elif args.comments_command == "delete":
                 print(f"deleted {comment_id}{moderator.remove_file(item)}")
             else:
@@ -142,7 +199,7 @@ def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path
                 removed = moderator.remove_file(item)
                 print(f"{ACTIONS[args.comments_command]} {comment_id}{removed}")
         except CommentError as error:
-            print(error, file=sys.stderr)
+            print(inert(str(error)), file=sys.stderr)
             failures += 1
     if args.comments_command == "approve" and failures < len(args.ids):
         print("Publish the site (make publish) to show approved comments.")
@@ -150,13 +207,19 @@ def run_moderation(args: argparse.Namespace, settings: dict, settings_file: Path
 
 
 def run(args: argparse.Namespace, settings_file: Path) -> int:
+    if args.comments_command == "secret":
+        try:
+            return cmd_secret(args)
+        except CommentError as error:
+            print(f"pathways comments: {error}", file=sys.stderr)
+            return 1
     settings = load_settings(settings_file)
     try:
         if args.comments_command == "serve":
             return cmd_serve(args, settings, settings_file)
         return run_moderation(args, settings, settings_file)
     except CommentError as error:
-        print(f"pathways comments: {error}", file=sys.stderr)
+        print(inert(f"pathways comments: {error}"), file=sys.stderr)
         return 1
 
 
@@ -205,7 +268,9 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
             "ids", nargs="+", metavar="ID"
         )
     answer = actions.add_parser(
-        "reply", parents=[moderation], help="answer a comment, published at once as yours"
+        "reply",
+        parents=[moderation],
+        help="answer a comment (approved too): writes your answer's file, shown after make publish",
     )
     answer.add_argument("id", metavar="ID")
     answer.add_argument("text", help="your answer (- reads it from standard input)")
@@ -216,5 +281,12 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "token", parents=[common], help="make the moderation token (COMMENTS_TOKEN_FILE)"
     )
     token.add_argument("--new", action="store_true", help="replace an existing token")
+    secret = actions.add_parser(
+        "secret", help="on the server: write a secret of the service (read from standard input)"
+    )
+    secret.add_argument("name", choices=sorted(SECRETS))
+    secret.add_argument(
+        "--file", default=str(SERVER_SECRETS), help="the service's environment file"
+    )
     comments.set_defaults(local=False, publish=True)
     return comments

@@ -2,7 +2,7 @@
 
 from urllib.parse import parse_qsl
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from pathways.comments.model import FIELD_LIMITS, MAX_BODY
 
@@ -32,11 +32,15 @@ class Rejection(Exception):
 async def read_start(request: Request, limit: int) -> bytes:
     """At most `limit` bytes of the request body; the rest is never read into memory."""
     chunks, size = [], 0
-    async for chunk in request.stream():
-        chunks.append(chunk[: limit - size])
-        size += len(chunks[-1])
-        if size >= limit:
-            break
+    try:
+        async for chunk in request.stream():
+            chunks.append(chunk[: limit - size])
+            size += len(chunks[-1])
+            if size >= limit:
+                break
+    except ClientDisconnect:
+        # Gone before it finished sending (or cut off for taking too long): nobody to answer.
+        raise Rejection(400, ["The request was not sent whole."]) from None
     return b"".join(chunks)
 
 

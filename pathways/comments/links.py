@@ -25,9 +25,10 @@ class LinkSigner:
 
     def check(self, comment_id: str, expires: str, signature: str) -> str | None:
         """None for a good link, else what is wrong with it: "invalid" or "expired"."""
-        if not expires.isdigit() or not hmac.compare_digest(
-            self._signature(comment_id, int(expires)), signature
-        ):
+        # ASCII digits only (`isdigit` takes "²", which `int` refuses), and a sane length.
+        if not (expires.isascii() and expires.isdigit() and len(expires) <= 12):
+            return "invalid"
+        if not hmac.compare_digest(self._signature(comment_id, int(expires)), signature):
             return "invalid"
         if int(expires) < time.time():
             return "expired"

@@ -142,12 +142,17 @@ def check_website(value: str) -> str | None:
     return value
 
 
+# No spaces, brackets, quotes nor control characters (ESC, BEL, C1: terminal sequences).
+_PART = r"[^@\s<>\"\x00-\x1f\x7f-\x9f]+"
+EMAIL = rf"{_PART}@{_PART}\.{_PART}"
+
+
 def check_email(value: str) -> str | None:
     """An e-mail address (kept for the writer only) or nothing."""
     value = value.strip()
     if not value:
         return None
-    if len(value) > MAX_EMAIL or not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", value):
+    if len(value) > MAX_EMAIL or not re.fullmatch(EMAIL, value):
         raise CommentError("Email: not a valid address (or leave it empty)")
     return value
 
@@ -162,8 +167,11 @@ def make_comment(
     website: str | None = None,
     comment_id: str | None = None,
     role: str | None = None,
+    max_body: int | None = MAX_BODY,
 ) -> Comment:
-    """A checked comment from untrusted fields; raises CommentError naming the field."""
+    """A checked comment from untrusted fields; raises CommentError naming the field.
+    `max_body` is the comment form's limit; None for a comment already kept (its file, an
+    import), whatever its length."""
     if not is_valid_slug(post_slug):
         raise CommentError("Post: not a valid post")
     author = clean_line(author)
@@ -174,8 +182,8 @@ def make_comment(
     body = clean_body(body)
     if not body:
         raise CommentError("Comment: required")
-    if len(body) > MAX_BODY:
-        raise CommentError(f"Comment: longer than {MAX_BODY} characters")
+    if max_body is not None and len(body) > max_body:
+        raise CommentError(f"Comment: longer than {max_body} characters")
     parent = clean_line(parent or "") or None
     if parent is not None and not is_valid_id(parent):
         raise CommentError("Reply-To: not a valid comment id")
@@ -225,6 +233,7 @@ def parse_comment(text: str, *, post_slug: str, comment_id: str) -> Comment:
         website=fields.get("website"),
         comment_id=comment_id,
         role=fields.get("role") or None,
+        max_body=None,
     )
 
 

@@ -22,10 +22,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from pathways import __version__
 from pathways.comments.forms import Rejection, read_form
 from pathways.comments.links import LinkSigner
 from pathways.comments.logs import service_logger
 from pathways.comments.model import Comment, CommentError, make_comment
+from pathways.comments.remote import MODERATION_OFF
 from pathways.comments.store import CommentStore, Submission
 
 logger = service_logger(__name__)
@@ -33,6 +35,8 @@ logger = service_logger(__name__)
 ACTIONS = {"approve": "approved", "reject": "rejected", "spam": "spam"}
 MAX_MODERATION_BYTES = 64 * 1024
 FAILURE_LIMIT = (10, 600)
+# Wrong tokens from all clients together within FAILURE_LIMIT's window.
+TOTAL_FAILURES = 100
 
 
 def decide(store: CommentStore, comment_id: str, action: str) -> Submission | None:
@@ -95,54 +99,106 @@ def comment_from_json(data: dict[str, Any]) -> Comment:
 
 
 class Failures:
-    """Failed token attempts per client, in memory, to slow down guessing."""
+    """Wrong tokens, counted in memory per client and in all, to slow down guessing.
 
-    def __init__(self, limit: tuple[int, int] = FAILURE_LIMIT) -> None:
+    A client that sent `count` wrong tokens within `window` seconds, or anyone once `total`
+    wrong tokens came within it, gets 429 for a wrong token until the window has passed.
+    The count is never wiped early: when `clients` clients are counted, a new one is counted
+    in the total only. (The right token always gets in: a random 256-bit token cannot be
+    guessed, and the writer must not be locked out by someone else's guesses.)"""
+
+    def __init__(
+        self,
+        limit: tuple[int, int] = FAILURE_LIMIT,
+        total: int = TOTAL_FAILURES,
+        clients: int = 10_000,
+    ) -> None:
         self.count, self.window = limit
+        self.total = total
+        self.clients = clients
         self.times: dict[str, deque[float]] = {}
+        self.all: deque[float] = deque()
 
-    def blocked(self, client: str) -> bool:
-        times = self.times.get(client)
-        now = time.monotonic()
+    def _expire(self, times: deque[float], now: float) -> None:
         while times and now - times[0] > self.window:
             times.popleft()
-        return bool(times) and len(times) >= self.count
+
+    def blocked(self, client: str) -> bool:
+        now = time.monotonic()
+        self._expire(self.all, now)
+        times = self.times.get(client)
+        if times is not None:
+            self._expire(times, now)
+        return len(self.all) >= self.total or len(times or ()) >= self.count
 
     def add(self, client: str) -> None:
-        if len(self.times) > 10_000:
-            self.times.clear()
-        self.times.setdefault(client, deque()).append(time.monotonic())
+        now = time.monotonic()
+        self.all.append(now)
+        if client not in self.times and len(self.times) >= self.clients:
+            for known in list(self.times):
+                self._expire(self.times[known], now)
+                if not self.times[known]:
+                    del self.times[known]
+            if len(self.times) >= self.clients:
+                return
+        self.times.setdefault(client, deque()).append(now)
+
+
+class TokenCheck:
+    """Whether a request carries the moderation token (compared in constant time)."""
+
+    def __init__(self, token: str | None, client: Callable[[Request], str]) -> None:
+        self.token = token
+        self.client = client
+        self.failures = Failures()
+
+    def refusal(self, request: Request) -> Response | None:
+        """None when the request carries the token; else the answer to give."""
+        if not self.token:
+            return JSONResponse({"error": MODERATION_OFF}, status_code=503)
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if given and hmac.compare_digest(given.encode(), self.token.encode()):
+            return None
+        key = self.client(request)
+        if self.failures.blocked(key):
+            return Response(status_code=429, headers={"Retry-After": str(FAILURE_LIMIT[1])})
+        self.failures.add(key)
+        logger.warning("moderation refused", extra={"event": "unauthorised"})
+        return Response(status_code=401)
+
+
+def from_own_page(request: Request, origin_allowed: Callable[[str], bool]) -> bool:
+    """Whether a POST comes from the service's own page, not another site's form. Browsers
+    say so in Sec-Fetch-Site, or else in Origin ("null" under the page's no-referrer
+    policy, as from any page that hides where it is); a client that is not a browser sends
+    neither, and holds the signed link itself."""
+    fetched_from = request.headers.get("sec-fetch-site")
+    if fetched_from is not None:
+        return fetched_from == "same-origin"
+    origin = request.headers.get("origin")
+    return origin is None or (origin != "null" and origin_allowed(origin))
 
 
 def moderation_app(
     store: CommentStore,
     *,
-    token: str | None,
+    tokens: TokenCheck,
     signer: LinkSigner,
     author: str,
-    client: Callable[[Request], str],
     page: Callable[..., str],
+    origin_allowed: Callable[[str], bool],
+    post_title: Callable[[str], str | None],
     on_approve: Callable[[list[str]], None] | None = None,
 ) -> Starlette:
-    """The moderation routes; `page(template, **values)` renders one of the service's pages;
-    `on_approve(ids)` is called after comments are approved."""
-    failures = Failures()
+    """The moderation routes; `page(template, **values)` renders one of the service's pages,
+    `post_title(slug)` names a post; `on_approve(ids)` is called after comments are
+    approved."""
 
     def approved(comment_ids: list[str]) -> None:
         if on_approve is not None:
             on_approve(comment_ids)
 
-    def authorised(request: Request) -> Response | None:
-        """None when the request carries the token; else the answer to give."""
-        key = client(request)
-        if failures.blocked(key):
-            return Response(status_code=429, headers={"Retry-After": str(FAILURE_LIMIT[1])})
-        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-        if token and given and hmac.compare_digest(given.encode(), token.encode()):
-            return None
-        failures.add(key)
-        logger.warning("moderation refused", extra={"event": "unauthorised"})
-        return Response(status_code=401)
+    authorised = tokens.refusal
 
     async def list_comments(request: Request) -> Response:
         if refused := authorised(request):
@@ -196,6 +252,9 @@ def moderation_app(
         if request.method == "GET":
             fields = dict(request.query_params)
         else:
+            if not from_own_page(request, origin_allowed):
+                html = page("message.html", heading="Not done", message=OTHER_SITE)
+                return HTMLResponse(html, status_code=403)
             try:
                 fields = await read_form(request, MAX_MODERATION_BYTES)
             except Rejection as rejection:
@@ -209,12 +268,14 @@ def moderation_app(
             return HTMLResponse(
                 page("message.html", heading="Comment gone", message=GONE), status_code=410
             )
-        undecided = submission.status in ("pending", "spam")
+        # Only a comment still waiting: one marked as spam is decided from the computer.
+        undecided = submission.status == "pending"
         action = fields.get("action", "")
 
         def show(error: str = "", status: int = 200) -> Response:
             html = page(
                 "moderate.html",
+                post_title=post_title(submission.comment.post_slug),
                 heading="A comment on your blog",
                 submission=submission,
                 undecided=undecided,
@@ -248,8 +309,15 @@ def moderation_app(
         message = done + (note if action in ("approve", "reply") else "")
         return HTMLResponse(page("message.html", heading="Done", message=message))
 
+    async def engine_version(request: Request) -> Response:
+        """The engine's version, so `make publish` can tell a server left on another one."""
+        if refused := authorised(request):
+            return refused
+        return JSONResponse({"version": __version__})
+
     return Starlette(
         routes=[
+            Route("/api/version", engine_version, methods=["GET"]),
             Route("/api/comments", list_comments, methods=["GET"]),
             Route("/api/comments/{id}/{action}", act, methods=["POST"]),
             Route("/link/{id}", link_page, methods=["GET", "POST"]),
@@ -263,5 +331,6 @@ EXPIRED = (
     "`pathways comments list` and `pathways comments approve ID` instead."
 )
 GONE = "This comment was deleted. Nothing was changed."
+OTHER_SITE = "This button was pressed on another site. Nothing was changed."
 PUBLISH_NOTE = " It shows on the site after your next `make publish`, which fetches it first."
 PUBLISHING_NOTE = " The site is being published with it now."

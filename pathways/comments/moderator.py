@@ -5,10 +5,12 @@ fetches every approved comment not here yet (safe to run any number of times, an
 
 from pathlib import Path
 
+from pathways import __version__
 from pathways.comments.model import Comment, comment_path, format_comment, write_comment_file
 from pathways.comments.moderation import comment_from_json, decide, reply, submission_json
-from pathways.comments.remote import Remote, read_token
+from pathways.comments.remote import Remote, read_token, token_source
 from pathways.comments.store import CommentStore, database_path
+from pathways.terminal import inert
 
 KEPT = "your file is kept, not overwritten"
 
@@ -68,7 +70,7 @@ def pull(moderator: Moderator) -> tuple[int, int]:
         outcome, message = moderator.write(comment_from_json(data))
         if outcome == "written":
             written += 1
-            print(message)
+            print(inert(message))
         else:
             present += 1
     return written, present
@@ -77,7 +79,8 @@ def pull(moderator: Moderator) -> tuple[int, int]:
 def moderator_for(settings: dict, settings_file: Path, local: bool = False) -> Moderator:
     endpoint = settings["COMMENTS_ENDPOINT"]
     token = None if local or not endpoint else read_token(settings, settings_file)
-    return Moderator(settings, settings_file, Remote(endpoint, token) if token else None)
+    remote = Remote(endpoint, token, token_source=token_source(settings)) if token else None
+    return Moderator(settings, settings_file, remote)
 
 
 def pull_before_publish(settings: dict, settings_file: Path) -> str | None:
@@ -87,4 +90,12 @@ def pull_before_publish(settings: dict, settings_file: Path) -> str | None:
     if moderator.remote is None:
         return None
     written, present = pull(moderator)
-    return f"Fetched {written} newly approved comment(s) ({present} already here)."
+    done = f"Fetched {written} newly approved comment(s) ({present} already here)."
+    server = moderator.remote.version()
+    if server != __version__:
+        done += (
+            f"\nWarning: the comment service at {moderator.remote.endpoint} runs engine"
+            f" {server or 'older than 0.2.0'}, this computer {__version__}: on the server, in"
+            f" the blog's folder, run `pathways server upgrade {__version__}`."
+        )
+    return done

@@ -8,12 +8,15 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from pathways import PROJECT_ROOT
+from pathways.comments.credentials import MODERATION_TOKEN, SERVER_SECRETS, read_secret
 from pathways.comments.model import CommentError
 
-TOKEN_VARIABLE = "PATHWAYS_MODERATION_TOKEN"
+TOKEN_VARIABLE = MODERATION_TOKEN.variable
+# What the service answers when it was started without a token.
+MODERATION_OFF = "moderation is off: the service has no moderation token"
 
 
 def token_file(settings: dict) -> Path:
@@ -28,8 +31,8 @@ def read_token(settings: dict, settings_file: Path) -> str | None:
     """The moderation token from `PATHWAYS_MODERATION_TOKEN`, else from COMMENTS_TOKEN_FILE;
     None when neither is there. A token file inside the repository is refused: it would be
     committed with the site."""
-    if os.environ.get(TOKEN_VARIABLE):
-        return os.environ[TOKEN_VARIABLE].strip()
+    if token := read_secret(MODERATION_TOKEN):
+        return token
     path = token_file(settings)
     for repository in {PROJECT_ROOT, settings_file.resolve().parent}:
         if _inside(path, repository):
@@ -47,6 +50,13 @@ def read_token(settings: dict, settings_file: Path) -> str | None:
     return token or None
 
 
+def token_source(settings: dict) -> str:
+    """Where `read_token` finds the token on this computer, to name it in a message."""
+    if read_secret(MODERATION_TOKEN):
+        return f"${TOKEN_VARIABLE}"
+    return f"COMMENTS_TOKEN_FILE {token_file(settings)}"
+
+
 def make_token(settings: dict) -> Path:
     """Write a new random token to COMMENTS_TOKEN_FILE (readable by its owner only)."""
     path = token_file(settings)
@@ -60,11 +70,24 @@ def make_token(settings: dict) -> Path:
 class Remote:
     """The comment service's moderation endpoints at `endpoint`, with `token`."""
 
-    def __init__(self, endpoint: str, token: str, timeout: float = 30) -> None:
+    def __init__(
+        self, endpoint: str, token: str, timeout: float = 30, token_source: str = TOKEN_VARIABLE
+    ) -> None:
         self.base = endpoint.rstrip("/") + "/moderation/api"
         self.endpoint = endpoint
         self.token = token
         self.timeout = timeout
+        # Where this computer's token came from, for the message when the server differs.
+        self.token_source = token_source
+
+    def server_fix(self) -> str:
+        """What to run on the server to give the service this computer's token."""
+        host = urlsplit(self.endpoint).hostname or self.endpoint
+        return (
+            f"on the server {host}, put this computer's token into {SERVER_SECRETS} with "
+            f"`sudo /srv/pathways/.venv/bin/pathways comments secret {MODERATION_TOKEN.name}` "
+            "(paste the token), then `sudo systemctl restart pathways-comments`"
+        )
 
     def _call(self, path: str, data: dict[str, str] | None = None) -> dict[str, Any]:
         request = urllib.request.Request(
@@ -81,19 +104,32 @@ class Remote:
         except urllib.error.HTTPError as error:
             if error.code == 401:
                 raise CommentError(
-                    f"the comment service at {self.endpoint} refused the moderation token; "
-                    f"check {TOKEN_VARIABLE} or COMMENTS_TOKEN_FILE"
+                    f"the comment service at {self.endpoint} refused the moderation token of "
+                    f"this computer ({self.token_source}): the server has another one. "
+                    + self.server_fix()
                 ) from None
             try:
-                detail = json.loads(error.read()).get("error", "")
+                detail = str(json.loads(error.read()).get("error", ""))
             except ValueError:
                 detail = ""
+            if detail == MODERATION_OFF:
+                raise CommentError(
+                    f"the comment service at {self.endpoint} has no moderation token, so "
+                    "moderation is off there. " + self.server_fix()
+                ) from None
             raise CommentError(detail or f"the comment service answered {error.code}") from None
         except (urllib.error.URLError, OSError, ValueError) as error:
             reason = getattr(error, "reason", error)
             raise CommentError(
                 f"cannot reach the comment service at {self.endpoint}: {reason}"
             ) from None
+
+    def version(self) -> str:
+        """The engine version the service runs ("" for one too old to say)."""
+        try:
+            return str(self._call("/version").get("version", ""))
+        except CommentError:
+            return ""
 
     def listing(self, status: str) -> list[dict[str, Any]]:
         return self._call("/comments?" + urlencode({"status": status}))["comments"]

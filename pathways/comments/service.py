@@ -15,10 +15,11 @@ import secrets
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -26,9 +27,11 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pathways.comments.clients import ClientKeys
+from pathways.comments.connections import GuardedH11
 from pathways.comments.forms import FIELDS, MAX_REQUEST_BYTES, Rejection, read_form
 from pathways.comments.links import LinkSigner
 from pathways.comments.logs import service_logger
@@ -40,10 +43,12 @@ from pathways.comments.model import (
     make_comment,
     shows_as_empty,
 )
-from pathways.comments.moderation import moderation_app
+from pathways.comments.moderation import TokenCheck, moderation_app
 from pathways.comments.notify import Notifier
 from pathways.comments.settings import COMMENTS
 from pathways.comments.store import CommentStore, RateLimited
+from pathways.follow.routes import Follow
+from pathways.follow.settings import FollowConfig
 from pathways.views.beacon import beacon_app
 from pathways.views.rules import normalise_path
 from pathways.views.store import ViewStore
@@ -52,6 +57,8 @@ logger = service_logger(__name__)
 
 DEFAULT_STYLESHEET = "/theme/css/style.css"
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+# The fields a reader wrote: the same in a resubmission.
+SUBMITTED = ("post", "parent", "author", "email", "website", "body")
 PENDING_MESSAGE = "Thank you! Your comment is awaiting moderation."
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 templates = Environment(
@@ -86,8 +93,14 @@ class ServiceConfig:
     moderation_token: str | None = None
     link_days: int = DEFAULTS["COMMENTS_LINK_DAYS"]
     author: str = "The author"
+    # The blog's TIMEZONE, in which the moderation page shows times.
+    timezone: str = "UTC"
+    # The view beacon (POPULAR_POSTS_BEACON): mounted only when the site sends it.
+    beacon: bool = False
     # Called with the ids of newly approved comments (one server, no laptop step).
     on_approve: Callable[[list[str]], None] | None = None
+    # Follow by e-mail (FOLLOW_EMAIL); None when it is off.
+    follow: FollowConfig | None = None
 
 
 class PostIndex:
@@ -195,6 +208,8 @@ class CommentService:
         self.posts = PostIndex(config.site_dir / config.index_path)
         self.allowed = {origin_of(origin) for origin in config.allowed_origins} - {""}
         self.views = ViewStore(config.db_path, busy_timeout=config.busy_timeout)
+        self.client_keys = ClientKeys()
+        self.tokens = TokenCheck(config.moderation_token, self.client)
         self.signer = LinkSigner(self.store.secret("link_secret"), config.link_days)
         self.notifier = Notifier(config.smtp, self.moderation_link)
         if not self.posts.available():
@@ -205,26 +220,52 @@ class CommentService:
             )
 
     def app(self) -> ASGIApp:
+        follow = Follow(self, self.config.follow) if self.config.follow else None
+        app = Starlette(routes=self.routes(follow), lifespan=follow.lifespan if follow else None)
+        return SecurityHeaders(app, origin_of(self.config.site_url))
+
+    def routes(self, follow: Follow | None = None) -> list[BaseRoute]:
+        """Every route of the service: a feature adds its own here, mounted under a path."""
+        own = origin_of(self.config.public_url)
         moderation = moderation_app(
             self.store,
-            token=self.config.moderation_token,
+            tokens=self.tokens,
             signer=self.signer,
             author=self.config.author,
-            client=self.client,
             page=self.page,
+            origin_allowed=lambda origin: origin_of(origin) == own or self.origin_allowed(origin),
+            post_title=self.post_title,
             on_approve=self.config.on_approve,
         )
-        beacon = beacon_app(
-            self.views, self.posts.slug_for_path, self.origin_allowed, self.client, self.cors
-        )
-        routes = [
+        routes: list[BaseRoute] = [
             Route("/comments", self.submit, methods=["POST"]),
             Route("/form", self.reply_form, methods=["GET"]),
             Route("/health", self.health, methods=["GET"]),
             Mount("/moderation", app=moderation),
-            Mount("", app=beacon),
         ]
-        return SecurityHeaders(Starlette(routes=routes), origin_of(self.config.site_url))
+        if follow:
+            routes.append(Mount("/follow", app=follow.app()))
+        if self.config.beacon:
+            beacon = beacon_app(
+                self.views,
+                self.posts.slug_for_path,
+                self.origin_allowed,
+                self.client,
+                self.cors,
+                self.tokens.refusal,
+                self.config.timezone,
+            )
+            routes.append(Mount("", app=beacon))
+        return routes
+
+    def post_title(self, slug: str) -> str | None:
+        post = self.posts.get(slug)
+        return post.get("title") if post else None
+
+    def local_time(self, moment: datetime) -> str:
+        """A time as the blog shows it: in its TIMEZONE, with the zone's abbreviation."""
+        shown = moment.astimezone(ZoneInfo(self.config.timezone))
+        return shown.strftime(f"%B {shown.day}, %Y at %H:%M %Z")
 
     def post_url(self, post: dict) -> str:
         return f"{self.config.site_url.rstrip('/')}/{post['url']}"
@@ -241,7 +282,7 @@ class CommentService:
         if self.config.trust_proxy:
             forwarded = request.headers.get("x-forwarded-for", "")
             address = forwarded.rsplit(",", 1)[-1].strip() or address
-        return self.store.client_key(address)
+        return self.client_keys.key(address)
 
     def origin_allowed(self, origin: str) -> bool:
         origin = origin_of(origin)
@@ -305,12 +346,13 @@ class CommentService:
         )
 
     def submission_key(self, client: str, fields: dict[str, str]) -> str:
-        """The form's one-time key; without one (no JavaScript), the same text from the same
-        client on the same post counts as the same submission."""
+        """What makes a submission the same as one stored already: the form's one-time key
+        with the same text (a form sent twice), or, without a key (no JavaScript), the same
+        text from the same client. A key sent again with other text is a new comment."""
+        text = "\0".join(fields[name] for name in SUBMITTED)
         if fields["key"]:
-            return "form:" + fields["key"][:100]
-        text = "\0".join([client, *(fields[name] for name in ("post", "parent", "author", "body"))])
-        return "text:" + hashlib.sha256(text.encode()).hexdigest()
+            return "form:" + hashlib.sha256(f"{fields['key'][:100]}\0{text}".encode()).hexdigest()
+        return "text:" + hashlib.sha256(f"{client}\0{text}".encode()).hexdigest()
 
     def accept(self, request: Request, fields: dict[str, str], post: dict) -> Comment | None:
         """Check and store one submission; returns the stored comment, or None for spam or a
@@ -376,6 +418,7 @@ class CommentService:
             site_url=self.config.site_url.rstrip("/"),
             stylesheet=self.posts.stylesheet(),
             limits=FIELD_LIMITS,
+            local=self.local_time,
             **values,
         )
 
@@ -466,6 +509,15 @@ def create_app(config: ServiceConfig) -> ASGIApp:
 
 def uvicorn_options() -> dict[str, Any]:
     """How uvicorn must run the service: it must not take the client's address from
-    X-Forwarded-For itself (the service decides, with COMMENTS_TRUST_PROXY), and keeps no
-    access log (it would hold every reader's address)."""
-    return {"proxy_headers": False, "access_log": False, "log_config": None, "server_header": False}
+    X-Forwarded-For itself (the service decides, with COMMENTS_TRUST_PROXY), keeps no
+    access log (it would hold every reader's address), limits connections and the time to
+    send a request (`connections.GuardedH11`), and stops within seconds of a SIGTERM even
+    with requests open."""
+    return {
+        "proxy_headers": False,
+        "access_log": False,
+        "log_config": None,
+        "server_header": False,
+        "http": GuardedH11,
+        "timeout_graceful_shutdown": 5,
+    }

@@ -81,7 +81,8 @@ COMMENTS = Feature(
             {},
             dict,
             'E-mail the writer about new comments: `{"host": …, "port": 587, "starttls": True, '
-            '"username": …, "password": …, "from": …, "to": …}`.',
+            '"username": …, "from": …, "to": …}`; the password comes from '
+            "`PATHWAYS_SMTP_PASSWORD` (`pathways comments secret smtp-password`).",
         ),
         Setting(
             "COMMENTS_TOKEN_FILE",

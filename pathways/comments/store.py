@@ -2,13 +2,14 @@
 
 Every submission is kept, with a status: `pending` until the writer decides, then `approved`
 or `rejected`; obvious spam is kept as `spam` so a false positive can still be approved.
-Readers' addresses are never stored: a client is a salted hash, used only for rate limits.
+Readers' addresses are never stored: a rate limit counts a client's key
+(`pathways.comments.clients`) in `recent_clients`, whose rows are deleted once they are
+older than the limit's window.
 
 The schema is versioned with `PRAGMA user_version`: `MIGRATIONS` is the list of steps, and a
 database made by an older version is upgraded in place when it is opened.
 """
 
-import hashlib
 import os
 import secrets
 import sqlite3
@@ -51,6 +52,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " WHERE submission_key IS NOT NULL",
         # The writer's own replies, shown as hers in the thread.
         "ALTER TABLE submissions ADD COLUMN role TEXT",
+    ),
+    (
+        # Rate limits forget: keys live here only as long as the window, and the keys and
+        # the salt older versions kept for ever are dropped.
+        "CREATE TABLE recent_clients (client TEXT NOT NULL, at TEXT NOT NULL)",
+        "CREATE INDEX recent_clients_by_client ON recent_clients (client, at)",
+        "UPDATE submissions SET client = ''",
+        "DROP INDEX IF EXISTS submissions_by_client",
+        "DELETE FROM settings WHERE name = 'client_salt'",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -102,7 +112,6 @@ class CommentStore:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             migrate(db)
-            self._salt = self._secret(db, "client_salt")
 
     @staticmethod
     def _secret(db: sqlite3.Connection, name: str) -> str:
@@ -132,15 +141,11 @@ class CommentStore:
                 raise
             db.execute("COMMIT")
 
-    def client_key(self, address: str) -> str:
-        """A salted hash of a client's address: enough to rate-limit, useless to identify."""
-        return hashlib.sha256(f"{self._salt}:{address}".encode()).hexdigest()[:24]
-
     def add(
         self,
         comment: Comment,
         *,
-        client: str,
+        client: str = "",
         email: str | None = None,
         status: str = "pending",
         spam_reason: str | None = None,
@@ -150,8 +155,9 @@ class CommentStore:
         """Store a submission; returns it as stored, and whether it is new.
 
         In one transaction: a submission whose `key` is already stored is not stored again
-        (the first one is returned, not new); with `limit` (count, window), a client that reached it
-        gets RateLimited; an id already taken gets a suffix, so ids are unique."""
+        (the first one is returned, not new); with `limit` (count, window), a `client` key
+        that reached it gets RateLimited (keys older than the window are deleted); an id
+        already taken gets a suffix, so ids are unique. The key is not kept with the comment."""
         with self._transaction() as db:
             if key:
                 row = db.execute(
@@ -161,13 +167,15 @@ class CommentStore:
                     return _submission(row).comment, False
             if limit is not None:
                 count, window = limit
-                since = (datetime.now(UTC) - window).isoformat()
+                now = datetime.now(UTC)
+                since = (now - window).isoformat()
+                db.execute("DELETE FROM recent_clients WHERE at < ?", (since,))
                 recent = db.execute(
-                    "SELECT COUNT(*) FROM submissions WHERE client = ? AND created_at >= ?",
-                    (client, since),
+                    "SELECT COUNT(*) FROM recent_clients WHERE client = ?", (client,)
                 ).fetchone()[0]
                 if recent >= count:
                     raise RateLimited
+                db.execute("INSERT INTO recent_clients VALUES (?, ?)", (client, now.isoformat()))
             stored = replace(comment, id=_free_id(db, comment.id))
             db.execute(
                 "INSERT INTO submissions (id, post_slug, parent_id, author, email, website, body,"
@@ -184,21 +192,12 @@ class CommentStore:
                     stored.date.isoformat(),
                     status,
                     spam_reason,
-                    client,
+                    "",
                     key or None,
                     stored.role,
                 ),
             )
         return stored, True
-
-    def recent_count(self, client: str, window: timedelta, now: datetime | None = None) -> int:
-        since = ((now or datetime.now(UTC)) - window).isoformat()
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT COUNT(*) FROM submissions WHERE client = ? AND created_at >= ?",
-                (client, since),
-            ).fetchone()
-        return row[0]
 
     def ids_for_post(self, post_slug: str) -> set[str]:
         """Ids of comments submitted on a post and not rejected (possible reply targets)."""

@@ -6,6 +6,7 @@ half-written site behind. Every error of a build is reported, not just the first
 replaced site is deleted by a process of its own, so a rebuild does not wait for it.
 """
 
+import copy
 import difflib
 import logging
 import shutil
@@ -22,9 +23,11 @@ from pelican.log import init as init_pelican_logging
 from pelican.settings import read_settings
 
 from pathways.files import swap_in
+from pathways.pelican_internals.log import LOGGER as PELICAN_GENERATORS
+from pathways.pelican_internals.log import SKIPPED_FILE
 from pathways.plugin_support import PREVIOUS_OUTPUT
 from pathways.settings import apply_defaults
-from pathways.site.setting_typos import likely_typos
+from pathways.site.setting_typos import setting_mistakes
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +41,28 @@ class BuildError(Exception):
         self.errors = list(errors or [])
 
 
+# Settings files read by this process, by file and overrides, with the file's size and time
+# then: a command reads its settings once however many of its steps need them.
+_read: dict[tuple[str, str], tuple[tuple[int, int], dict]] = {}
+
+
 def load_settings(settings_file: Path, overrides: dict[str, Any] | None = None) -> dict:
     """Pelican settings from a settings file, with paths resolved next to it and every
-    declared setting the file left out at its default."""
-    return apply_defaults(read_settings(str(settings_file), override=overrides or {}))
+    declared setting the file left out at its default: a copy of its own for each caller,
+    read again only when the file has changed."""
+    path = Path(settings_file).resolve()
+    status = path.stat()
+    key = (str(path), repr(sorted((overrides or {}).items())))
+    stamp = (status.st_size, status.st_mtime_ns)
+    kept = _read.get(key)
+    if kept is None or kept[0] != stamp:
+        settings = apply_defaults(read_settings(str(settings_file), override=overrides or {}))
+        # Pelican finds template overrides from where it runs: here, from the blog's folder.
+        settings["THEME_TEMPLATES_OVERRIDES"] = [
+            str(path.parent / folder) for folder in settings["THEME_TEMPLATES_OVERRIDES"]
+        ]
+        kept = _read[key] = (stamp, settings)
+    return copy.deepcopy(kept[1])
 
 
 def init_logging(verbose: bool = False) -> None:
@@ -51,10 +72,6 @@ def init_logging(verbose: bool = False) -> None:
     init_pelican_logging(level=logging.INFO if verbose else logging.WARNING, handler=handler)
 
 
-# What Pelican logs, as an error of its own, for a file whose reading failed.
-PELICAN_SKIPPED_FILE = "Could not process %s"
-
-
 class _SkippedFileReason(logging.Filter):
     """Pelican's "Could not process <file>": left out when the file's own error, naming it,
     was logged already (one problem, one error), else told with its reason, which Pelican
@@ -62,7 +79,7 @@ class _SkippedFileReason(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = sys.exc_info()[1]
-        if record.msg != PELICAN_SKIPPED_FILE or not record.args or error is None:
+        if record.msg != SKIPPED_FILE or not record.args or error is None:
             return True
         if str(error).startswith(f"{record.args[0]}: "):
             return False
@@ -71,7 +88,7 @@ class _SkippedFileReason(logging.Filter):
             reason += ": save it as UTF-8"
         else:
             reason = f"{type(error).__name__}: {error}"
-        record.msg = PELICAN_SKIPPED_FILE + ": %s"
+        record.msg = SKIPPED_FILE + ": %s"
         record.args = (*record.args, reason)
         return True
 
@@ -112,18 +129,24 @@ def held_back(generators: list[Any]) -> list[str]:
     return waiting
 
 
-def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> Path:
-    """Build into a fresh staging folder and move it over the output folder on success."""
+def build_site(
+    settings_file: Path, overrides: dict[str, Any] | None = None, *, production: bool = False
+) -> Path:
+    """Build into a fresh staging folder and move it over the output folder on success.
+
+    A mistake in the settings is a warning, or with `production` an error that builds
+    nothing (see `setting_mistakes`)."""
     try:
         settings = load_settings(settings_file, overrides)
     except Exception as error:
         raise BuildError(f"cannot read the settings in {settings_file}: {error}") from error
-    for name, likely in likely_typos(settings).items():
-        logger.warning(
-            "%s in %s is not a setting this site knows: did you mean %s?",
-            name,
-            settings_file.name,
-            likely,
+    mistakes = setting_mistakes(settings, settings_file.name)
+    for mistake in mistakes:
+        (logger.error if production else logger.warning)("%s", mistake)
+    if production and mistakes:
+        count = len(mistakes)
+        raise BuildError(
+            f"{count} mistake{'s' if count > 1 else ''} in the settings, listed above", mistakes
         )
     problem = time_zone_problem(settings.get("TIMEZONE"))
     if problem:
@@ -134,7 +157,7 @@ def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> 
     errors = _ErrorRecorder()
     logging.getLogger().addHandler(errors)
     reasons = _SkippedFileReason()
-    logging.getLogger("pelican.generators").addFilter(reasons)
+    logging.getLogger(PELICAN_GENERATORS).addFilter(reasons)
     try:
         settings["OUTPUT_PATH"] = str(staging)
         settings[PREVIOUS_OUTPUT] = str(target)
@@ -153,5 +176,5 @@ def build_site(settings_file: Path, overrides: dict[str, Any] | None = None) -> 
         raise BuildError(message, [*errors.messages, message]) from error
     finally:
         logging.getLogger().removeHandler(errors)
-        logging.getLogger("pelican.generators").removeFilter(reasons)
+        logging.getLogger(PELICAN_GENERATORS).removeFilter(reasons)
     return target

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from pathways.site.build import load_settings
-from pathways.site.checks import VNU, check_site
+from pathways.site.checks import check_site, vnu_for
 from pathways.site.problems import Kind, report
 
 
@@ -18,7 +18,11 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
         )
         return 1
     problems = check_site(
-        output, settings, None if args.skip_html else VNU, args.external, settings_file
+        output,
+        settings,
+        None if args.skip_html else vnu_for(settings_file),
+        args.external,
+        settings_file,
     )
     if args.skip_html:
         problems = [p for p in problems if p.kind is not Kind.NOT_VALIDATED]

@@ -33,8 +33,19 @@ from pathways.site.photo_locations import location_problems
 from pathways.site.problems import Kind, Problem, Severity
 from pathways.site.sources import COMMENT_ANCHOR, Sources, front_matter, line_of
 
-# The Nu HTML checker, installed with npm (package.json) by `make check` and `make test`.
-VNU = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# The Nu HTML checker, installed with npm (package.json) by `make check` and `make test`:
+# in the blog's folder, or in this source tree.
+VNU_IN_FOLDER = Path("node_modules", "vnu-jar", "build", "dist", "vnu.jar")
+VNU = PROJECT_ROOT / VNU_IN_FOLDER
+
+
+def vnu_for(settings_file: Path) -> Path:
+    """The HTML checker of the blog whose settings are `settings_file` (the one npm installed
+    in its folder), else this tree's."""
+    own = settings_file.resolve().parent / VNU_IN_FOLDER
+    return own if own.exists() else VNU
+
+
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:")
 ALT_HINT = "describe it in the Markdown's [brackets]"
@@ -92,6 +103,7 @@ class SiteChecker:
         self.output = output.resolve()
         self.settings = settings
         self.settings_name = settings_file.name if settings_file else "the settings"
+        self.settings_file = settings_file
         self.siteurl = settings["SITEURL"].rstrip("/")
         self.endpoint = settings["COMMENTS_ENDPOINT"].rstrip("/")
         self.vnu = vnu
@@ -150,7 +162,24 @@ class SiteChecker:
             for element in home.iter("a", "link")
         )
 
+    def check_secrets(self) -> None:
+        """A password in a settings file is committed with the site: it belongs in the
+        service's environment (`pathways comments secret`)."""
+        for name, value in sorted(self.settings.items()):
+            if not (name.isupper() and isinstance(value, dict)):
+                continue
+            for key, secret in value.items():
+                if "password" in str(key).lower() and secret:
+                    line = line_of(self.settings_file, "password") if self.settings_file else None
+                    message = (
+                        f"{name} holds a {key!r}: a password in a settings file is committed "
+                        "with the site. Remove it, and on the server run `sudo "
+                        "/srv/pathways/.venv/bin/pathways comments secret smtp-password`"
+                    )
+                    self.report(self.settings_name, line, message, Kind.SECRET)
+
     def run(self) -> list[Problem]:
+        self.check_secrets()
         if not self.built_for_production():
             self.report(
                 str(self.output),

@@ -100,6 +100,24 @@ def ssh_command(port: int = 22, identity: str = "", known_hosts: str = "") -> li
     return command
 
 
+def ssh_problem(stderr: str, host: str, port: int, known_hosts: str) -> str:
+    """ssh's complaint, with what to do when it is the first connection to the server."""
+    stderr = stderr.strip()
+    if "Host key verification failed" not in stderr:
+        return stderr
+    if known_hosts:
+        return (
+            f"{stderr} The server's key is not in {known_hosts}: add it with "
+            f"`ssh-keyscan -p {port} {host.rpartition('@')[2]} >> {known_hosts}`, after checking "
+            "it is your server's."
+        )
+    return (
+        f"{stderr} This computer has not connected to {host} before: connect once with "
+        f"`ssh -p {port} {host}` and answer yes if the key is your server's (or set DEPLOY "
+        "'known_hosts', see the README), then publish again."
+    )
+
+
 def _count(stats: str, pattern: str) -> int:
     """A number from rsync's `--stats`, such as `Number of files: 1,234 (reg: 1,200, …)`."""
     match = re.search(rf"^{pattern}([\d,]+)", stats, re.MULTILINE)
@@ -132,10 +150,19 @@ def deploy_rsync(
         args = [*ssh, host, command] if host else ["sh", "-c", command]
         result = subprocess.run(args, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise DeployError(f"{command!r} failed: {result.stderr.strip()}")
+            raise DeployError(
+                f"{command!r} failed: {ssh_problem(result.stderr, host, port, known_hosts)}"
+            )
         return result.stdout.strip()
 
     quoted = shlex.quote(root)
+    where = f"on {host}" if host else "here"
+    # The folder is made once by the writer: a mistyped path must not become a new folder.
+    if remote(f"test -d {quoted} && echo yes || echo no") != "yes":
+        raise DeployError(
+            f"the deploy folder {root} does not exist {where}: correct DEPLOY 'destination', "
+            f"or make the folder once (`mkdir {root}`, owned by the user you deploy as)"
+        )
     remote(f"mkdir -p {quoted}/releases")
     target = f"{host + ':' if host else ''}{root}/releases/{release}/"
     result = subprocess.run(
@@ -144,7 +171,7 @@ def deploy_rsync(
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     if result.returncode != 0:
-        raise DeployError(f"rsync failed: {result.stderr.strip()}")
+        raise DeployError(f"rsync failed: {ssh_problem(result.stderr, host, port, known_hosts)}")
     sent = _count(result.stdout, "Number of regular files transferred: ")
     total = _count(result.stdout, r"Number of files: .*reg: ")
     # Nothing sent: each file is the one at its place in `current`. With as many files

@@ -20,7 +20,8 @@ from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
 from pelican.writers import Writer
 
-from pathways.plugin_support import ARTICLE_LISTS, PAGE_LISTS, post_refreshed
+from pathways.pelican_internals.generators import ARTICLE_LISTS, PAGE_LISTS, write_own_page
+from pathways.plugin_support import post_refreshed
 
 # Per kind of generator: the lists it keeps its content in, and the content's class.
 KINDS = {
@@ -52,23 +53,6 @@ def _known(generators: list[Generator]) -> dict[str, tuple[Generator, Any]]:
             for item in getattr(generator, name, []):
                 known[os.path.realpath(item.source_path)] = (generator, item)
     return known
-
-
-def _write(writer: Writer, generator: Generator, item: Any) -> None:
-    """Write one post's or page's file as its generator does."""
-    if isinstance(generator, ArticlesGenerator):
-        fields = {"article": item, "category": getattr(item, "category", None), "blog": True}
-    else:
-        fields = {"page": item}
-    writer.write_file(
-        item.save_as,
-        generator.get_template(item.template),
-        generator.context,
-        override_output=hasattr(item, "override_save_as"),
-        url=item.url,
-        relative_urls=generator.settings["RELATIVE_URLS"],
-        **fields,
-    )
 
 
 def refresh(generators: list[Generator], sources: list[Path], output: Path) -> list[str]:
@@ -103,5 +87,5 @@ def refresh(generators: list[Generator], sources: list[Path], output: Path) -> l
         for name in lists:
             items = getattr(generator, name, [])
             items[:] = [new if item is old else item for item in items]
-        _write(writer, generator, new)
+        write_own_page(writer, generator, new)
     return [new.save_as for _, _, _, new in updated]

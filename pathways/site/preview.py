@@ -6,7 +6,8 @@ and open tabs reload. A full build follows every change, in a child process so t
 and settings apply too, and tabs reload again when it is done. Served pages get a small
 script that waits for those reloads (server-sent events); nothing of it is in the built site.
 When a build fails, its errors are shown at the top of every page (and instead of pages the
-site does not have yet) until a build succeeds; open tabs reload either way.
+site does not have yet) until a build succeeds; open tabs reload either way. `/_stats/` shows
+the writer's stats page, made when it is asked for.
 """
 
 import asyncio
@@ -31,8 +32,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from pathways.site.build import BuildError, build_site
+from pathways.site.build import BuildError, build_site, load_settings
 from pathways.site.hot_reload import capture, refresh
+from pathways.site.setting_typos import setting_mistakes
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ EVENTS_URL = "/__preview/events"
 SCRIPT_URL = "/__preview/reload.js"
 RELOAD_SCRIPT = f'new EventSource("{EVENTS_URL}").onmessage = () => location.reload();\n'
 SCRIPT_TAG = f'<script src="{SCRIPT_URL}" defer></script>'
+STATS_URL = "/_stats/"
 # Seconds between keep-alive comments on an idle event stream, and between checks that the
 # server is stopping.
 KEEP_ALIVE = 15
@@ -78,18 +81,35 @@ def error_banner(errors: list[str]) -> str:
     )
 
 
-def with_reload_script(page: str, errors: list[str] | None = None) -> str:
-    """`page` with the reload script before `</body>`, and the build's errors, if any, first
-    thing in the body."""
+WARNING_STYLE = ERROR_STYLE.replace("#7a1212", "#5c4300")
+
+
+def settings_banner(mistakes: list[str]) -> str:
+    """The mistakes in the settings, for the top of every page (the build went on)."""
+    items = "".join(f"<li><code>{html.escape(mistake)}</code></li>" for mistake in mistakes)
+    return (
+        f'<div id="preview-settings-warning" role="status" style="{WARNING_STYLE}">'
+        "<p><strong>Check your settings.</strong> The preview was built without these; "
+        f'a production build (make check, make publish) refuses them.</p><ul style="margin:.5rem'
+        f' 0 0">{items}</ul></div>'
+    )
+
+
+def with_reload_script(
+    page: str, errors: list[str] | None = None, warnings: list[str] | None = None
+) -> str:
+    """`page` with the reload script before `</body>`, and the build's errors, if any (else
+    the mistakes in its settings), first thing in the body."""
     head, marker, tail = page.rpartition("</body>")
     page = f"{head}{SCRIPT_TAG}{marker}{tail}" if marker else page + SCRIPT_TAG
-    if errors:
+    banner = error_banner(errors) if errors else settings_banner(warnings) if warnings else ""
+    if banner:
         before, body, after = page.partition("<body")
         if body:
             opening, _, rest = after.partition(">")
-            page = f"{before}{body}{opening}>{error_banner(errors)}{rest}"
+            page = f"{before}{body}{opening}>{banner}{rest}"
         else:
-            page = error_banner(errors) + page
+            page = banner + page
     return page
 
 
@@ -98,6 +118,7 @@ class PreviewFiles(StaticFiles):
     last build's errors on every page, and instead of a page the site does not have."""
 
     errors: list[str]
+    warnings: list[str]
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         try:
@@ -119,7 +140,9 @@ class PreviewFiles(StaticFiles):
             page = Path(full_path).read_text(encoding="utf-8")
             headers = {"Cache-Control": "no-store"}
             return HTMLResponse(
-                with_reload_script(page, self.errors), status_code=status_code, headers=headers
+                with_reload_script(page, self.errors, self.warnings),
+                status_code=status_code,
+                headers=headers,
             )
         response = super().file_response(full_path, stat_result, scope, status_code)
         response.headers["Cache-Control"] = "no-store"
@@ -142,6 +165,7 @@ class Preview:
         self.started = 0.0
         self.files = PreviewFiles(directory=self.output, html=True, check_dir=False)
         self.files.errors = []
+        self.files.warnings = []
         self.content_paths = [
             Path(settings["PATH"], path).resolve()
             for path in [*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"]]
@@ -160,6 +184,16 @@ class Preview:
                 logger.error("%s; the preview shows the last good build.", error)
                 self.files.errors = error.errors or [str(error)]
         self.generators = list(generators)
+        self.check_settings()
+
+    def check_settings(self) -> None:
+        """The mistakes in the settings file as it is now, for the banner."""
+        try:
+            settings = load_settings(self.settings_file)
+        except Exception as error:
+            self.files.warnings = [f"Cannot read the settings in {self.settings_file}: {error}"]
+            return
+        self.files.warnings = setting_mistakes(settings, self.settings_file.name)
 
     async def reload_tabs(self) -> None:
         async with self.changed:
@@ -209,6 +243,7 @@ class Preview:
                     errors.append(line.removeprefix("ERROR: ").strip())
                 elif line.startswith("Build failed: ") and "listed above" not in line:
                     errors.append(line.strip())
+            self.check_settings()
             if await process.wait() != 0:
                 logger.error("Preview not fully rebuilt: fix the error above and save again.")
                 self.files.errors = errors or ["The build failed: see the terminal."]
@@ -274,6 +309,31 @@ class Preview:
 
         return StreamingResponse(stream(), media_type="text/event-stream")
 
+    async def stats(self, request: Request) -> Response:
+        """The stats page (`pathways stats`) of the blog being previewed, made for this request
+        in a process of its own, its posts linked in the preview."""
+        command = [sys.executable, "-m", "pathways", "stats", "--settings", str(self.settings_file)]
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            "--no-open",
+            "--output",
+            "-",
+            "--links",
+            "/",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        page, errors = await process.communicate()
+        headers = {"Cache-Control": "no-store"}
+        if process.returncode:
+            message = html.escape(errors.decode("utf-8", "replace").strip())
+            page = (
+                '<!doctype html><html lang="en"><title>Stats</title>'
+                f"<h1>The stats page could not be made</h1><pre>{message}</pre></html>"
+            )
+            return HTMLResponse(page, status_code=500, headers=headers)
+        return HTMLResponse(page.decode("utf-8"), headers=headers)
+
     def app(self) -> Starlette:
         async def script(request: Request) -> Response:
             return Response(RELOAD_SCRIPT, media_type="text/javascript")
@@ -290,6 +350,7 @@ class Preview:
         routes = [
             Route(EVENTS_URL, self.events),
             Route(SCRIPT_URL, script),
+            Route(STATS_URL, self.stats),
             Mount("/", self.files),
         ]
         return Starlette(routes=routes, lifespan=lifespan)

@@ -33,6 +33,7 @@ class Kind(Enum):
     EXTERNAL_LINK = "external link"
     ADDRESS = "address"
     PREVIEW_BUILD = "preview build"
+    SECRET = "secret in settings"
     PHOTO_LOCATION = "photo location"
 
 

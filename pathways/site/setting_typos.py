@@ -1,5 +1,12 @@
-"""Warn about a setting whose name is a typo of a known one (`SITE_NAME` for `SITENAME`):
-Pelican would ignore it silently and build with the default."""
+"""Mistakes in a site's settings, found before it is built: a name that is a typo of a known
+one (`SITE_NAME` for `SITENAME`: Pelican would ignore it silently and build with the
+default), a value of the wrong kind, and plugins listed out of their order.
+
+A setting the engine renamed is named with its new name (see `pathways.blog.renamed`).
+One rule for all of them: a warning in the preview (`make html`, `make devserver`, in the
+terminal and on the preview's pages), an error in a production build (`make check`,
+`make publish`), which then builds nothing.
+"""
 
 import difflib
 import re
@@ -8,7 +15,9 @@ from typing import Any
 
 from pelican.settings import DEFAULT_CONFIG
 
-from pathways.settings import declared
+from pathways.blog.renamed import RENAMED
+from pathways.plugin_order import order_problems
+from pathways.settings import bad_values, declared
 
 # Settings Pelican and its theme read without a default in DEFAULT_CONFIG.
 PELICAN_WITHOUT_DEFAULT = {
@@ -46,3 +55,22 @@ def likely_typos(settings: Mapping[str, Any]) -> dict[str, str]:
         if match:
             typos[name] = match[0]
     return typos
+
+
+def setting_mistakes(settings: dict[str, Any], file_name: str) -> list[str]:
+    """Every mistake in `settings`, read from `file_name`, one sentence each; a bad value is
+    replaced in `settings` by its default."""
+    renamed = [
+        f"{name} in {file_name} is now called {RENAMED[name][0]} (since {RENAMED[name][1]}):"
+        " rename it, or run make upgrade"
+        for name in sorted(settings)
+        if name in RENAMED
+    ]
+    typos = [
+        f"{name} in {file_name} is not a setting this site knows: did you mean {likely}?"
+        for name, likely in likely_typos(settings).items()
+        if name not in RENAMED
+    ]
+    values = [f"{file_name}: {problem}" for problem in bad_values(settings)]
+    order = [f"{file_name}: {problem}" for problem in order_problems(settings["PLUGINS"] or [])]
+    return renamed + typos + values + order

@@ -8,17 +8,21 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from pathways.comments.settings import COMMENTS
 from pathways.comments.store import database_path
 from pathways.plugin_support import blog_timezone
 from pathways.settings import read
 from pathways.site.build import load_settings
+from pathways.views.daily import DailyCounts, count_days, site_posts
 from pathways.views.ranking import (
     build_resolver,
     rank_windows,
     reference_time,
+    site_hosts,
+    whole_days,
     window_label,
 )
-from pathways.views.rules import Tally, Views, window_seconds
+from pathways.views.rules import Tally, Views, window_start
 from pathways.views.settings import POPULAR_POSTS, check_window, parse_today
 from pathways.views.sources import expand_sources, read_sources
 from pathways.views.store import ViewStore
@@ -82,9 +86,10 @@ class ProgressBar:
 def cmd_report(args: argparse.Namespace, settings: dict) -> int:
     config = read(settings, POPULAR_POSTS)
     if args.window:
-        config["POPULAR_POSTS_WINDOWS"] = [check_window(window) for window in args.window]
+        config["POPULAR_POSTS_WINDOWS"] = args.window
     zone = blog_timezone(settings)
-    now = reference_time(args.today or config["POPULAR_POSTS_TODAY"], zone)
+    today = args.today or config["POPULAR_POSTS_TODAY"]
+    now = reference_time(today, zone)
     sources = args.source or config["POPULAR_POSTS_SOURCES"]
     base = Path(settings["PATH"])
     articles = load_articles(settings)
@@ -103,6 +108,8 @@ def cmd_report(args: argparse.Namespace, settings: dict) -> int:
             windows,
             base=base,
             timezone=zone,
+            whole_days=whole_days(today),
+            hosts=site_hosts(config["POPULAR_POSTS_HOSTS"], settings.get("SITEURL") or ""),
             explain=args.explain,
             progress=progress.advance,
         )
@@ -126,6 +133,8 @@ def cmd_report(args: argparse.Namespace, settings: dict) -> int:
     )
     for note in views.notes:
         print(f"Note: {note}")
+    if views.not_posts:
+        print(_not_posts(views, len(articles), settings["PATH"]))
     for source in views.missing:
         print(f"Missing source: nothing matches {source}", file=sys.stderr)
     for problem in views.problems:
@@ -135,9 +144,9 @@ def cmd_report(args: argparse.Namespace, settings: dict) -> int:
     return 0
 
 
-def _accounting(kind: str, unit: str, tally: Tally, files: int) -> None:
-    """Every line (or row) read, in exactly one of the rules' outcomes, and their sum."""
-    parts = [
+def accounting(tally: Tally) -> list[tuple[str, int]]:
+    """Every line (or row) read, in exactly one of the rules' outcomes: (outcome, how many)."""
+    return [
         ("malformed (not in a format read)", tally.malformed),
         ("not a page view (assets, other pages, errors, redirects, HEAD, POST …)", tally.not_views),
         ("bots (crawlers, scripts, empty user agent)", tally.bots),
@@ -145,6 +154,11 @@ def _accounting(kind: str, unit: str, tally: Tally, files: int) -> None:
         ("repeats (same reader and post within 30 minutes)", tally.repeats),
         ("counted", tally.counted),
     ]
+
+
+def _accounting(kind: str, unit: str, tally: Tally, files: int) -> None:
+    """Every line (or row) read, in exactly one of the rules' outcomes, and their sum."""
+    parts = accounting(tally)
     print(f"{kind}: {tally.read:,} {unit} read from {files} file(s)")
     for label, count in parts:
         print(f"  {count:>10,}  {label}")
@@ -156,16 +170,27 @@ def _accounting(kind: str, unit: str, tally: Tally, files: int) -> None:
         )
 
 
+def _not_posts(views: Views, posts: int, content: str) -> str:
+    """Why views of pages were "not a page view": their paths are no post's."""
+    asked = sum(views.not_posts.values())
+    common = ", ".join(f"{path} ({n:,})" for path, n in views.not_posts.most_common(5))
+    if posts:
+        site = f"the site has {posts:,} published post(s)"
+    else:
+        site = f"the site has no published post: none was found in {content}"
+    return (
+        f"Note: {asked:,} of the lines or rows not a page view asked for a page that is no "
+        f"post ({site}; an old address counts through Old-URLs: or POPULAR_POSTS_REDIRECTS); "
+        f"the most asked: {common}."
+    )
+
+
 def _explain(views: Views, slug: str, title: str, windows: list[str]) -> None:
     hits = sorted(views.explained, key=lambda hit: (hit.start, hit.source, hit.line))
     print(f"\n{sum(hit.views for hit in hits):,} views of “{title}” ({slug}) counted from:")
-    floors = {window: window_seconds(window) for window in windows}
+    floors = {window: window_start(window, views.now, views.days_of) for window in windows}
     for hit in hits:
-        inside = [
-            window
-            for window, span in floors.items()
-            if span is None or hit.start > views.now - span
-        ]
+        inside = [window for window, floor in floors.items() if floor is None or hit.start > floor]
         if hit.start == float("-inf"):
             when = "totals without a period"
         elif hit.start == hit.end:
@@ -180,6 +205,13 @@ def _explain(views: Views, slug: str, title: str, windows: list[str]) -> None:
 
 def _when(moment: float) -> str:
     return datetime.fromtimestamp(moment, UTC).isoformat(sep=" ", timespec="seconds")
+
+
+def _window(value: str) -> str:
+    try:
+        return check_window(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("has an ")) from None
 
 
 def _today(value: str) -> str:
@@ -201,10 +233,50 @@ def cmd_export(args: argparse.Namespace, settings: dict, settings_file: Path) ->
     return 0
 
 
+def cmd_count(args: argparse.Namespace, settings: dict, settings_file: Path) -> int:
+    """On the server: count the site's logs per day into the database, and export the counts."""
+    config = read(settings, POPULAR_POSTS)
+    site = Path(args.site or settings["OUTPUT_PATH"])
+    index = site / read(settings, COMMENTS)["COMMENTS_INDEX_SAVE_AS"]
+    try:
+        posts = site_posts(index)
+    except ValueError as error:
+        print(f"views count: {error}", file=sys.stderr)
+        return 1
+    default_db = database_path(settings, settings_file).with_name("views.sqlite3")
+    store = DailyCounts(Path(args.db) if args.db else default_db)
+    state = store.state()
+    zone = blog_timezone(settings)
+    now = reference_time(args.now, zone) if args.now else datetime.now(UTC)
+    counts = count_days(
+        state,
+        args.source or config["POPULAR_POSTS_SERVER_LOGS"],
+        posts.get,
+        now,
+        base=Path(settings["PATH"]),
+        timezone=zone,
+        hosts=site_hosts(config["POPULAR_POSTS_HOSTS"], settings.get("SITEURL") or ""),
+    )
+    store.record(counts, state)
+    views = counts.accounting
+    _accounting("Access logs", "lines", views.logs, views.log_files)
+    for source in views.missing:
+        print(f"Missing source: nothing matches {source}", file=sys.stderr)
+    for problem in views.problems:
+        print(f"Problem: {problem}", file=sys.stderr)
+    for path, export in ((args.views, store.export_views), (args.sites, store.export_sites)):
+        if path:
+            with open(path, "w", encoding="utf-8", newline="") as stream:
+                print(f"Wrote {export(stream)} rows to {path}", file=sys.stderr)
+    return 0
+
+
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     settings = load_settings(settings_file)
     if args.views_command == "report":
         return cmd_report(args, settings)
+    if args.views_command == "count":
+        return cmd_count(args, settings, settings_file)
     return cmd_export(args, settings, settings_file)
 
 
@@ -214,13 +286,29 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     actions = views.add_subparsers(dest="views_command", required=True)
     report = actions.add_parser("report", help="rank posts per window from the view sources")
     report.add_argument("--source", action="append", help="a log or CSV (default: the settings')")
-    report.add_argument("--window", action="append", help="7d, 30d, 365d, all (default: settings')")
+    report.add_argument(
+        "--window",
+        action="append",
+        type=_window,
+        help="7d, 30d, 365d, all, <n>d (default: settings')",
+    )
     report.add_argument(
         "--today",
         type=_today,
         help="where windows end: 2026-11-20 (end of that day) or 2026-11-20T23:59:59Z",
     )
     report.add_argument("--explain", metavar="SLUG", help="list the views behind one post's count")
+    count = actions.add_parser(
+        "count", help="on the server: count the site's logs per day, for all time, and export"
+    )
+    count.add_argument("--source", action="append", help="a log (default: the settings')")
+    count.add_argument("--site", help="the built site (default: OUTPUT_PATH)")
+    count.add_argument("--db", help="the counts' database (default: views.sqlite3 by COMMENTS_DB)")
+    count.add_argument(
+        "--now", type=_today, help="count up to this day's end or instant (default: now)"
+    )
+    count.add_argument("--views", help="write the views per post and day (path,date,views)")
+    count.add_argument("--sites", help="write the referring sites per day (date,site,views)")
     export = actions.add_parser("export", help="the beacon's counts as a path,date,views CSV")
     export.add_argument("--output", help="file to write (default: standard output)")
     return views

@@ -34,24 +34,27 @@ from operator import itemgetter
 from pathlib import Path
 from typing import ClassVar
 
+from pathways.views.lines import (
+    BOT,
+    MALFORMED,
+    MAX_CACHED,
+    NOT_VIEW,
+    LineRules,
+    malformed_problem,
+)
 from pathways.views.logs import (
     DISORDER,
-    FORMAT_NAMES,
-    MAX_CACHED,
-    MAX_LINE,
     SPLIT_OVER,
-    VIEW_STATUSES,
     LogFile,
     LogReader,
-    _caddy_fields,
     _chunks,
     _compressed,
-    clf_records,
 )
-from pathways.views.rules import REPEAT_WINDOW, Views, is_repeat, normalise_path
+from pathways.views.referrers import referring_site
+from pathways.views.rules import REPEAT_WINDOW, Views, is_repeat
 from pathways.views.sources import Resolver, count_views
 
-FORMAT = 1
+FORMAT = 3
 """Changed whenever what is kept changes meaning; a state of another format is read afresh."""
 BLOCK = 65_536
 """The first and last bytes of a log read before, compared to know it was only appended to."""
@@ -89,6 +92,10 @@ class Scan:
     moments: array = field(default_factory=partial(array, "d"))
     readers: array = field(default_factory=partial(array, "q"))
     revalidated: bytearray = field(default_factory=bytearray)
+    sites: array = field(default_factory=partial(array, "q"))
+    """Each candidate's referring site (`referrers.referring_site`): 0 for none, else a
+    digest of its name, which `site_names` holds."""
+    site_names: dict[int, str] = field(default_factory=dict)
 
     def renumber(self, numbers: list[int]) -> None:
         """Give the paths the numbers `numbers` holds at their current ones."""
@@ -109,6 +116,8 @@ class Scan:
         self.moments += later.moments
         self.readers += later.readers
         self.revalidated += later.revalidated
+        self.sites += later.sites
+        self.site_names.update(later.site_names)
 
     def candidates(self, start: int = 0) -> Iterator[Candidate]:
         return zip(
@@ -121,108 +130,76 @@ class Scan:
 
 
 class Scanner:
-    """Parses lines into `Scan`s with `LogReader`'s formats and caches; paths are numbered in
-    `paths` (shared by every log of a state)."""
+    """Parses lines into `Scan`s with the one rule (`LogReader`'s, and its caches); paths are
+    numbered in `paths` (shared by every log of a state)."""
 
     def __init__(self, logs: LogReader, paths: list[str], path_ids: dict[str, int]) -> None:
         self.logs = logs
         self.paths = paths
         self.path_ids = path_ids
-        self.requests: dict[bytes, int | None] = {}
         self.readers: dict[tuple, int] = {}
+        self.sites: dict[bytes | str | None, int] = {None: 0}
+        self.site_names: dict[int, str] = {}
 
     def lines(self, lines: list[bytes], scan: Scan) -> None:
-        candidates = len(scan.paths)
-        self._lines(lines, scan)
-        scan.asked.update(scan.paths[candidates:])
-
-    def _lines(self, lines: list[bytes], scan: Scan) -> None:
-        scan.read += len(lines)
-        if scan.format is None:
-            scan.malformed += len(lines)
-            scan.example = scan.example or lines[0]
-        elif scan.format == "caddy":
-            self._caddy(lines, scan)
-        else:
-            self._clf(lines, scan)
-
-    def _clf(self, lines: list[bytes], scan: Scan) -> None:
-        """The rules of `LogReader._clf_lines` up to the ones that depend on the build."""
-        has_agent = scan.format != "common"
-        requests, agents, readers = self.requests, self.logs.agents, self.readers
+        """What the rule makes of each line, up to the parts that depend on the build."""
+        path_ids, readers, sites = self.path_ids, self.readers, self.sites
         paths, moments = scan.paths.append, scan.moments.append
         reader_ids, revalidated = scan.readers.append, scan.revalidated.append
-        bots = scan.bots
+        site_ids, first_site = scan.sites.append, len(scan.sites)
+        bots, asked = scan.bots, scan.asked
         malformed = not_views = 0
         example = None
-        records = clf_records(lines, scan.format, self.logs.hours, self.logs._time)
-        for number, record in enumerate(records):
-            if record is None:
+        for number, (kind, moment, path, reader, was_304, referrer) in enumerate(
+            self.logs.rules.lines(lines, scan.format)
+        ):
+            if kind == MALFORMED:
                 malformed += 1
                 example = example or lines[number]
                 continue
-            client, moment, request, status, agent = record
-            if status not in VIEW_STATUSES:
+            if kind == NOT_VIEW:
                 not_views += 1
                 continue
-            try:
-                path = requests[request]
-            except KeyError:
-                path = self._request_path(request)
-            if path is None:
-                not_views += 1
+            path_id = path_ids.get(path)
+            if path_id is None:
+                path_id = self.path_number(path)
+            if kind == BOT:
+                bots[path_id] += 1
                 continue
-            if has_agent:
-                try:
-                    bot = agents[agent]
-                except KeyError:
-                    bot = self.logs._bot(agent)
-                if bot:
-                    bots[path] += 1
-                    continue
             try:
-                reader = readers[client, agent]
+                reader_id = readers[reader]
             except KeyError:
-                reader = self._reader(client, agent)
-            paths(path)
+                reader_id = self._reader(*reader)
+            paths(path_id)
             moments(moment)
-            reader_ids(reader)
-            revalidated(status == b"304")
+            reader_ids(reader_id)
+            revalidated(was_304)
+            try:
+                site_ids(sites[referrer])
+            except KeyError:
+                site_ids(self._site(referrer))
+            asked[path_id] += 1
+        for site in set(scan.sites[first_site:]).difference(scan.site_names):
+            if site:
+                scan.site_names[site] = self.site_names[site]
+        scan.read += len(lines)
         scan.malformed += malformed
         scan.not_views += not_views
         scan.example = scan.example or example
 
-    def _caddy(self, lines: list[bytes], scan: Scan) -> None:
-        for line in lines:
-            fields = _caddy_fields(line) if len(line) <= MAX_LINE else None
-            if fields is None:
-                scan.malformed += 1
-                scan.example = scan.example or line
-                continue
-            client, moment, method, uri, status, agent = fields
-            if method != "GET" or not (200 <= status < 300 or status == 304):
-                scan.not_views += 1
-                continue
-            path = self._path_id(uri.encode())
-            if agent is None or self.logs._bot(agent.encode()):
-                scan.bots[path] += 1
-                continue
-            scan.paths.append(path)
-            scan.moments.append(moment)
-            scan.readers.append(self._reader(client, agent))
-            scan.revalidated.append(status == 304)
-
-    def _request_path(self, request: bytes) -> int | None:
-        """The path id a `GET` request line asks for (None for other methods), cached."""
-        if len(self.requests) > MAX_CACHED:
-            self.requests.clear()
-        method, _, rest = request.partition(b" ")
-        path = self._path_id(rest.partition(b" ")[0]) if method == b"GET" else None
-        self.requests[request] = path
-        return path
-
-    def _path_id(self, target: bytes) -> int:
-        return self.path_number(normalise_path(target.decode("utf-8", "replace")))
+    def _site(self, referrer: bytes | str) -> int:
+        """The id of the site a referrer names (0 for none), cached."""
+        if len(self.sites) > MAX_CACHED:
+            self.sites = {None: 0}
+        text = referrer.decode("utf-8", "replace") if isinstance(referrer, bytes) else referrer
+        site = referring_site(text, self.logs.rules.hosts)
+        number = 0
+        if site is not None:
+            digest = hashlib.blake2b(site.encode("utf-8", "surrogatepass"), digest_size=8)
+            number = int.from_bytes(digest.digest(), signed=True) or 1
+            self.site_names[number] = site
+        self.sites[referrer] = number
+        return number
 
     def path_number(self, path: str) -> int:
         number = self.path_ids.get(path)
@@ -424,6 +401,8 @@ class LogState:
     scans: dict[Identity, Scan] = field(default_factory=dict)
     paths: list[str] = field(default_factory=list)
     decisions: Decisions | None = None
+    hosts: frozenset[str] = frozenset()
+    """The site's host names the scans were made with."""
     split_over: ClassVar[int] = SPLIT_OVER
     """New parts of plain logs this big are read in two halves at once."""
 
@@ -436,13 +415,17 @@ class LogState:
         *,
         base: Path = Path(),
         timezone: str = "UTC",
+        whole_days: bool = False,
+        hosts: frozenset[str] = frozenset(),
     ) -> tuple[Views, bool]:
         """What `read_sources` gives (without `explained`), reading only what is new; and
         whether this state changed (and is worth keeping again)."""
+        if hosts != self.hosts:
+            self.scans, self.decisions, self.hosts = {}, None, hosts
         return count_views(
             sources,
             resolve,
-            Views(now.timestamp(), tuple(windows)),
+            Views(now.timestamp(), tuple(windows), timezone if whole_days else None),
             lambda logs, views: self._read_logs(logs, views, resolve),
             base=base,
             timezone=timezone,
@@ -451,7 +434,7 @@ class LogState:
     def _read_logs(self, paths: list[Path], views: Views, resolve: Resolver) -> bool:
         """Bring the scans up to date with the logs, decide what is new (or everything
         again), and count into `views`; whether anything kept changed."""
-        logs = LogReader(views, resolve)
+        logs = LogReader(views, resolve, rules=LineRules(self.hosts))
         surveyed = [log for log in map(logs._survey, paths) if log is not None]
         surveyed.sort(key=lambda log: float("inf") if log.first is None else log.first)
         scanner = Scanner(logs, self.paths, {path: n for n, path in enumerate(self.paths)})
@@ -498,7 +481,7 @@ class LogState:
         if rests:
             decisions = _with_rests(decisions, order, rests)
         decisions.count(views)
-        _tally(views, entries, posts, rests)
+        _tally(views, entries, posts, self.paths, rests)
         return changed
 
     def _update(
@@ -651,6 +634,7 @@ def _tally(
     views: Views,
     entries: list[tuple[LogFile, Identity, Scan]],
     posts: list[str | None],
+    paths: list[str],
     rests: dict[Identity, Scan],
 ) -> None:
     """The lines' accounting and each log's problems, in the order `LogReader` gives them."""
@@ -667,11 +651,13 @@ def _tally(
             for path, lines in part.bots.items():
                 if posts[path] is None:
                     tally.not_views += lines
+                    views.not_posts[paths[path]] += lines
                 else:
                     tally.bots += lines
             for path, lines in part.asked.items():
                 if posts[path] is None:
                     tally.not_views += lines
+                    views.not_posts[paths[path]] += lines
         tally.read += read
         tally.malformed += malformed
         if scan.unreadable is not None:
@@ -679,13 +665,8 @@ def _tally(
                 f"{log.path}: unreadable after line {scan.read:,} ({scan.unreadable}); "
                 "the rest is skipped"
             )
-        if read and malformed * 2 > read:
-            shown = (example or b"").decode("utf-8", "replace").rstrip("\r\n")
-            shown = shown[:120] + ("…" if len(shown) > 120 else "")
-            views.problems.append(
-                f"{log.path}: {malformed:,} of {read:,} lines are not in a log "
-                f"format Popular Posts reads ({FORMAT_NAMES}), for example {shown!r}"
-            )
+        if malformed:
+            views.problems.append(malformed_problem(log.path, malformed, read, example))
 
 
 def _joined(scan: Scan, rest: Scan) -> Scan:

@@ -1,7 +1,8 @@
 """Rank posts per window, like Blogger's "Popular Posts".
 
 Windows are `7d`, `30d`, `365d` (any `<n>d`) and `all`, ending at the reference instant
-(`POPULAR_POSTS_TODAY`, or the end of yesterday). Posts rank by views (default), by comments in
+(`POPULAR_POSTS_TODAY`, or the end of yesterday): whole local days when the reference is a
+day, as `rules` says. Posts rank by views (default), by comments in
 the window, or by views per day live.
 """
 
@@ -10,10 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pathways.plugin_support import old_urls
-from pathways.views.rules import DAY, Views, normalise_path, window_seconds
+from pathways.views.rules import DAY, Views, normalise_path, window_start
 from pathways.views.settings import parse_today
 
 WINDOW_LABELS = {"7d": "Last 7 days", "30d": "Last 30 days", "365d": "Last year", "all": "All time"}
@@ -58,6 +60,22 @@ def reference_time(value: str | date | datetime | None, timezone: str) -> dateti
     return (next_day - timedelta(microseconds=1)).astimezone(UTC)
 
 
+def whole_days(value: str | date | datetime | None) -> bool:
+    """Whether a reference (as `reference_time` takes it) is a day: windows are then whole
+    days of the blog's time zone."""
+    if isinstance(value, str):
+        value = parse_today(value)
+    return not isinstance(value, datetime)
+
+
+def site_hosts(hosts: list | tuple | None, site_url: str) -> frozenset[str]:
+    """The host names whose requests are the site's: `POPULAR_POSTS_HOSTS`, or the host of
+    `SITEURL` when that is None (nothing known: every host is the site's)."""
+    if hosts is None:
+        hosts = [urlsplit(site_url).hostname or ""] if "://" in site_url else []
+    return frozenset(host.lower().rstrip(".") for host in hosts if host)
+
+
 def rank(
     candidates: Iterable[Candidate],
     views: Counter,
@@ -66,11 +84,12 @@ def rank(
     *,
     by: str = "views",
     limit: int = 5,
+    days_of: str | None = None,
 ) -> list[Entry]:
     """The top `limit` posts of a window (`views`: that window's views per post); posts with
-    nothing to rank them by are left out."""
-    span = window_seconds(window)
-    start = None if span is None else now - timedelta(seconds=span)
+    nothing to rank them by are left out. `days_of`: as `Views.days_of`."""
+    floor = window_start(window, now.timestamp(), days_of)
+    start = None if floor is None else datetime.fromtimestamp(floor, UTC)
     entries = []
     for candidate in candidates:
         seen = views.get(candidate.key, 0)
@@ -139,6 +158,7 @@ def rank_windows(
                 now,
                 by=config["POPULAR_POSTS_RANK_BY"],
                 limit=config["POPULAR_POSTS_COUNT"],
+                days_of=views.days_of,
             ),
         )
         for window in config["POPULAR_POSTS_WINDOWS"]

@@ -2,17 +2,24 @@
 
 A view is a successful `GET` (2xx, or 304 Not Modified) of a post, by a reader that is not a
 bot, at or before the reference instant, and not a repeat: the same address, user agent and
-post within 30 minutes of that reader's last *counted* view of it, in time order. A view
-belongs to the window `Nd` when `now - N days < t <= now`; a source with per-day (or
-per-period) totals puts them in a window only when the whole day (or period) lies inside it.
+post within 30 minutes of that reader's last *counted* view of it, in time order.
+
+Windows end at the reference instant `now`. With the reference given as a day (the end of that
+day in the blog's time zone), the window `Nd` is that day and the N - 1 local days before it,
+whole, whatever the clocks did meanwhile; with the reference given as an instant, it is the N
+times 24 hours before it. A view belongs to a window when `start < t <= now`; a source with
+per-day (or per-period) totals, whose days are local days of the blog's time zone, puts them
+in a window only when the whole day (or period) lies inside it.
 """
 
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from functools import lru_cache, partial
 from urllib.parse import unquote
+from zoneinfo import ZoneInfo
 
 REPEAT_WINDOW = 30 * 60
 DAY = 86_400
@@ -54,6 +61,20 @@ def normalise_path(raw: str) -> str:
 def window_seconds(window: str) -> int | None:
     """`7d` -> seconds in 7 days; `all` -> None."""
     return None if window == "all" else int(window[:-1]) * DAY
+
+
+def window_start(window: str, now: float, days_of: str | None) -> float | None:
+    """The instant a window starts after (None for `all`), ending at `now`: with `days_of` (a
+    time zone: the reference is the end of a day there) at the end of the day before the
+    window's first whole day, else `window_seconds` before `now`."""
+    span = window_seconds(window)
+    if span is None:
+        return None
+    if days_of is None:
+        return now - span
+    zone = ZoneInfo(days_of)
+    first = datetime.fromtimestamp(now, zone).date() - timedelta(days=span // DAY - 1)
+    return (datetime.combine(first, time(0), zone) - timedelta(microseconds=1)).timestamp()
 
 
 @dataclass
@@ -98,6 +119,8 @@ class Views:
 
     now: float
     windows: tuple[str, ...]
+    days_of: str | None = None
+    """The time zone whose whole days the windows are, when the reference is a day."""
     logs: Tally = field(default_factory=Tally)
     rows: Tally = field(default_factory=Tally)
     log_files: int = 0
@@ -106,15 +129,15 @@ class Views:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     explained: list[Hit] = field(default_factory=list)
+    not_posts: Counter = field(default_factory=Counter)
+    """Path -> lines (or rows) of views, but for a path no post has (among `not_views`)."""
 
     def __post_init__(self) -> None:
-        spans = {window: window_seconds(window) for window in self.windows}
+        starts = {window: window_start(window, self.now, self.days_of) for window in self.windows}
         # Views are kept per post and "age": how many window floors lie before them.
-        self.floors = sorted({self.now - span for span in spans.values() if span is not None})
+        self.floors = sorted({start for start in starts.values() if start is not None})
         self.ages: Counter = Counter()
-        self._window_floor = {
-            window: None if span is None else self.now - span for window, span in spans.items()
-        }
+        self._window_floor = starts
 
     def add(self, post: str, start: float, views: int = 1) -> None:
         """Views seen from `start` on (one instant, a day, a period; ending by `now`): they

@@ -49,6 +49,13 @@ def _sources(value: list | tuple) -> list | tuple:
     return value
 
 
+def _hosts(value: list | tuple | None) -> list | tuple | None:
+    for host in value or ():
+        if not isinstance(host, str) or not host.strip() or "/" in host:
+            raise ValueError(f"must hold host names (example.org), not {host!r}")
+    return value
+
+
 def _windows(value: list | tuple) -> list[str]:
     if not value:
         raise ValueError("is empty")
@@ -99,6 +106,22 @@ POPULAR_POSTS = Feature(
             "The instant windows end at: a date (the end of that day in `TIMEZONE`) or an ISO"
             " 8601 instant with offset (`2026-11-20T23:59:59Z`); `None` is the end of yesterday.",
             _today,
+        ),
+        Setting(
+            "POPULAR_POSTS_SERVER_LOGS",
+            ["/var/log/nginx/access.log*"],
+            (list, tuple),
+            "The site's access logs on the server, read by `pathways views count` (globs).",
+            _sources,
+        ),
+        Setting(
+            "POPULAR_POSTS_HOSTS",
+            None,
+            (list, tuple, type(None)),
+            "Host names whose requests are the site's, in logs that name one (Caddy's JSON,"
+            " Apache's `vhost_combined`); `None` is the host of `SITEURL` (every host when it"
+            " has none).",
+            _hosts,
         ),
         Setting(
             "POPULAR_POSTS_REDIRECTS", {}, dict, "Old path → new path, for views of moved pages."

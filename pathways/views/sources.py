@@ -2,10 +2,11 @@
 
 A source is a glob (relative to the content folder unless absolute), optionally followed by
 the period a CSV of totals covers: `"stats/pages.csv 2026-10-22..2026-11-20"`. Access logs
-are read by `pathways.views.logs`; CSVs here: a plain `path,date,views` (UTC days, as the
-comment service's beacon writes them), a GoatCounter export (one row per hit) or a Plausible
-"Top pages" export (totals for the period it was exported for). Nothing is ever fatal: a bad
-line or row, a corrupt gzip or an unknown CSV is skipped, counted and reported once.
+are read by `pathways.views.logs`; CSVs here: a plain `path,date,views` (local days of the
+blog's time zone, as the comment service's beacon writes them), a GoatCounter export (one
+row per hit) or a Plausible "Top pages" export (totals for the period it was exported for,
+in local days). Nothing is ever fatal: a bad line or row, a corrupt gzip or an unknown CSV
+is skipped, counted and reported once.
 """
 
 import csv
@@ -13,13 +14,14 @@ import glob
 import io
 import re
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from pathways.views.lines import LineRules
 from pathways.views.logs import LogReader
-from pathways.views.rules import DAY, Hit, Views, Visits, normalise_path
+from pathways.views.rules import Hit, Views, Visits, normalise_path
 
 PERIOD = re.compile(r"(.*\S)\s+(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d)")
 ROTATION = re.compile(r"\.(\d+)(?:\.gz)?$")
@@ -83,16 +85,21 @@ def read_sources(
     *,
     base: Path = Path(),
     timezone: str = "UTC",
+    whole_days: bool = False,
+    hosts: frozenset[str] = frozenset(),
     explain: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Views:
     """Views per post and window from every source, counted back from `now`, with the
-    accounting; `explain` (a post's key) keeps the hits behind that post's count."""
+    accounting; `whole_days`: `now` is the end of a day in `timezone`, and windows are whole
+    days there (see `rules`); `hosts`: the site's host names, when known; `explain` (a
+    post's key) keeps the hits behind that post's count."""
+    rules = LineRules(hosts)
     views, _ = count_views(
         sources,
         resolve,
-        Views(now.timestamp(), tuple(windows)),
-        lambda logs, views: LogReader(views, resolve, explain, progress).read(logs),
+        Views(now.timestamp(), tuple(windows), timezone if whole_days else None),
+        lambda logs, views: LogReader(views, resolve, explain, progress, rules=rules).read(logs),
         base=base,
         timezone=timezone,
         explain=explain,
@@ -177,18 +184,22 @@ class CsvReader:
 
     def _plain(self, row: list[str], names: dict, period: Period | None, number: int) -> None:
         day = date.fromisoformat(row[names["date"]].strip())
-        start = datetime.combine(day, time(0), UTC).timestamp()
-        self._total(row[names["path"]], row[names["views"]], start, start + DAY - 1, number)
+        start, end = self._days(day, day)
+        self._total(row[names["path"]], row[names["views"]], start, end, number)
 
     def _plausible(self, row: list[str], names: dict, period: Period | None, number: int) -> None:
         column = names.get("pageviews", names.get("visitors"))
         if period is None:
             start = end = float("-inf")
         else:
-            start = datetime.combine(period[0], time(0), self.zone).timestamp()
-            after = datetime.combine(period[1] + timedelta(days=1), time(0), self.zone)
-            end = after.timestamp() - 1
+            start, end = self._days(*period)
         self._total(row[names["name"]], row[column], start, end, number)
+
+    def _days(self, first: date, last: date) -> tuple[float, float]:
+        """The first and last second of local days `first` to `last` (UTC seconds)."""
+        start = datetime.combine(first, time(0), self.zone).timestamp()
+        after = datetime.combine(last + timedelta(days=1), time(0), self.zone)
+        return start, after.timestamp() - 1
 
     def _total(self, path: str, views: str, start: float, end: float, number: int) -> None:
         """A row of `views` seen from `start` to `end` (UTC seconds, both included)."""
@@ -198,6 +209,7 @@ class CsvReader:
         post = self._post(path)
         if post is None:
             self.tally.not_views += 1
+            self.views.not_posts[normalise_path(path)] += 1
         elif end > self.views.now:
             self.tally.future += 1
         else:
@@ -212,6 +224,8 @@ class CsvReader:
         session = row[names["session"]].strip() if "session" in names else ""
         if post is None:
             self.tally.not_views += 1
+            if not event:
+                self.views.not_posts[normalise_path(row[names["path"]])] += 1
         elif row[names["bot"]].strip() not in ("", "0"):
             self.tally.bots += 1
         elif moment.timestamp() > self.views.now:

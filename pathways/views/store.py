@@ -1,4 +1,5 @@
-"""Daily view counts per post path, kept by the comment service's cookieless view beacon.
+"""Daily view counts per post path (local days of the blog's time zone), kept by the comment
+service's cookieless view beacon.
 
 Only the path, the day and a count are stored: no address, no user agent, no cookie. The
 writer exports them as a plain `path,date,views` CSV, one of the Popular Posts sources.

@@ -16,6 +16,8 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 from pelican import signals
 
+from pathways.pelican_internals.content import content_html, set_content_html
+
 PLAIN_PRE = "<pre>"
 FOCUSABLE_PRE = '<pre tabindex="0">'
 ALIGNMENTS = ("left", "center", "right")
@@ -98,8 +100,8 @@ def add_extension(pelican: Any) -> None:
 
 
 def _on_content(content: Any) -> None:
-    if getattr(content, "_content", None):
-        content._content = make_code_blocks_focusable(content._content)
+    if content_html(content):
+        set_content_html(content, make_code_blocks_focusable(content_html(content)))
 
 
 def register() -> None:

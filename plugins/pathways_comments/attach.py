@@ -9,7 +9,6 @@ the comment service.
 
 import json
 import logging
-import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -26,7 +25,13 @@ from pathways.comments.model import (
     parse_comment,
     render_body,
 )
-from pathways.plugin_support import blog_timezone, build_workers, fast_build, parallel_map
+from pathways.plugin_support import (
+    blog_timezone,
+    build_workers,
+    fast_build,
+    parallel_map,
+    start_build_thread,
+)
 
 from .cache import CommentCache
 from .threads import ancestry, build_threads, count
@@ -97,8 +102,7 @@ class CommentReading:
         self.cache = CommentCache(settings)
         self._read: dict[str, tuple[list[Comment], list[tuple]]] = {}
         self._failure: BaseException | None = None
-        self._thread = threading.Thread(target=self._read_all, daemon=True)
-        self._thread.start()
+        self._thread = start_build_thread(self._read_all, "comment reading")
 
     def _read_all(self) -> None:
         try:
@@ -228,8 +232,8 @@ def write_comments_index(generator: Any, writer: Any = None) -> None:
 
 
 def register() -> None:
-    # After the Markdown reader's receiver, which forks the workers that convert posts: a
-    # process is never forked while this thread runs.
+    # After the Markdown reader's receiver, which forks the workers that convert posts
+    # (pathways.plugin_order): no process is forked while this thread runs (fork_context).
     signals.article_generator_preread.connect(start_reading)
     signals.article_generator_finalized.connect(attach_comments)
     signals.article_writer_finalized.connect(write_comments_index)

@@ -16,6 +16,7 @@ from pelican import signals
 from pelican.utils import slugify
 from smartypants import smartypants
 
+from pathways.pelican_internals.content import content_html, set_content_html
 from pathways.plugin_support import post_refreshed
 
 logger = logging.getLogger(__name__)
@@ -92,7 +93,8 @@ def apply_glossary(generator: Any) -> None:
     terms = read_glossary(folder, settings)
     url = _glossary_url(settings)
     for article in [*generator.articles, *generator.drafts]:
-        article._content, used = explain_first_uses(article._content or "", terms, url)
+        text, used = explain_first_uses(content_html(article), terms, url)
+        set_content_html(article, text)
         for term in used:
             if article.status != "draft":
                 term["posts"].append(article)
@@ -103,7 +105,7 @@ def refresh_post(generator: Any, article: Any) -> None:
     """A post re-read by the preview gets its terms explained again."""
     terms = generator.context.get("glossary", [])
     url = _glossary_url(generator.settings)
-    article._content, _ = explain_first_uses(article._content or "", terms, url)
+    set_content_html(article, explain_first_uses(content_html(article), terms, url)[0])
 
 
 def register() -> None:

@@ -4,12 +4,15 @@ typogrify runs smartypants on every run of text between two tags, and smartypant
 each run through a dozen `re.sub` calls with patterns given as strings (so every call looks
 its pattern up again), although most runs have no quote, dash, dot or backslash to change.
 Here a run is only given the steps that can change it, with the patterns compiled once and
-literal replacements done as `str.replace`; `amp` is skipped when the text has no ampersand
-it would wrap; and `caps` reuses the runs smartypants found instead of splitting the text
-again, and looks for capitals only in runs with two capitals close together; `widont` looks
-for the last word before each closing tag it cares about rather than trying its pattern at
-every character. Everything else is typogrify's own code. `tests/test_fast_typogrify.py`
-compares the output with typogrify's on thousands of generated texts.
+literal replacements done as `str.replace`; a pattern that the regex engine would try at
+every character (one that starts with the character before a quote, or with a word
+boundary) is written to start with the quote, or tried only next to the capitals it needs;
+`amp` is skipped when the text has no ampersand it would wrap; and `caps` reuses the runs
+smartypants found instead of splitting the text again; `widont` looks for the last word
+before each closing tag it cares about rather than trying its pattern at every character.
+Everything else is typogrify's own code. `tests/test_fast_typogrify.py` compares the output
+with typogrify's on thousands of generated texts, `tests/test_typography_corpora.py` on
+whole posts.
 """
 
 import re
@@ -50,7 +53,12 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-# smartypants.convert_quotes, its patterns compiled once.
+# smartypants.convert_quotes, its patterns compiled once. A pattern that starts with the
+# character before a quote is tried by the regex engine at every character of the text; the
+# same pattern written from the quote, with that character in a lookbehind, is tried only at
+# quotes, which the engine finds fast. Both replace the same quotes, except where a match would
+# take in a character of the match before it (`re.sub` does not let matches overlap, a
+# lookbehind may look into the last match): then, rarely, smartypants' own pattern is used.
 _PUNCT = r"""[!"#\$\%'()*+,-.\/:;<=>?\@\[\\\]\^_`{|}~]"""
 _CLOSE = r"[^\ \t\r\n\[\{\(\-]"
 _DEC_DASHES = "&#8211;|&#8212;"
@@ -66,23 +74,68 @@ _OPENING = r"""
             %s                # the quote
             (?=\w)            # followed by a word character
             """
+# What comes before an opening quote in `_OPENING`, as the regex engine reads it: in verbose
+# mode "#" starts a comment, so the decimal entities are left out, and what is left of their
+# line, "&", runs into the hex entities. None of it holds a quote, so no match can take in a
+# character of the one before, and the lookbehinds give the same matches.
+_OPENED = ("\\s", "&nbsp;", "--", "&[mn]dash;", "&&\\#x201[34];")
+
+
+def _opening(quote: str) -> re.Pattern:
+    return re.compile(
+        quote + "(?:" + "|".join(f"(?<={before}{quote})" for before in _OPENED) + r")(?=\w)"
+    )
+
+
+class Step:
+    """One `re.sub` of smartypants: its pattern and replacement, and the same written from
+    the quote, with `overlap` a pattern found in the texts where the two may differ."""
+
+    def __init__(
+        self,
+        pattern: re.Pattern,
+        replacement: str,
+        fast: re.Pattern | None = None,
+        fast_replacement: str = "",
+        overlap: re.Pattern | None = None,
+    ) -> None:
+        self.pattern = pattern
+        self.replacement = replacement
+        self.fast = fast
+        self.fast_replacement = fast_replacement
+        self.overlap = overlap
+
+    def sub(self, text: str) -> str:
+        if self.fast is None or (self.overlap is not None and self.overlap.search(text)):
+            return self.pattern.sub(self.replacement, text)
+        return self.fast.sub(self.fast_replacement, text)
+
+
 SINGLE_STEPS = (
-    (re.compile(rf"""^'(?={_PUNCT}\\B)"""), "&#8217;"),
-    (re.compile(r""""'(?=\w)"""), "&#8220;&#8216;"),
-    (re.compile(r"""'"(?=\w)"""), "&#8216;&#8220;"),
-    (re.compile(r"""\b'(?=\d{2}s)"""), "&#8217;"),
-    (re.compile(_OPENING % (_DEC_DASHES, "'"), re.VERBOSE), r"\1&#8216;"),
-    (re.compile(rf"({_CLOSE})'(?!\s | s\b | \d)", re.VERBOSE), r"\1&#8217;"),
-    (re.compile(rf"({_CLOSE})'(\s | s\b)", re.VERBOSE), r"\1&#8217;\2"),
-)
+    Step(re.compile(r""""'(?=\w)"""), "&#8220;&#8216;"),
+    Step(re.compile(r"""'"(?=\w)"""), "&#8216;&#8220;"),
+    Step(re.compile(r"""\b'(?=\d{2}s)"""), "&#8217;",
+         re.compile(r"'(?<=\w')(?=\d{2}s)"), "&#8217;"),
+    Step(re.compile(_OPENING % (_DEC_DASHES, "'"), re.VERBOSE), r"\1&#8216;",
+         _opening("'"), "&#8216;"),
+    # A match takes the character before the quote: the one of a quote just after it.
+    Step(re.compile(rf"({_CLOSE})'(?!\s | s\b | \d)", re.VERBOSE), r"\1&#8217;",
+         re.compile(rf"'(?<={_CLOSE}')(?!\s|s\b|\d)"), "&#8217;", re.compile("''")),
+    # … and the character after the quote: the one before a quote two characters on.
+    Step(re.compile(rf"({_CLOSE})'(\s | s\b)", re.VERBOSE), r"\1&#8217;\2",
+         re.compile(rf"'(?<={_CLOSE}')(\s|s\b)"), r"&#8217;\1", re.compile("'.?'", re.S)),
+)  # fmt: skip
+FIRST_SINGLE = (re.compile(rf"""^'(?={_PUNCT}\\B)"""), "&#8217;")
 FIRST_DOUBLE = (re.compile(rf"""^"(?={_PUNCT}\\B)"""), "&#8221;")
 DOUBLE_STEPS = (
-    (re.compile(_OPENING % (_DEC_DASHES, '"'), re.VERBOSE), r"\1&#8220;"),
+    Step(re.compile(_OPENING % (_DEC_DASHES, '"'), re.VERBOSE), r"\1&#8220;",
+         _opening('"'), "&#8220;"),
     # smartypants' pattern has "(%s)?" here, but commented out by its "#"
-    (re.compile(r'"(?=\s)'), "&#8221;"),
-    (re.compile(rf'^"(?={_PUNCT})', re.VERBOSE), "&#8221;"),
-    (re.compile(rf'({_CLOSE})"', re.VERBOSE), r"\1&#8221;"),
-)
+    Step(re.compile(r'"(?=\s)'), "&#8221;"),
+    Step(re.compile(rf'^"(?={_PUNCT})', re.VERBOSE), "&#8221;"),
+    Step(re.compile(rf'({_CLOSE})"', re.VERBOSE), r"\1&#8221;",
+         re.compile(rf'"(?<={_CLOSE}")'), "&#8221;", re.compile('""')),
+)  # fmt: skip
 
 
 def convert_quotes(text: str) -> str:
@@ -91,16 +144,16 @@ def convert_quotes(text: str) -> str:
     single = "'" in text
     double = '"' in text
     if single:
-        text = SINGLE_STEPS[0][0].sub(SINGLE_STEPS[0][1], text)
+        text = FIRST_SINGLE[0].sub(FIRST_SINGLE[1], text)
     if double:
         text = FIRST_DOUBLE[0].sub(FIRST_DOUBLE[1], text)
     if single:
-        for pattern, replacement in SINGLE_STEPS[1:]:
-            text = pattern.sub(replacement, text)
+        for step in SINGLE_STEPS:
+            text = step.sub(text)
         text = text.replace("'", "&#8216;")
     if double:
-        for pattern, replacement in DOUBLE_STEPS:
-            text = pattern.sub(replacement, text)
+        for step in DOUBLE_STEPS:
+            text = step.sub(text)
         text = text.replace('"', "&#8220;")
     return text
 
@@ -113,10 +166,15 @@ DASHES = {
     sp.Attr.i: (("---", "&#8211;"), ("--", "&#8212;")),
 }
 ENTITY_MODES = {sp.Attr.u: 0, sp.Attr.h: 1, sp.Attr.s: 2}
+# A character some step of `_educate` but the entities' one changes (or starts an entity).
+EDUCATED = re.compile(r"""[\\&\-.`'"]""")
 
 
 def _educate(text: str, attr: int, previous_last: str) -> str:
     """What smartypants does to one run of text outside skipped tags."""
+    entities = attr & sp.Attr.mask_o
+    if not entities and not EDUCATED.search(text):
+        return text
     if "\\" in text:
         for escape, entity in ESCAPES:
             text = text.replace(escape, entity)
@@ -140,7 +198,6 @@ def _educate(text: str, attr: int, previous_last: str) -> str:
                 text = "&#8221;" if after_word else "&#8220;"
         elif "'" in text or '"' in text:
             text = convert_quotes(text)
-    entities = attr & sp.Attr.mask_o
     if entities:
         text = sp.convert_entities(text, ENTITY_MODES.get(entities, 3))
     return text
@@ -186,10 +243,8 @@ def caps(tokens: list[Token]) -> str:
             in_skipped_tag = bool(close) and close.group(1) is None
         elif in_skipped_tag:
             result.append(text)
-        elif CAPS_NEEDED.search(text):
-            result.append(CAP_FINDER.sub(_cap_wrapper, text))
         else:
-            result.append(text)
+            result.append(_caps_in(text))
     return "".join(result)
 
 
@@ -206,8 +261,33 @@ CAP_FINDER = re.compile(
     re.VERBOSE,
 )
 # Part of every match of CAP_FINDER (two capitals with digits, or a dot and a space, between
-# them), far cheaper to look for.
+# them), far cheaper to look for; in a match, only capitals and digits come before the first.
 CAPS_NEEDED = re.compile(r"[A-Z](?:\d*|\.\s?)[A-Z]")
+CAP_OR_DIGIT = re.compile(r"[A-Z\d]")
+
+
+def _caps_in(text: str) -> str:
+    """`CAP_FINDER.sub(_cap_wrapper, text)`, with the pattern, which the regex engine would
+    try at every character, tried only where a match can start: from the capitals and
+    digits just before each part that every match holds."""
+    result = []
+    done = position = 0
+    while found := CAPS_NEEDED.search(text, position):
+        first = found.start()
+        while first > position and CAP_OR_DIGIT.match(text, first - 1):
+            first -= 1
+        for start in range(first, found.start() + 1):
+            match = CAP_FINDER.match(text, start)
+            if match:
+                result += (text[done:start], _cap_wrapper(match))
+                done = position = match.end()
+                break
+        else:
+            position = found.start() + 1
+    if not result:
+        return text
+    result.append(text[done:])
+    return "".join(result)
 
 
 def _cap_wrapper(match: re.Match) -> str:

@@ -8,7 +8,6 @@ content is in Pelican's cache are left to the cache.
 """
 
 import logging
-import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -17,7 +16,7 @@ from typing import Any
 
 from pelican.generators import ArticlesGenerator
 
-from pathways.plugin_support import build_workers
+from pathways.plugin_support import build_workers, fork_context
 
 from .reader import Converted, SiteMarkdownReader
 
@@ -95,7 +94,7 @@ def prefetch_sources(generator: Any) -> None:
         return
     global _reader
     _reader = reader
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(workers, mp_context=fork_context())
     try:
         results = pool.map(_convert, paths, chunksize=CHUNK)
     finally:

@@ -8,10 +8,9 @@ the preview, finds it empty and reads the file.)
 
 from typing import Any
 
-from pelican.cache import FileStampDataCacher
+from pathways.pelican_internals.generators import forget_cache
 
 
 def forget_saved_cache(generator: Any) -> None:
     for cacher in (generator, getattr(generator, "readers", None)):
-        if isinstance(cacher, FileStampDataCacher):
-            cacher._cache = {}
+        forget_cache(cacher)

@@ -25,7 +25,6 @@ order Pelican would have written them, so the signal carries the same path and t
 context as in a serial build.
 """
 
-import inspect
 import io
 import logging
 from collections.abc import Iterator
@@ -39,13 +38,12 @@ from pelican.contents import Article, Content, Page
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from pathways.carry import RECORDING, RENDERED_PAGES, Record, carry
-from pathways.plugin_support import (
-    ARTICLE_LISTS,
-    PAGE_LISTS,
-    build_workers,
-    parallel_map,
-)
+from pathways.build_state import build_state
+from pathways.carry import Record, carry
+from pathways.pelican_internals.content import content_html
+from pathways.pelican_internals.generators import ARTICLE_LISTS, PAGE_LISTS
+from pathways.pelican_internals.writer import feed_arguments, file_argument, with_file_argument
+from pathways.plugin_support import build_workers, parallel_map
 
 from .render_keys import RenderKeys, code_digest, outlines
 
@@ -53,8 +51,6 @@ logger = logging.getLogger(__name__)
 
 # Shares of work per process: more, smaller shares balance uneven pages between processes.
 SHARES_PER_WORKER = 8
-# How Pelican's writer is asked for a feed, to read a collected call's arguments by name.
-FEED_CALL = inspect.signature(Writer.write_feed)
 
 
 class _ErrorCounter(logging.Handler):
@@ -74,7 +70,7 @@ class ParallelWriter(Writer):
         self.workers = build_workers(self.settings)
         # Collected to be rendered in several processes, or (with one) to be carried over
         # when the production step records finished files.
-        self._collecting = self.workers > 1 or self.settings.get(RECORDING) is not None
+        self._collecting = self.workers > 1 or build_state(self.settings).finishing is not None
         self._pending: list[tuple[tuple, dict]] = []
         self._feeds: list[tuple[tuple, dict]] = []
         self._replaying = False
@@ -110,15 +106,13 @@ class ParallelWriter(Writer):
             if self._keys is not None and self._carried_feed(args, kwargs):
                 continue
             super().write_feed(*args, **kwargs)
-        self.settings.setdefault(RENDERED_PAGES, {}).update(self._finished)
+        build_state(self.settings).rendered_pages.update(self._finished)
         self._feeds_carried = self._carried
 
     def _carried_feed(self, args: tuple, kwargs: dict) -> bool:
         """Carry the feed over when its render key is the last build's; else mark it to be
         finished as it is written."""
-        call = FEED_CALL.bind(self, *args, **kwargs)
-        call.apply_defaults()
-        given = dict(call.arguments)
+        given = feed_arguments(self, args, kwargs)
         if not given["path"]:
             return False
         path = sanitised_join(self.output_path, given["path"])
@@ -147,17 +141,17 @@ class ParallelWriter(Writer):
             self._write_feeds()
             return
         args, kwargs = pending[0]
-        context = args[2] if len(args) > 2 else kwargs["context"]
+        context = file_argument(args, kwargs, "context")
         items = _items_of(context)
         for item in items:
             # Rendering a post's content may move the files it attaches ({attach}); do that
             # here, where the static files are copied afterwards, not in a forked process.
             # Other posts' content is rendered by the process that shows it, and only then.
             # A post not written (a draft in production) is not rendered: its files stay.
-            if item.save_as and "attach" in (item._content or ""):
+            if item.save_as and "attach" in content_html(item):
                 item.content  # noqa: B018
         _fix_urls(items)
-        self._prepare_keys(context, args[1] if len(args) > 1 else kwargs["template"], items)
+        self._prepare_keys(context, file_argument(args, kwargs, "template"), items)
         shares = _shares(pending, self.workers * SHARES_PER_WORKER)
         results = parallel_map(
             partial(_write_share, self, shares),
@@ -166,7 +160,7 @@ class ParallelWriter(Writer):
             meanwhile=self._write_feeds,
         )
         errors, carried = 0, self._feeds_carried
-        finished = self.settings.setdefault(RENDERED_PAGES, {})
+        finished = build_state(self.settings).rendered_pages
         for written, overridden, share_finished, share_carried, share_errors in results:
             self._written_files |= written
             self._overridden_files |= overridden
@@ -186,7 +180,7 @@ class ParallelWriter(Writer):
 
     def _prepare_keys(self, context: dict, template: Any, items: list[Any]) -> None:
         """Render keys for the pages, when the production step records finished files."""
-        self._finishing = self.settings.get(RECORDING)
+        self._finishing = build_state(self.settings).finishing
         if self._finishing is None:
             return
         # Every post's and page's outline, worked out by the workers, for the site's key;
@@ -269,21 +263,15 @@ class _Unrendered:
         return ""
 
 
-def _with_template(args: tuple, kwargs: dict, template: Any) -> tuple[tuple, dict]:
-    if len(args) > 1:
-        return (args[0], template, *args[2:]), kwargs
-    return args, {**kwargs, "template": template}
-
-
 def _without_template(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
-    return _with_template(args, kwargs, _Unrendered)
+    return with_file_argument(args, kwargs, "template", _Unrendered)
 
 
 def _keyed(writer: ParallelWriter, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
     if writer._keys is None:
         return args, kwargs
-    template = args[1] if len(args) > 1 else kwargs["template"]
-    return _with_template(args, kwargs, _Keyed(writer, template))
+    template = file_argument(args, kwargs, "template")
+    return with_file_argument(args, kwargs, "template", _Keyed(writer, template))
 
 
 def _fix_urls(items: list[Any]) -> None:
@@ -302,7 +290,7 @@ def _shares(pending: list[tuple[tuple, dict]], count: int) -> list[list[tuple[tu
     by_name: dict[Any, list[tuple[tuple, dict]]] = {}
     for call in pending:
         args, kwargs = call
-        name = args[0] if args else kwargs.get("name")
+        name = file_argument(args, kwargs, "name")
         by_name.setdefault(name, []).append(call)
     shares: list[list[tuple[tuple, dict]]] = [[] for _ in range(min(count, len(by_name)))]
     for number, calls in enumerate(by_name.values()):

@@ -8,7 +8,7 @@ A page's key is made of the site's key and the page's own:
   and every value of the build's shared context, with each post or page in it by its
   *outline*: all it carries except the parts only its own page shows (its text, table of
   contents, word count, comments, references and related posts; see `OWN_PAGE_ONLY` and
-  `OWN_PAGE_LINKS`);
+  `OWN_PAGE_LINKS`), and for a post without a `Summary:` the summary cut from its text;
 - the page's own key covers its name and template, the variables it gets besides the shared
   context, and the full text of the post or page it shows and of the posts listed on it;
 - a feed's own key covers its file, its options and the full text of the posts it shows.
@@ -36,17 +36,16 @@ from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
 import pathways
+from pathways.pelican_internals.content import HTML_ATTRIBUTE, content_html
+from pathways.pelican_internals.writer import LISTED, SUBJECTS
 from pathways.plugin_support import BUILD_LOCAL_SETTINGS, source_digest
 
 # Parts of a post or page that the theme shows only on its own page: plain data, and links
 # to other posts.
-OWN_PAGE_ONLY = frozenset({"_content", "toc", "word_count", "comments", "references"})
+OWN_PAGE_ONLY = frozenset({HTML_ATTRIBUTE, "toc", "word_count", "comments", "references"})
 OWN_PAGE_LINKS = frozenset({"related_posts"})
 # Attributes that are not content: the settings and context every item carries.
 NOT_CONTENT = frozenset({"settings", "_context"})
-# The variables holding the item a page shows, and the page of items a listing shows.
-SUBJECTS = ("article", "page")
-LISTED = ("articles_page", "dates_page")
 MEMO_SIZE = 8
 # Context lists Pelican fills in the order of a set of file names, which differs from one
 # build to the next: described in the order of their files.
@@ -186,8 +185,10 @@ class RenderKeys:
                 if name not in OWN_PAGE_ONLY | OWN_PAGE_LINKS and name not in NOT_CONTENT
             }
             if "summary" not in item.metadata:
-                # The summary shown on other pages is then cut from the text.
-                fields["text"] = item._content
+                # Other pages show the summary Pelican cuts from the text, not the text: an
+                # edit after the first words changes no other page's view of the post.
+                html = content_html(item)
+                fields["summary"] = str(item.summary) if html else html
             fields["class"] = type(item).__qualname__
             self._outlines[key] = _digest(self._describe(fields, top=item))
         return self._outlines[key]

@@ -29,9 +29,9 @@ from pelican import signals
 from PIL import Image
 
 from pathways.files import link_or_copy
+from pathways.pelican_internals.content import content_html, intrasite_links, set_content_html
+from pathways.pelican_internals.generators import ARTICLE_LISTS, PAGE_LISTS
 from pathways.plugin_support import (
-    ARTICLE_LISTS,
-    PAGE_LISTS,
     build_cache,
     build_workers,
     parallel_map,
@@ -83,10 +83,10 @@ def attach_linked_files(contents: list[Any], static: dict) -> None:
     that is not written (a draft in production) is not rendered, so moves nothing: beside
     it would be the site's root."""
     for content in contents:
-        text = content._content or ""
+        text = content_html(content)
         if "attach" not in text or not content.save_as:
             continue
-        for link in content._get_intrasite_link_regex().finditer(text):
+        for link in intrasite_links(content, text):
             if link.group("what") == "attach":
                 item = _linked(link.group("value"), content, static)
                 if item is not None:
@@ -182,7 +182,7 @@ def prepare(contents: list[Any], settings: dict, static: dict, everything: bool)
     by_url = {item.get_url_setting("url"): item for item in static.values()}
     used: dict[str, list[tuple[Any, str]]] = {}
     for content in contents:
-        for src in image_sources(content._content or ""):
+        for src in image_sources(content_html(content)):
             item = _static_for(src, content, settings, static, by_url)
             if item is None:
                 continue
@@ -251,7 +251,7 @@ def prepare(contents: list[Any], settings: dict, static: dict, everything: bool)
                 by_content.setdefault(id(content), (content, {}))[1][src] = pictures[path]
     for content in contents:
         _, known = by_content.get(id(content), (content, {}))
-        content._content = rewrite(content._content or "", known)
+        set_content_html(content, rewrite(content_html(content), known))
     return placements
 
 

@@ -27,7 +27,8 @@ from typing import Any
 import rcssmin
 from pelican import signals
 
-from pathways.carry import RECORDING, RENDERED_PAGES, load_records, save_records
+from pathways.build_state import build_state
+from pathways.carry import load_records, save_records
 from pathways.plugin_support import (
     build_cache,
     build_workers,
@@ -107,8 +108,9 @@ def finish_assets(pelican: Any) -> None:
     renamed = {}
     if settings["FINGERPRINT_ASSETS"]:
         renamed = fingerprint(output, settings["THEME_STATIC_DIR"])
-    rendered = settings.get(RENDERED_PAGES, {})
-    finishing = settings.get(RECORDING) or _finishing(pelican, renamed)
+    state = build_state(settings)
+    rendered = state.rendered_pages
+    finishing = state.finishing or _finishing(pelican, renamed)
     if finishing.renamed != renamed:
         if rendered:
             logger.error(
@@ -200,7 +202,9 @@ def record_finished_files(pelican: Any) -> None:
     """With the build cache on, finished files are recorded, and pages are finished by the
     processes that render them (see pathways_parallel_writing) with this `Finishing`."""
     if build_cache(pelican.settings) is not None:
-        pelican.settings[RECORDING] = _finishing(pelican, theme_fingerprints(pelican.settings))
+        build_state(pelican.settings).finishing = _finishing(
+            pelican, theme_fingerprints(pelican.settings)
+        )
 
 
 def _finishing(pelican: Any, renamed: dict[str, str], *, recorded: bool = True) -> Finishing:

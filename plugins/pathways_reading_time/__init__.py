@@ -7,6 +7,8 @@ from typing import Any
 from pelican import signals
 from pelican.contents import Content
 
+from pathways.pelican_internals.content import content_html, has_content_html
+
 TAG = re.compile(r"<[^>]+>")
 
 
@@ -17,7 +19,7 @@ def count_words(html: str) -> int:
 
 def add_reading_time(content: Content) -> None:
     words_per_minute = content.settings["READING_TIME_WORDS_PER_MINUTE"]
-    words = count_words(content._content or "")
+    words = count_words(content_html(content))
     content.word_count = words
     content.reading_time = max(1, math.ceil(words / words_per_minute))
 
@@ -27,5 +29,5 @@ def register() -> None:
 
 
 def _on_content(content: Any) -> None:
-    if getattr(content, "_content", None) is not None:
+    if has_content_html(content):
         add_reading_time(content)

@@ -14,7 +14,7 @@ import logging
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pelican import signals
 from pelican.generators import Generator
@@ -58,7 +58,10 @@ def redirect_pairs(context: dict, settings: dict) -> dict[str, str]:
             pairs[normalise_path(old)] = f"{siteurl}/{item.url}"
     if settings["REDIRECTS_BLOGGER_LABELS"]:
         for tag, _ in context.get("tags", []):
-            pairs[f"/search/label/{tag.name}"] = f"{siteurl}/{tag.url}"
+            # Blogger's label address encodes the name whole (`/` and `&` too), and the
+            # lower-case spelling of a label (merged into this one by the import) had its own.
+            for name in dict.fromkeys((tag.name, tag.name.lower())):
+                pairs[f"/search/label/{quote(name, safe='')}"] = f"{siteurl}/{tag.url}"
     if settings["REDIRECTS_BLOGGER_ARCHIVES"]:
         pairs.update(archive_pairs(context.get("articles", []), settings))
     return pairs
@@ -118,7 +121,7 @@ class RedirectsGenerator(Generator):
         output = Path(self.output_path)
         written = {}
         for old, target in sorted(pairs.items()):
-            path = page_file(output, old)
+            path = page_file(output, unquote(old))
             if path is None:
                 logger.warning("Old URL %r cannot be redirected (outside the site)", old)
                 continue
@@ -133,7 +136,8 @@ class RedirectsGenerator(Generator):
                 written[old] = target
         lines = [f"{_netlify(old)} {target} 301" for old, target in written.items()]
         (output / "_redirects").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        nginx = [f"{_nginx(old)} {_nginx(target)};" for old, target in written.items()]
+        # nginx compares `$uri`, which it has percent-decoded.
+        nginx = [f"{_nginx(unquote(old))} {_nginx(target)};" for old, target in written.items()]
         (output / "nginx-redirects.map").write_text(
             NGINX_HEADER + "\n".join(nginx) + "\n", encoding="utf-8"
         )

@@ -14,7 +14,7 @@ import smartypants
 from pelican import signals
 
 from pathways.comments.model import TYPOGRAPHY
-from pathways.plugin_support import ARTICLE_LISTS, PAGE_LISTS
+from pathways.pelican_internals.generators import ARTICLE_LISTS, PAGE_LISTS
 
 logger = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from pelican import signals
 
+from pathways.pelican_internals.content import content_html
 from pathways.plugin_support import build_cache, build_workers, keep, load_kept, parallel_map
 
 WORD = re.compile(r"[a-z][a-z'-]{3,}")
@@ -90,7 +91,7 @@ def relate(
     # Posts by rank: newest first, then by slug, the order ties are broken in.
     ranked = sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug))
     tags = [{t.slug for t in getattr(a, "tags", [])} for a in ranked]
-    words = [words_of(a._content or "") for a in ranked]
+    words = [words_of(content_html(a)) for a in ranked]
     # Words most posts use say little about any one of them, and would make every post a
     # candidate for every other; keep the distinctive ones.
     frequency = Counter(word for post_words in words for word in post_words)
@@ -134,7 +135,7 @@ def relate(
 def add_related(generator: Any) -> None:
     count = generator.settings["RELATED_POSTS_COUNT"]
     kept = KeptWords(build_cache(generator.settings), build_workers(generator.settings))
-    kept.count([article._content or "" for article in generator.articles])
+    kept.count([content_html(article) for article in generator.articles])
     related = relate(generator.articles, count, kept)
     kept.save()
     for article in generator.articles:

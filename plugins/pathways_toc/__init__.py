@@ -10,6 +10,8 @@ from typing import Any
 
 from pelican import signals
 
+from pathways.pelican_internals.content import content_html
+
 HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
 PERMALINK = re.compile(r'<a [^>]*class="headerlink"[^>]*>.*?</a>', re.DOTALL)
@@ -28,10 +30,10 @@ def table_of_contents(html: str) -> list[dict]:
 
 
 def add_toc(content: Any) -> None:
-    if not getattr(content, "_content", None):
+    if not content_html(content):
         return
     minimum = content.settings["TOC_MIN_HEADINGS"]
-    entries = table_of_contents(content._content)
+    entries = table_of_contents(content_html(content))
     content.toc = entries if len([e for e in entries if e["level"] == 2]) >= minimum else []
 
 

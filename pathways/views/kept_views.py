@@ -29,20 +29,23 @@ def read_views(
     *,
     base: Path,
     timezone: str,
+    whole_days: bool = False,
+    hosts: frozenset[str] = frozenset(),
     load: bool = True,
 ) -> Views:
     """What `read_sources` gives with `paths` as the resolver, reading only what the sources
     gained since an earlier build (`cache`: the build cache, None when off; `load`: whether
     what the cache holds may be used)."""
     sources, windows = list(sources), list(windows)
+    options = {"base": base, "timezone": timezone, "whole_days": whole_days, "hosts": hosts}
     if cache is None or not sources:
-        return read_sources(sources, paths.get, now, windows, base=base, timezone=timezone)
+        return read_sources(sources, paths.get, now, windows, **options)
     kept = load_kept(cache / KEPT_VIEWS) if load else None
     if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == FORMAT:
         state = kept[1]
     else:
         state = LogState()
-    views, changed = state.read(sources, paths.get, now, windows, base=base, timezone=timezone)
+    views, changed = state.read(sources, paths.get, now, windows, **options)
     if changed or kept is None:
         keep(cache / KEPT_VIEWS, (FORMAT, state))
     return views

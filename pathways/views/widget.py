@@ -17,10 +17,16 @@ from pelican.generators import ArticlesGenerator
 
 from pathways.plugin_support import blog_timezone, build_cache
 from pathways.settings import read
-from pathways.views.ranking import post_paths, rank_windows, reference_time, window_label
+from pathways.views.kept_views import read_views
+from pathways.views.ranking import (
+    post_paths,
+    rank_windows,
+    reference_time,
+    site_hosts,
+    whole_days,
+    window_label,
+)
 from pathways.views.settings import POPULAR_POSTS
-
-from .kept_views import read_views
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +62,8 @@ def popular_posts(articles: list, settings: dict) -> dict | None:
         config["POPULAR_POSTS_WINDOWS"],
         base=Path(settings["PATH"]),
         timezone=zone,
+        whole_days=whole_days(config["POPULAR_POSTS_TODAY"]),
+        hosts=site_hosts(config["POPULAR_POSTS_HOSTS"], settings.get("SITEURL") or ""),
         load=bool(settings["LOAD_CONTENT_CACHE"]),
     )
     for pattern in views.missing:

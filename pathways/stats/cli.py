@@ -1,0 +1,64 @@
+"""`pathways stats`: write the private stats page into the blog (`stats/index.html`) and open it."""
+
+import argparse
+import sys
+import webbrowser
+from pathlib import Path
+
+from pathways.site.build import load_settings
+from pathways.views.cli import _today
+
+STATS_FILE = Path("stats") / "index.html"
+
+
+def stats_path(settings_file: Path) -> Path:
+    """Where the stats page goes: `stats/index.html` beside the settings file, outside the
+    published site."""
+    return settings_file.resolve().parent / STATS_FILE
+
+
+def site_links(settings: dict) -> str | None:
+    """The live site's address for links to posts, when the settings have one."""
+    siteurl = str(settings.get("SITEURL") or "")
+    return siteurl.rstrip("/") + "/" if siteurl.startswith(("https://", "http://")) else None
+
+
+def run(args: argparse.Namespace, settings_file: Path) -> int:
+    from pathways.stats.page import stats_html
+
+    if not settings_file.is_file():
+        print(f"pathways stats: no settings file {settings_file}", file=sys.stderr)
+        return 2
+    settings = load_settings(settings_file)
+    links = site_links(settings) if args.links is None else args.links
+    page = stats_html(settings, today=args.today, links=links)
+    if args.output == "-":
+        sys.stdout.write(page)
+        return 0
+    output = Path(args.output) if args.output else stats_path(settings_file)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".partial")
+    partial.write_text(page, encoding="utf-8")
+    partial.replace(output)
+    print(f"Wrote the stats page to {output}")
+    if not args.no_open and not webbrowser.open(output.resolve().as_uri()):
+        print(f"Open {output.resolve().as_uri()} in a browser to see it.", file=sys.stderr)
+    return 0
+
+
+def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    stats = commands.add_parser("stats", help="write the private stats page and open it")
+    stats.add_argument("--settings", help="a Pelican settings file to use instead")
+    stats.add_argument(
+        "--output", help=f"file to write, - for standard output (default: {STATS_FILE} in the blog)"
+    )
+    stats.add_argument(
+        "--links", help="where links to posts start (default: SITEURL, when it is a web address)"
+    )
+    stats.add_argument("--no-open", action="store_true", help="write the page, do not open it")
+    stats.add_argument(
+        "--today",
+        type=_today,
+        help="where counting ends: 2026-11-20 (end of that day) or 2026-11-20T23:59:59Z",
+    )
+    return stats
