@@ -18,6 +18,8 @@ from tests.servers import serve_with_headers
 from tests.sites import COMMENTS_URL, ROOT, build, fixture_content, free_port, write_settings
 from tests.test_production_output import headers_for
 
+# It builds a site, serves it and drives Chromium (left out of `make test-fast`).
+pytestmark = [pytest.mark.build, pytest.mark.server, pytest.mark.browser]
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("accessibility", "best-practices", "seo")
 PAGES = {

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pathways.site.preview import with_reload_script
 from tests.sites import ROOT, build, free_port, post, write_post, write_settings
 from tests.test_browser import contrast
 
@@ -207,7 +208,7 @@ def test_an_open_tab_shows_a_broken_save_then_the_fixed_page(tmp_path, browser):
             banner = tab.wait_for_selector("#preview-build-error", timeout=30_000)
             assert "someday" in banner.inner_text()
             # Readable in the light scheme: the message is not white on the theme's pale box.
-            message, background = tab.evaluate(BANNER_COLOURS)
+            message, background = tab.evaluate(BANNER_COLOURS, "#preview-build-error")
             assert contrast(message, background) >= 7
             source.write_text(post("Notes", body="persimmon"), encoding="utf-8")
             tab.wait_for_selector("#preview-build-error", state="detached", timeout=30_000)
@@ -217,12 +218,12 @@ def test_an_open_tab_shows_a_broken_save_then_the_fixed_page(tmp_path, browser):
 
 
 # The colour of the banner's first message, and of the box behind it (its own or the banner's).
-BANNER_COLOURS = """() => {
+BANNER_COLOURS = """(banner) => {
   const parse = (value) => value.match(/[\\d.]+/g).map(Number);
-  const code = document.querySelector("#preview-build-error code");
+  const code = document.querySelector(`${banner} code`);
   const own = getComputedStyle(code).backgroundColor;
   const behind = parse(own)[3] === 0 || own === "transparent"
-    ? getComputedStyle(document.querySelector("#preview-build-error")).backgroundColor : own;
+    ? getComputedStyle(document.querySelector(banner)).backgroundColor : own;
   return [parse(getComputedStyle(code).color), parse(behind)];
 }"""
 
@@ -254,3 +255,17 @@ def test_a_time_zone_that_does_not_exist_is_named_with_the_setting(tmp_path):
     assert "TIMEZONE 'Europe/Berln' is not a time zone (did you mean 'Europe/Berlin'?)" in (
         result.stderr
     )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_both_banners_are_readable_over_the_theme(browser, scheme):
+    stylesheet = (ROOT / "theme" / "static" / "css" / "style.css").read_text()
+    for banner, page in (
+        ("#preview-build-error", with_reload_script("<body><p>Hi</p></body>", ["a.md: bad"])),
+        ("#preview-settings-warning", with_reload_script("<body></body>", [], ["SITE_NAME …"])),
+    ):
+        tab = browser.new_page(color_scheme=scheme)
+        tab.set_content(page.replace("<body", f"<style>{stylesheet}</style><body", 1))
+        message, background = tab.evaluate(BANNER_COLOURS, banner)
+        tab.close()
+        assert contrast(message, background) >= 7, banner

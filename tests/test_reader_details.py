@@ -8,7 +8,9 @@ import subprocess
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.sites import soup, text
+from tests.photos import phone_photo
+from tests.servers import serve_folder
+from tests.sites import build, post, soup, text, write_post, write_settings
 from tests.test_browser import LAYOUT_SHIFT, WCAG_TAGS, contrast
 
 axe = Axe()
@@ -338,11 +340,8 @@ def test_a_long_table_repeats_its_header_row_on_each_printed_page(opened, tmp_pa
     assert all(re.search(r"Week +Energy", sheet) for sheet in with_rows)
 
 
+@pytest.mark.build
 def test_a_printed_photo_post_has_no_photo_addresses_and_no_blank_sheet(browser, tmp_path):
-    from tests.photos import phone_photo
-    from tests.servers import serve_folder
-    from tests.sites import build, post, write_post, write_settings
-
     content = tmp_path / "content"
     (content / "images").mkdir(parents=True)
     words = " ".join(["We rested on every bench along the shore."] * 12)

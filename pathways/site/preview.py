@@ -68,16 +68,18 @@ ERROR_STYLE = (
 BANNER_CODE_STYLE = "background:none;color:inherit;padding:0"
 
 
+def _message_list(messages: list[str]) -> str:
+    code = f'<code style="{BANNER_CODE_STYLE}">'
+    items = "".join(f"<li>{code}{html.escape(message)}</code></li>" for message in messages)
+    return f'<ul style="margin:.5rem 0 0">{items}</ul>'
+
+
 def error_banner(errors: list[str]) -> str:
     """The failed build's messages, for the top of every page."""
-    items = "".join(
-        f'<li><code style="{BANNER_CODE_STYLE}">{html.escape(error)}</code></li>'
-        for error in errors
-    )
     return (
         f'<div id="preview-build-error" role="alert" style="{ERROR_STYLE}">'
         "<p><strong>The last save did not build.</strong> Fix this and save again; "
-        f'this page shows the last good build.</p><ul style="margin:.5rem 0 0">{items}</ul></div>'
+        f"this page shows the last good build.</p>{_message_list(errors)}</div>"
     )
 
 
@@ -86,12 +88,11 @@ WARNING_STYLE = ERROR_STYLE.replace("#7a1212", "#5c4300")
 
 def settings_banner(mistakes: list[str]) -> str:
     """The mistakes in the settings, for the top of every page (the build went on)."""
-    items = "".join(f"<li><code>{html.escape(mistake)}</code></li>" for mistake in mistakes)
     return (
         f'<div id="preview-settings-warning" role="status" style="{WARNING_STYLE}">'
         "<p><strong>Check your settings.</strong> The preview was built without these; "
-        f'a production build (make check, make publish) refuses them.</p><ul style="margin:.5rem'
-        f' 0 0">{items}</ul></div>'
+        f"a production build (make check, make publish) refuses them.</p>"
+        f"{_message_list(mistakes)}</div>"
     )
 
 

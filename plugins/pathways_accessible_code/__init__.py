@@ -83,6 +83,11 @@ class AccessibleMarkup(Treeprocessor):
 
 
 class AccessibleMarkupExtension(Extension):
+    def __repr__(self) -> str:
+        # The same in every build: the settings it sits in are part of what says whether a
+        # page must be rendered again.
+        return f"{type(self).__qualname__}()"
+
     def extendMarkdown(self, md: Markdown) -> None:
         md.treeprocessors.register(AccessibleMarkup(md), "pathways_accessible", 1)
 
