@@ -277,3 +277,15 @@ def test_a_form_far_too_large_is_refused_without_reading_it_all(start, tmp_path,
     status, page = sign_up(service, "a" * 100_000 + "@example.org")
     assert status == 413 and "far longer than an address" in page
     assert store(tmp_path).subscribers() == []
+
+
+def test_another_sites_form_cannot_press_the_buttons_of_a_good_link(start, tmp_path, mailbox):
+    service = start()
+    sign_up(service, "ana@example.org")
+    link = link_in(mailbox.wait(1), "confirm")
+    cross_site = {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+    status, page = post(link, {}, cross_site)
+    assert status == 403 and "Nothing was changed" in page
+    assert [s["status"] for s in store(tmp_path).subscribers()] == ["pending"]
+    assert post(link, {}, {"Sec-Fetch-Site": "same-origin"})[0] == 200
+    assert [s["status"] for s in store(tmp_path).subscribers()] == ["confirmed"]

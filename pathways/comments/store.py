@@ -13,14 +13,13 @@ database made by an older version is upgraded in place when it is opened.
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pathways.comments.model import Comment
-from pathways.database import connection
+from pathways.database import connection, transaction
 
 STATUSES = ("pending", "approved", "rejected", "spam")
 
@@ -129,17 +128,9 @@ class CommentStore:
     def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
         return connection(self.path, self.busy_timeout)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """A write transaction that holds the write lock from its start."""
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+        return transaction(self.path, self.busy_timeout)
 
     def add(
         self,

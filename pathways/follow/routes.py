@@ -11,6 +11,7 @@
 
 import json
 import smtplib
+import sys
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ from starlette.routing import Route
 from pathways.comments.forms import Rejection, read_form
 from pathways.comments.links import LinkSigner
 from pathways.comments.logs import service_logger
-from pathways.comments.moderation import Failures
+from pathways.comments.moderation import Failures, from_own_page
 from pathways.comments.notify import smtp_connection
 from pathways.follow.addresses import AddressError, check_address
 from pathways.follow.mailer import Letters, smtp_problem
@@ -62,6 +63,7 @@ ASKED = (
 INVALID = "This link is not valid (it may have been cut short). Nothing was changed."
 EXPIRED = "This link has expired. Nothing was changed: sign up again on the blog's Follow page."
 TOO_LARGE = "Email: far longer than an address; give one e-mail address."
+NOT_OWN_PAGE = "This button works only on its own page. Nothing was changed: open the link again."
 BUSY = "Too many sign-ups just now; please try again in an hour."
 
 
@@ -81,7 +83,8 @@ class Follow:
             site_url=service.config.site_url,
             sender=self.smtp.get("from", ""),
         )
-        self.signups = Failures(config.signup_limit)
+        # Per client only: the confirmations sent in all are limited by the store.
+        self.signups = Failures(config.signup_limit, total=sys.maxsize)
         self.problem = smtp_problem(self.smtp)
         if self.problem:
             logger.error("cannot send to followers: %s", self.problem, extra={"event": "no-smtp"})
@@ -233,6 +236,8 @@ class Follow:
                 template="follow_button.html",
                 button="Confirm",
             )
+        if not from_own_page(request, self.service.origin_allowed):
+            return self.page("Not done", NOT_OWN_PAGE, 403)
         if not await run_in_threadpool(self.store.confirm, address):
             return self.page("Link expired", EXPIRED, 410)
         logger.info("follower confirmed", extra={"event": "confirmed"})
@@ -255,6 +260,8 @@ class Follow:
                 template="follow_button.html",
                 button="Stop the e-mails",
             )
+        if not from_own_page(request, self.service.origin_allowed):
+            return self.page("Not done", NOT_OWN_PAGE, 403)
         await run_in_threadpool(self.store.remove, address)
         logger.info("follower left", extra={"event": "unsubscribed"})
         return self.page(
@@ -264,13 +271,8 @@ class Follow:
 
     # The writer's API
 
-    def authorised(self, request: Request) -> Response | None:
-        """None when the request carries the moderation token, else the answer to give (the
-        comment service's own check, with its lockout of guessing clients)."""
-        return self.service.tokens.refusal(request)
-
     async def api_list(self, request: Request) -> Response:
-        if refused := self.authorised(request):
+        if refused := self.service.tokens.refusal(request):
             return refused
         status = request.query_params.get("status") or None
         items = await run_in_threadpool(self.store.subscribers, status)
@@ -284,7 +286,7 @@ class Follow:
             raise ValueError(str(rejection)) from None
 
     async def api_import(self, request: Request) -> Response:
-        if refused := self.authorised(request):
+        if refused := self.service.tokens.refusal(request):
             return refused
         try:
             rows = await self._json_field(request, "subscribers")
@@ -305,7 +307,7 @@ class Follow:
         return JSONResponse({"added": added, "present": present, "refused": refused_rows})
 
     async def api_remove(self, request: Request) -> Response:
-        if refused := self.authorised(request):
+        if refused := self.service.tokens.refusal(request):
             return refused
         fields = await read_form(request, MAX_FORM_BYTES)
         removed = await run_in_threadpool(self.store.remove, fields.get("address", ""))
@@ -313,7 +315,7 @@ class Follow:
 
     async def api_test(self, request: Request) -> Response:
         """Send a post's e-mail to the writer (COMMENTS_SMTP's "to"), marked as a test."""
-        if refused := self.authorised(request):
+        if refused := self.service.tokens.refusal(request):
             return refused
         to = self.smtp.get("to", "")
         try:
