@@ -743,9 +743,9 @@ def test_a_plausible_period_of_thirty_local_days_is_in_the_thirty_day_window(blo
 
 
 CADDY_LINES = [
-    # the site's access log: two readers, one of them also asking for an asset
+    # the site's access log: two readers (one by its www. name), one also asking for an asset
     {"logger": "http.log.access.log0", "host": "blog.example", "ip": "203.0.113.5"},
-    {"logger": "http.log.access.log0", "host": "blog.example", "ip": "198.51.100.7"},
+    {"logger": "http.log.access.log0", "host": "www.blog.example:443", "ip": "198.51.100.7"},
     {
         "logger": "http.log.access.log0",
         "host": "blog.example",

@@ -330,6 +330,8 @@ def test_every_log_reader_counts_as_the_rules_say(data):
         live = base / "access.log"
         live.write_text("".join(lines[cut:grown]), encoding="utf-8")
         state = LogState()
+        if data.draw(st.booleans(), "new lines read in two halves at once"):
+            state.split_over = 0
         hosts = frozenset([SITE])
 
         def incremental(now, **options):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pathways.views.referrers import referring_site
 from tests.sites import build, post, run_pathways, write_post, write_settings
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
@@ -158,3 +159,27 @@ def test_a_server_without_a_built_site_is_told_to_build_it(tmp_path):
     result = run_pathways("views", "--settings", str(settings), "count", "--source", "x.log")
     assert result.returncode == 1
     assert re.search(r"views count: .*nowhere.*build and publish the site first", result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("referrer", "site"),
+    [
+        ("https://www.google.co.uk/search?q=my+diagnosis", "Google"),
+        ("https://google.de/", "Google"),
+        ("https://search.yahoo.com/search?p=x", "Yahoo"),
+        ("https://search.brave.com/search?q=x", "Brave Search"),
+        ("https://duckduckgo.com/", "DuckDuckGo"),
+        ("https://news.google.com/articles/x", "news.google.com"),  # a reader, not a search
+        ("https://WWW.Forum.Example.org:8443/t/private?page=2#post-9", "forum.example.org"),
+        ("https://blog.example/posts/first/", None),  # the site itself
+        ("https://www.blog.example/", None),
+        ("http://semalt.com/", None),
+        ("https://crawler.semalt.com/x", None),
+        ("android-app://com.google.android.gm/", None),
+        ("-", None),
+        ("https://exa mple.org/", None),
+        ("https://[::1]/x", None),
+    ],
+)
+def test_a_referrer_is_a_site_by_name_only(referrer, site):
+    assert referring_site(referrer, frozenset(["blog.example"])) == site

@@ -91,7 +91,8 @@ class LineRules:
 
     def __init__(self, hosts: frozenset[str] = frozenset()) -> None:
         self.hosts = hosts
-        """The site's host names (lower case); empty: every host is the site's."""
+        """The site's host names (lower case, without `www.`); empty: every host is the
+        site's."""
         self.hours: dict[bytes, tuple[float | None, bytes]] = {}
         self.targets: dict[bytes, str | None] = {}
         self.agents: dict[bytes, bool] = {}
@@ -191,11 +192,11 @@ class LineRules:
         return (CANDIDATE, moment, path, (client, agent), status == 304, referrer)
 
     def _site(self, host: bytes) -> bool:
-        """Whether a `host[:port]` is the site's."""
+        """Whether a `host[:port]` is the site's (with or without `www.`)."""
         name = host.decode("ascii", "replace").lower()
         if not name.startswith("["):
             name = name.rsplit(":", 1)[0]
-        return name.rstrip(".") in self.hosts
+        return name.rstrip(".").removeprefix("www.") in self.hosts
 
     def _request_path(self, request: bytes) -> str | None:
         """The path a `GET` request line asks for (None for other methods), cached."""

@@ -69,11 +69,12 @@ def whole_days(value: str | date | datetime | None) -> bool:
 
 
 def site_hosts(hosts: list | tuple | None, site_url: str) -> frozenset[str]:
-    """The host names whose requests are the site's: `POPULAR_POSTS_HOSTS`, or the host of
-    `SITEURL` when that is None (nothing known: every host is the site's)."""
+    """The host names whose requests are the site's (lower case, without `www.`):
+    `POPULAR_POSTS_HOSTS`, or the host of `SITEURL` when that is None (nothing known: every
+    host is the site's)."""
     if hosts is None:
         hosts = [urlsplit(site_url).hostname or ""] if "://" in site_url else []
-    return frozenset(host.lower().rstrip(".") for host in hosts if host)
+    return frozenset(host.lower().rstrip(".").removeprefix("www.") for host in hosts if host)
 
 
 def rank(

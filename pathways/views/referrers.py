@@ -77,7 +77,7 @@ def referring_site(referrer: str, own_hosts: frozenset[str] = frozenset()) -> st
         return None
     if parts.scheme not in ("http", "https") or not HOST.fullmatch(host):
         return None
-    if host in own_hosts or _under(host, REFERRER_SPAM):
+    if host.removeprefix("www.") in own_hosts or _under(host, REFERRER_SPAM):
         return None
     if host in SEARCH_HOSTS:
         return SEARCH_HOSTS[host]
