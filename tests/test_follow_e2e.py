@@ -2,8 +2,11 @@
 writer's next post once, through a real SMTP server; the service killed while it sends still
 sends each follower exactly one; one-click unsubscribe stops the next post."""
 
+import sqlite3
 import time
 import urllib.request
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -120,11 +123,26 @@ def test_reader_follows_confirms_and_gets_each_new_post_once(browser, blog, mail
         service.wait(timeout=10)
 
 
+def wait_until_sent(database: Path, count: int, timeout: float = 30) -> None:
+    """Until the service's outbox records `count` messages as sent."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with closing(sqlite3.connect(database)) as db:
+            (sent,) = db.execute(
+                "SELECT COUNT(*) FROM follow_outbox WHERE state = 'sent'"
+            ).fetchone()
+        if sent >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the outbox did not record {count} messages as sent")
+
+
 def test_a_service_killed_between_two_messages_still_sends_each_follower_one(tmp_path, mailbox):
     (tmp_path / "output").mkdir()
     site_url, static = serve_folder(tmp_path / "output")
-    # Four messages a second: the service is killed in the pause after the second.
-    blog = make_blog(tmp_path, site_url, mailbox.port, FOLLOW_RATE=(4, 1))
+    # A message every three seconds: the service is killed in the pause after the second,
+    # once its database says the second was sent (not while a message is in flight).
+    blog = make_blog(tmp_path, site_url, mailbox.port, FOLLOW_RATE=(1, 3))
     followers = [f"follower{n}@example.org" for n in range(6)]
     log = tmp_path / "service.log"
     service = blog.start_service(log)
@@ -132,7 +150,7 @@ def test_a_service_killed_between_two_messages_still_sends_each_follower_one(tmp
         import_followers(blog, followers)
         blog.publish("news.md", "News")
         mailbox.wait(2)
-        time.sleep(0.1)
+        wait_until_sent(tmp_path / "comments.sqlite3", 2)
         service.kill()
         service.wait(timeout=10)
         sent_before = len(mailbox.messages)

@@ -29,6 +29,7 @@ def a_post(html: str = "", **metadata) -> SimpleNamespace:
         metadata=metadata,
         source_path="posts/a.md",
         slug=metadata.get("slug", "a"),
+        lang=metadata.get("lang", "en"),
         date=metadata.get("date", datetime(2024, 1, 1)),
         tags=[SimpleNamespace(slug=tag) for tag in metadata.get("tags", [])],
         category=SimpleNamespace(slug=metadata.get("category", "journal")),
