@@ -283,8 +283,9 @@ def image_host():
 
 
 @pytest.mark.server
+@pytest.mark.parametrize("first_run", ["--no-images", "failed downloads"])
 def test_photos_downloaded_after_a_run_without_them_are_linked_without_a_word(
-    tmp_path, image_host, monkeypatch
+    tmp_path, image_host, monkeypatch, first_run
 ):
     monkeypatch.setenv("PATHWAYS_BLOGGER_IMAGE_ORIGIN", image_host.origin)
     photo = "https://blogger.googleusercontent.com/img/b/s1600/lake.jpg"
@@ -302,7 +303,14 @@ def test_photos_downloaded_after_a_run_without_them_are_linked_without_a_word(
         for n, body in enumerate(bodies, 1)
     ]
     content = tmp_path / "content"
-    import_into(content, make_blog(*posts), "takeout", download_images=False)
+    if first_run == "failed downloads":  # Blogger's originals (`s0`) answer 404
+        original = photo.replace("/s1600/", "/s0/")
+        image_host.missing.update(original.replace("lake", name) for name in ("lake", "hill"))
+    _, first = import_into(
+        content, make_blog(*posts), "takeout", download_images=first_run != "--no-images"
+    )
+    assert "Photos downloaded" not in first
+    image_host.missing.clear()
     report, printed = import_into(content, make_blog(*posts), "takeout", download_images=True)
     assert "Changed on Blogger" not in printed
     assert report.updated["posts"] == 2

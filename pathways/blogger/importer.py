@@ -5,7 +5,10 @@ every file, then writes them (or, in a dry run, only reports). Dates are written
 second in the site's `TIMEZONE`. What the import wrote is recorded with a hash per file in
 `content/.blogger-import.json`, so a later run may update the files it wrote and the writer
 left alone, and never touches a file the writer changed or that was there before. A comment
-is never dropped for a bad field: the field is dropped and the comment kept.
+is never dropped for a bad field (the field is dropped and the comment kept) nor for its
+length, and a reply whose parent is not imported is kept at the top of its thread: an import
+never leaves content that stops the build. Posts are planned oldest first, so each decision
+(which of two posts keeps a slug) is the same from either export format.
 """
 
 import hashlib
@@ -498,7 +501,11 @@ class BloggerImport:
         if entry.author:
             meta.append(f"Author: {inert(clean_line(entry.author))}")
         meta.append(f"Slug: {slug}")
-        labels = [self.tags[_label(label).casefold()] for label in entry.labels if _label(label)]
+        labels = [
+            self.tags.get(_label(label).casefold(), _label(label))
+            for label in entry.labels
+            if _label(label)
+        ]
         if labels and entry.kind == "post":
             meta.append(f"Tags: {', '.join(dict.fromkeys(labels))}")
         summary = clean_line(entry.description) or clean_line(plain_text(entry.html, 200))
