@@ -13,7 +13,13 @@ from pathways.comments.store import database_path
 from pathways.plugin_support import blog_timezone
 from pathways.settings import read
 from pathways.site.build import load_settings
-from pathways.views.daily import DailyCounts, count_days, site_posts
+from pathways.views.daily import (
+    DailyCounts,
+    count_days,
+    counts_database,
+    site_posts,
+    site_redirects,
+)
 from pathways.views.ranking import (
     build_resolver,
     rank_windows,
@@ -239,12 +245,12 @@ def cmd_count(args: argparse.Namespace, settings: dict, settings_file: Path) -> 
     site = Path(args.site or settings["OUTPUT_PATH"])
     index = site / read(settings, COMMENTS)["COMMENTS_INDEX_SAVE_AS"]
     try:
-        posts = site_posts(index)
+        redirects = {**site_redirects(site), **config["POPULAR_POSTS_REDIRECTS"]}
+        posts = site_posts(index, redirects)
     except ValueError as error:
         print(f"views count: {error}", file=sys.stderr)
         return 1
-    default_db = database_path(settings, settings_file).with_name("views.sqlite3")
-    store = DailyCounts(Path(args.db) if args.db else default_db)
+    store = DailyCounts(Path(args.db) if args.db else counts_database(settings, settings_file))
     state = store.state()
     zone = blog_timezone(settings)
     now = reference_time(args.now, zone) if args.now else datetime.now(UTC)
