@@ -29,7 +29,7 @@ from pathways.views.ranking import (
     window_label,
 )
 from pathways.views.rules import Tally, Views, window_start
-from pathways.views.settings import POPULAR_POSTS, check_window, parse_today
+from pathways.views.settings import POPULAR_POSTS, check_window, parse_today, view_sources
 from pathways.views.sources import expand_sources, read_sources
 from pathways.views.store import ViewStore
 
@@ -96,7 +96,7 @@ def cmd_report(args: argparse.Namespace, settings: dict) -> int:
     zone = blog_timezone(settings)
     today = args.today or config["POPULAR_POSTS_TODAY"]
     now = reference_time(today, zone)
-    sources = args.source or config["POPULAR_POSTS_SOURCES"]
+    sources = args.source or view_sources(config, settings)
     base = Path(settings["PATH"])
     articles = load_articles(settings)
     titles = {article.slug: Markup(article.title).striptags() for article in articles}
