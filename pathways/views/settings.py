@@ -126,7 +126,7 @@ POPULAR_POSTS = Feature(
         ),
         Setting(
             "POPULAR_POSTS_SERVER_LOGS",
-            ["/var/log/nginx/access.log*"],
+            ["/var/log/nginx/blog.access.log*"],
             (list, tuple),
             "The site's access logs on the server, read by `pathways views count` (globs).",
             _sources,
