@@ -69,15 +69,18 @@ def service_user() -> Iterator[pwd.struct_passwd]:
         subprocess.run(["userdel", name], check=False)
 
 
-def as_user(user: pwd.struct_passwd, command: list[str]) -> list[str]:
+def as_user(user: pwd.struct_passwd, command: list[str], groups: tuple[str, ...] = ()) -> list[str]:
+    """`command` run as `user`, with `groups` (SupplementaryGroups=) and no other."""
+    supplementary = f"--groups={','.join(groups)}" if groups else "--clear-groups"
     return [
-        "setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups",
+        "setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", supplementary,
         "--no-new-privs", "--", *command,
     ]  # fmt: skip
 
 
-def can(user: pwd.struct_passwd, command: list[str]) -> bool:
-    return subprocess.run(as_user(user, command), capture_output=True, check=False).returncode == 0
+def can(user: pwd.struct_passwd, command: list[str], groups: tuple[str, ...] = ()) -> bool:
+    run = subprocess.run(as_user(user, command, groups), capture_output=True, check=False)
+    return run.returncode == 0
 
 
 def program_for(user: pwd.struct_passwd, work: Path) -> Path:
