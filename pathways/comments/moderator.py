@@ -11,7 +11,6 @@ from pathways.comments.moderation import comment_from_json, decide, reply, submi
 from pathways.comments.remote import Remote, read_token, token_source
 from pathways.comments.store import CommentStore, database_path
 from pathways.terminal import inert
-from pathways.views.pull import pull_counts
 
 KEPT = "your file is kept, not overwritten"
 
@@ -86,15 +85,12 @@ def moderator_for(settings: dict, settings_file: Path, local: bool = False) -> M
 
 def pull_before_publish(settings: dict, settings_file: Path) -> str | None:
     """For `make publish`: when moderation goes through the service, fetch what was approved
-    there, and the server's view counts. Returns what was done, or None when there is no
-    remote."""
+    there. Returns what was done, or None when there is no remote."""
     moderator = moderator_for(settings, settings_file)
     if moderator.remote is None:
         return None
     written, present = pull(moderator)
     done = f"Fetched {written} newly approved comment(s) ({present} already here)."
-    if counts := pull_counts(settings, moderator.remote):
-        done += f"\n{counts}"
     server = moderator.remote.version()
     if server != __version__:
         done += (

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from pathways.comments.model import CommentError
+from pathways.comments.moderator import moderator_for
 from pathways.comments.remote import Remote
 from pathways.settings import read
 from pathways.views.settings import POPULAR_POSTS
@@ -20,6 +21,13 @@ COUNTS = (
     ("POPULAR_POSTS_SERVER_SITES", "/views/sites.csv", ["date", "site", "views"]),
 )
 MAX_FIELD = 2048
+
+
+def counts_before_publish(settings: dict, settings_file: Path) -> str | None:
+    """For `make publish`, after the comments: when moderation goes through the service,
+    fetch the server's counts. Returns what was done, or None when there is nothing to do."""
+    remote = moderator_for(settings, settings_file).remote
+    return None if remote is None else pull_counts(settings, remote)
 
 
 def pull_counts(settings: dict, remote: Remote) -> str | None:
@@ -38,7 +46,7 @@ def pull_counts(settings: dict, remote: Remote) -> str | None:
         try:
             answer = remote.download(path)
         except CommentError as error:
-            raise CommentError(f"the server's view counts ({path}): {error}") from None
+            raise CommentError(f"{path}: {error}") from None
         rows = _counts(answer, header, f"{remote.endpoint}{path}")
         _replace(target, answer)
         done.append(f"{rows} row(s) into {target}")
