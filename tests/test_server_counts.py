@@ -16,7 +16,10 @@ import os
 import re
 import shlex
 import shutil
+import sqlite3
 import subprocess
+import urllib.error
+import urllib.request
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,7 +27,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from bs4 import BeautifulSoup
 
+from pathways.views.daily import DailyCounts
 from tests import test_server_unit
+from tests.comment_helpers import running_service
 from tests.daemons import need, nginx
 from tests.sites import ROOT, free_port, post, run_pathways, write_post, write_settings
 from tests.test_server import VIEWS_UNIT, fetch, nginx_site, unit_service
@@ -241,3 +246,64 @@ def test_the_servers_counts_reach_the_laptops_widget_and_readers_data_stays(work
     ).stdout.split()
     assert owned and all(Path(path).is_relative_to(state / "pathways-comments") for path in owned)
     assert (state / "pathways-comments" / "views.sqlite3").exists()
+
+
+@pytest.mark.build
+def test_counts_need_the_token_and_an_answer_that_is_not_counts_changes_nothing(tmp_path):
+    """The counts behind the moderation token; a damaged answer (here a database with a row
+    that is no count) is refused row by row, leaves the blog's file as it was, stops an
+    interactive publish and never a scheduled one."""
+    port = free_port()
+    content = tmp_path / "content"
+    for slug in ("first", "second"):
+        write_post(content, f"{slug}.md", post(slug.title(), summary=f"On {slug}."))
+    settings = write_settings(
+        tmp_path,
+        content,
+        publish=True,
+        CHECK_LIVE_ADDRESSES=False,
+        COMMENTS_ENDPOINT=f"http://127.0.0.1:{port}",
+        COMMENTS_DB=str(tmp_path / "server" / "comments.sqlite3"),
+        DEPLOY={"target": "folder", "path": str(tmp_path / "www")},
+        POPULAR_POSTS_TODAY="2024-06-11",
+    )
+    (tmp_path / "server").mkdir()
+    token = {"PATHWAYS_MODERATION_TOKEN": "a-token-of-the-writer"}
+    store = DailyCounts(tmp_path / "server" / "views.sqlite3")
+    rows = [("/posts/first", "2024-06-10", 2), ("/posts/second", "2024-06-10", 5)]
+    with sqlite3.connect(store.path) as db:
+        db.executemany("INSERT INTO post_views (path, day, views) VALUES (?, ?, ?)", rows)
+    with running_service(settings, None, port=port, env=token) as url:
+        refused = urllib.request.Request(f"{url}/views/daily.csv")
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(refused, timeout=10)
+        assert answer.value.code == 401
+
+        published = run_pathways("publish", "--settings", str(settings), env=token)
+        assert published.returncode == 0, published.stderr
+        views = content / "data" / "server-views.csv"
+        kept = views.read_text()
+        assert kept == "path,date,views\n/posts/first,2024-06-10,2\n/posts/second,2024-06-10,5\n"
+        assert widget_titles(tmp_path / "www" / "index.html") == ["Second", "First"]
+
+        with sqlite3.connect(store.path) as db:
+            db.execute("INSERT INTO post_views VALUES ('/posts/first', '2024-06-11', 'many')")
+        stopped = run_pathways("publish", "--settings", str(settings), env=token)
+        assert stopped.returncode == 1
+        assert "The server's view counts not fetched" in stopped.stderr
+        assert "/views/daily.csv: row 4 is not counts" in stopped.stderr
+        assert "PUBLISH_FLAGS=--no-pull" in stopped.stderr
+        assert views.read_text() == kept
+
+        scheduled = run_pathways("publish", "--scheduled", "--settings", str(settings), env=token)
+        assert scheduled.returncode == 1
+        assert "The server's view counts could not be fetched" in scheduled.stderr
+        assert "Fetched 0 newly approved comment(s)" in scheduled.stdout
+        assert views.read_text() == kept
+        assert widget_titles(tmp_path / "www" / "index.html") == ["Second", "First"]
+
+
+def widget_titles(page: Path) -> list[str]:
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    window = soup.select_one(".popular-posts details") or soup.select_one(".popular-posts")
+    return [link.get_text(strip=True) for link in window.select("li a")]
