@@ -15,7 +15,6 @@ import grp
 import os
 import re
 import shlex
-import shutil
 import sqlite3
 import subprocess
 import urllib.error
@@ -31,9 +30,18 @@ from pathways.views.daily import DailyCounts
 from tests import test_server_unit
 from tests.comment_helpers import running_service
 from tests.daemons import need, nginx
-from tests.sites import ROOT, free_port, post, run_pathways, write_post, write_settings
+from tests.sites import free_port, post, run_pathways, write_post, write_settings
 from tests.test_server import VIEWS_UNIT, fetch, nginx_site, unit_service
-from tests.test_server_unit import SECRETS_FILE, as_user, can, laptop, program_for, unit
+from tests.test_server_unit import (
+    SECRETS_FILE,
+    as_user,
+    can,
+    checkouts,
+    installed,
+    laptop,
+    unit,
+    wrote_only_its_state,
+)
 
 pytestmark = [pytest.mark.build, pytest.mark.server]
 # The fixtures of the server's own test: a folder all may enter, a user of the service's own.
@@ -101,7 +109,6 @@ def test_the_servers_counts_reach_the_laptops_widget_and_readers_data_stays(work
     port, service_port = free_port(), free_port()
     url = f"http://127.0.0.1:{port}"
     srv = work / "srv" / "blog"
-    state = work / "state"
     etc = work / "etc" / "pathways-comments"
     home = work / "home" / "writer"
     home.mkdir(parents=True)
@@ -137,14 +144,7 @@ def test_the_servers_counts_reach_the_laptops_widget_and_readers_data_stays(work
         "POPULAR_POSTS_TODAY": today,
         "POPULAR_POSTS_SERVER_LOGS": [f"{logs}/blog.access.log*"],
     }
-    settings = write_settings(
-        blog, content, publish=True, COMMENTS_TOKEN_FILE=str(token_file), **shared
-    )
-    server_checkout = work / "srv" / "pathways"
-    shutil.copytree(content, server_checkout / "content")
-    server_settings = write_settings(
-        server_checkout, server_checkout / "content", publish=True, **shared
-    )
+    settings, server_settings = checkouts(work, content, token_file, shared)
     srv.mkdir(parents=True)
     first = laptop(settings, "publish", "--no-check")
     assert first.returncode == 0, first.stderr
@@ -152,10 +152,8 @@ def test_the_servers_counts_reach_the_laptops_widget_and_readers_data_stays(work
     home_page = BeautifulSoup((blog / "output" / "index.html").read_text(), "html.parser")
     assert home_page.select_one(".popular-posts h2").get_text(strip=True) == "Recent posts"
 
-    (state / "pathways-comments").mkdir(parents=True)
-    os.chown(state / "pathways-comments", user.pw_uid, user.pw_gid)
-    (state / "pathways-comments").chmod(0o700)
-    program = program_for(user, work)
+    replacements = installed(user, work, server_settings, service_port)
+    program = Path(replacements["/srv/pathways/.venv/bin/pathways"])
     assert laptop(settings, "comments", "token").returncode == 0
     command = ["comments", "secret", "moderation-token", "--file", str(etc / "secrets.env")]
     written = subprocess.run(
@@ -166,15 +164,6 @@ def test_the_servers_counts_reach_the_laptops_widget_and_readers_data_stays(work
         check=False,
     )
     assert written.returncode == 0, written.stderr
-    replacements = {
-        "/srv/pathways/.venv/bin/pathways": str(program),
-        "/srv/pathways": str(ROOT),
-        "publishconf.py": str(server_settings),
-        "/srv/blog/current": str(srv / "current"),
-        "%S": str(state),
-        "--port 8081": f"--port {service_port}",
-        SECRETS_FILE: str(etc / "secrets.env"),
-    }
     site = nginx_site(srv / "current", port, service_port, logs)
     with (
         nginx(work / "nginx", site, port),
@@ -241,11 +230,8 @@ def test_the_servers_counts_reach_the_laptops_widget_and_readers_data_stays(work
     assert found.stdout.splitlines() == [str(log)]  # in the server's log, and only there
 
     # The units wrote nothing but their state directory.
-    owned = subprocess.run(
-        ["find", str(work), "-user", user.pw_name], capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert owned and all(Path(path).is_relative_to(state / "pathways-comments") for path in owned)
-    assert (state / "pathways-comments" / "views.sqlite3").exists()
+    owned = wrote_only_its_state(work, user)
+    assert work / "state" / "pathways-comments" / "views.sqlite3" in owned
 
 
 @pytest.mark.build
