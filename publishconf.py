@@ -25,8 +25,9 @@ FEED_DOMAIN = SITEURL
 # again or carried over.
 PLUGINS = production_plugins(PLUGINS)  # noqa: F405
 
-# Views for Popular Posts: your web server's logs (or CSV exports), e.g.
-# ["/var/log/nginx/access.log*"]. With none, the widget shows the most discussed posts.
+# Views for Popular Posts: with the comment service on your server, `make publish` fetches
+# the server's counts into content/data/server-views.csv and ranks from them; list other
+# sources here (CSV exports, logs). With none, the widget shows the most discussed posts.
 POPULAR_POSTS_SOURCES = []
 
 # Where `make publish` deploys after building and checking (see README, "Publishing"):

@@ -28,6 +28,7 @@ from tests.sites import ROOT, build, free_port, post, write_post, write_settings
 SERVER = ROOT / "server"
 NGINX_SITE = SERVER / "nginx-site.conf"
 UNIT = SERVER / "pathways-comments.service"
+VIEWS_UNIT = SERVER / "pathways-views.service"
 OLD_ADDRESS = "/2019/03/my-first-year-with-long-covid.html"
 
 
@@ -39,11 +40,14 @@ def substitute(text: str, replacements: dict[str, str]) -> str:
     return text
 
 
-def nginx_site(root: Path, port: int, service_port: int) -> str:
+def nginx_site(root: Path, port: int, service_port: int, logs: Path | None = None) -> str:
+    """The shipped site config for `root` on `port`; its access log goes into `logs` (by
+    default the folder beside `root`)."""
     return substitute(
         NGINX_SITE.read_text(),
         {
             "/srv/blog/current": str(root),
+            "/var/log/nginx/": f"{logs or root.parent}/",
             "listen 80;": f"listen 127.0.0.1:{port};",
             "listen [::]:80;": "",
             "server_name blog.example.org;": "server_name 127.0.0.1;",
@@ -52,11 +56,11 @@ def nginx_site(root: Path, port: int, service_port: int) -> str:
     )
 
 
-def unit_service(replacements: dict[str, str]) -> dict[str, list[str]]:
-    """The `[Service]` section of the shipped unit, substituted: each key with its values."""
+def unit_service(replacements: dict[str, str], unit: Path = UNIT) -> dict[str, list[str]]:
+    """The `[Service]` section of a shipped unit, substituted: each key with its values."""
     section: dict[str, list[str]] = {}
     current = ""
-    for line in substitute(UNIT.read_text(), replacements).splitlines():
+    for line in substitute(unit.read_text(), replacements).splitlines():
         if line.startswith("["):
             current = line
         elif current == "[Service]" and "=" in line and not line.startswith("#"):
@@ -76,22 +80,33 @@ def unit_replacements(checkout: Path, settings: Path, site: Path, state: Path, p
     }
 
 
-def test_the_systemd_unit_is_valid(tmp_path):
+def test_the_systemd_units_are_valid(tmp_path):
     program = need("systemd-analyze", "systemd")
     service = unit_service({})
     assert service["Restart"] == ["on-failure"] and service["DynamicUser"] == ["yes"]
     assert service["StateDirectory"] == ["pathways-comments"]
     assert {"NoNewPrivileges", "ProtectSystem", "PrivateTmp", "ProtectHome"} <= service.keys()
-    # `verify` wants the program and the working directory to exist.
-    unit = tmp_path / UNIT.name
-    unit.write_text(
-        substitute(
-            UNIT.read_text(),
-            {"/srv/pathways/.venv/bin/pathways": str(Path(sys.executable).parent / "pathways")},
-        ).replace("/srv/pathways", str(ROOT))
-    )
+    # The view counts run as the service's user, in its state directory, with the logs'
+    # group, which PrivateUsers= would map away.
+    counts = unit_service({}, VIEWS_UNIT)
+    assert counts["Type"] == ["oneshot"] and counts["SupplementaryGroups"] == ["adm"]
+    for shared in ("DynamicUser", "User", "StateDirectory", "WorkingDirectory", "Environment"):
+        assert set(service[shared]) >= set(counts[shared]) - {"PYTHONDONTWRITEBYTECODE=1"}
+    assert "PrivateUsers" not in counts and counts["PrivateNetwork"] == ["yes"]
+    # `verify` wants the programs and the working directory to exist.
+    units = []
+    for shipped in (UNIT, VIEWS_UNIT, VIEWS_UNIT.with_suffix(".timer")):
+        unit = tmp_path / shipped.name
+        unit.write_text(
+            shipped.read_text()
+            .replace(
+                "/srv/pathways/.venv/bin/pathways", str(Path(sys.executable).parent / "pathways")
+            )
+            .replace("/srv/pathways", str(ROOT))
+        )
+        units.append(str(unit))
     checked = subprocess.run(
-        [program, "verify", str(unit)], capture_output=True, text=True, check=False
+        [program, "verify", *units], capture_output=True, text=True, check=False
     )
     assert (checked.returncode, checked.stderr) == (0, "")
 
@@ -141,9 +156,12 @@ def server(tmp_path_factory) -> Iterator[dict]:
     root = work / "srv" / "blog"
     root.mkdir(parents=True)
     deploy_rsync(work / "output", str(root))
+    (work / "logs").mkdir()
     not_trusting = work / "not_trusting.py"
     not_trusting.write_text(trusting.read_text() + "COMMENTS_TRUST_PROXY = False\n")
-    with nginx(work / "nginx", nginx_site(root / "current", port, service_port), port) as url:
+    with nginx(
+        work / "nginx", nginx_site(root / "current", port, service_port, work / "logs"), port
+    ) as url:
         yield {
             "url": url,
             "site": root / "current",
@@ -441,7 +459,10 @@ def test_behind_nginx_the_service_sends_one_policy_and_nothing_of_it_is_logged(s
     assert response.getheader("Referrer-Policy") == "no-referrer"
     assert "default-src 'none'" in response.getheader("Content-Security-Policy")
     assert response.getheader("Cache-Control") == "no-store"
-    log = (server["work"] / "nginx" / "access.log").read_text()
-    assert "/posts/my-first-year-with-long-covid/" in log  # the site's pages are logged
+    log = (server["work"] / "logs" / "blog.access.log").read_text()
+    # The site's pages are logged in its own log, with its host first, and nowhere else.
+    assert f"127.0.0.1:{url.rsplit(':', 1)[1]} 127.0.0.1 - - [" in log
+    assert "/posts/my-first-year-with-long-covid/" in log
+    assert "/posts/" not in (server["work"] / "nginx" / "access.log").read_text()
     for trace in ("/api/", "127.0.0.4", "Zq9Agent", "secret-signature"):
         assert trace not in log, trace

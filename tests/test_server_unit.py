@@ -69,15 +69,18 @@ def service_user() -> Iterator[pwd.struct_passwd]:
         subprocess.run(["userdel", name], check=False)
 
 
-def as_user(user: pwd.struct_passwd, command: list[str]) -> list[str]:
+def as_user(user: pwd.struct_passwd, command: list[str], groups: tuple[str, ...] = ()) -> list[str]:
+    """`command` run as `user`, with `groups` (SupplementaryGroups=) and no other."""
+    supplementary = f"--groups={','.join(groups)}" if groups else "--clear-groups"
     return [
-        "setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups",
+        "setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", supplementary,
         "--no-new-privs", "--", *command,
     ]  # fmt: skip
 
 
-def can(user: pwd.struct_passwd, command: list[str]) -> bool:
-    return subprocess.run(as_user(user, command), capture_output=True, check=False).returncode == 0
+def can(user: pwd.struct_passwd, command: list[str], groups: tuple[str, ...] = ()) -> bool:
+    run = subprocess.run(as_user(user, command, groups), capture_output=True, check=False)
+    return run.returncode == 0
 
 
 def program_for(user: pwd.struct_passwd, work: Path) -> Path:
@@ -128,6 +131,50 @@ def unit(log: Path, user: pwd.struct_passwd, replacements: dict[str, str], port:
         yield log
 
 
+def checkouts(work: Path, content: Path, token_file: Path, shared: dict) -> tuple[Path, Path]:
+    """The writer's settings (on her laptop, beside `content`) and the server's checkout
+    (/srv/pathways, readable by all) with the same settings and posts."""
+    settings = write_settings(
+        content.parent, content, publish=True, COMMENTS_TOKEN_FILE=str(token_file), **shared
+    )
+    server_checkout = work / "srv" / "pathways"
+    shutil.copytree(content, server_checkout / "content")
+    server_settings = write_settings(
+        server_checkout, server_checkout / "content", publish=True, **shared
+    )
+    return settings, server_settings
+
+
+def installed(
+    user: pwd.struct_passwd, work: Path, server_settings: Path, service_port: int
+) -> dict[str, str]:
+    """The units as installed: their state directory made for their user (0700), and what
+    their paths are here (`work`: srv/blog, state, etc)."""
+    state = work / "state"
+    (state / "pathways-comments").mkdir(parents=True)
+    os.chown(state / "pathways-comments", user.pw_uid, user.pw_gid)
+    (state / "pathways-comments").chmod(0o700)
+    return {
+        "/srv/pathways/.venv/bin/pathways": str(program_for(user, work)),
+        "/srv/pathways": str(ROOT),
+        "publishconf.py": str(server_settings),
+        "/srv/blog/current": str(work / "srv" / "blog" / "current"),
+        "%S": str(state),
+        "--port 8081": f"--port {service_port}",
+        SECRETS_FILE: str(work / "etc" / "pathways-comments" / "secrets.env"),
+    }
+
+
+def wrote_only_its_state(work: Path, user: pwd.struct_passwd) -> list[Path]:
+    """What `user` owns in `work`, after checking it is all in its state directory."""
+    owned = subprocess.run(
+        ["find", str(work), "-user", user.pw_name], capture_output=True, text=True, check=True
+    ).stdout.split()
+    state = work / "state" / "pathways-comments"
+    assert owned and all(Path(path).is_relative_to(state) for path in owned), owned
+    return [Path(path) for path in owned]
+
+
 def laptop(settings: Path, *args: str) -> subprocess.CompletedProcess:
     return run_pathways(*args, "--settings", str(settings), env={"PATHWAYS_MODERATION_TOKEN": ""})
 
@@ -157,15 +204,7 @@ def test_the_server_set_up_as_the_readme_says_runs_from_the_unit_file(work, serv
         "DEPLOY": {"target": "rsync", "destination": str(srv)},
         "CHECK_LIVE_ADDRESSES": False,
     }
-    settings = write_settings(
-        blog, content, publish=True, COMMENTS_TOKEN_FILE=str(token_file), **shared
-    )
-    # The server's checkout (/srv/pathways), readable by all, with the same settings.
-    server_checkout = work / "srv" / "pathways"
-    shutil.copytree(content, server_checkout / "content")
-    server_settings = write_settings(
-        server_checkout, server_checkout / "content", publish=True, **shared
-    )
+    settings, server_settings = checkouts(work, content, token_file, shared)
 
     # 1. Publish once: the folder is made once on the server, then the site goes there.
     srv.mkdir(parents=True)
@@ -173,20 +212,9 @@ def test_the_server_set_up_as_the_readme_says_runs_from_the_unit_file(work, serv
     assert first.returncode == 0, first.stderr
     assert (srv / "current" / "posts" / "hello" / "index.html").exists()
 
-    # 3. The unit, as installed: its state directory made for its user, 0700.
-    (state / "pathways-comments").mkdir(parents=True)
-    os.chown(state / "pathways-comments", user.pw_uid, user.pw_gid)
-    (state / "pathways-comments").chmod(0o700)
-    program = program_for(user, work)
-    replacements = {
-        "/srv/pathways/.venv/bin/pathways": str(program),
-        "/srv/pathways": str(ROOT),
-        "publishconf.py": str(server_settings),
-        "/srv/blog/current": str(srv / "current"),
-        "%S": str(state),
-        "--port 8081": f"--port {service_port}",
-        SECRETS_FILE: str(etc / "secrets.env"),
-    }
+    # 3. The unit, as installed.
+    replacements = installed(user, work, server_settings, service_port)
+    program = Path(replacements["/srv/pathways/.venv/bin/pathways"])
     # 2. nginx with the shipped site config.
     with nginx(work / "nginx", nginx_site(srv / "current", port, service_port), port):
         # Without its secrets the service runs, and says that moderation is off.
@@ -252,8 +280,5 @@ def test_the_server_set_up_as_the_readme_says_runs_from_the_unit_file(work, serv
         assert response.status == 200
 
     # It wrote nothing but its state directory (its database there).
-    owned = subprocess.run(
-        ["find", str(work), "-user", user.pw_name], capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert owned and all(Path(path).is_relative_to(state / "pathways-comments") for path in owned)
+    wrote_only_its_state(work, user)
     assert (state / "pathways-comments" / "comments.sqlite3").exists()

@@ -152,6 +152,35 @@ def test_days_whose_logs_rotated_away_are_kept_and_new_lines_are_added(server):
     assert (latest, latest_sites) == (after, sites)
 
 
+@pytest.mark.build
+def test_old_addresses_count_for_their_post(tmp_path):
+    """A post's `Old-URLs:` (the built site's redirect map) and POPULAR_POSTS_REDIRECTS: an
+    old address answered with the redirect page (a host without the map, or before nginx
+    reloaded it) is a view of the post it moved to."""
+    content = tmp_path / "content"
+    write_post(content, "first.md", post("First", old_urls="/2019/03/first-steps.html"))
+    write_post(content, "second.md", post("Second"))
+    settings = write_settings(
+        tmp_path,
+        content,
+        SITEURL="https://blog.example",
+        COMMENTS_DB=str(tmp_path / "server" / "comments.sqlite3"),
+        POPULAR_POSTS_REDIRECTS={"/old/second/": "/posts/second/"},
+    )
+    assert build(settings).returncode == 0
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "access.log").write_text(
+        line(ADDRESSES[0], "10/Jun/2024:08:00:00", "/2019/03/first-steps.html")
+        + line(ADDRESSES[1], "10/Jun/2024:08:00:00", "/2019/03/first-steps.html?m=1")
+        + line(ADDRESSES[2], "10/Jun/2024:08:00:00", "/old/second")
+        + line(ADDRESSES[3], "10/Jun/2024:08:00:00", "/2019/03/unknown.html")
+    )
+    (tmp_path / "server").mkdir()
+    _, views, _ = count(settings, logs, "2024-06-11", tmp_path / "server")
+    assert views == "path,date,views\n/posts/first,2024-06-10,2\n/posts/second,2024-06-10,1\n"
+
+
 def test_a_server_without_a_built_site_is_told_to_build_it(tmp_path):
     content = tmp_path / "content"
     write_post(content, "first.md", post("First"))

@@ -34,6 +34,7 @@ from pathways.plugin_support import blog_timezone
 from pathways.settings import read
 from pathways.site.build import load_settings
 from pathways.terminal import inert
+from pathways.views.daily import counts_database
 
 
 def service_config(settings: dict, settings_file: Path, args: argparse.Namespace):
@@ -71,6 +72,7 @@ def service_config(settings: dict, settings_file: Path, args: argparse.Namespace
         timezone=blog_timezone(settings),
         on_approve=on_approve,
         beacon=bool(settings.get("POPULAR_POSTS_BEACON")),
+        counts_db=counts_database(settings, settings_file),
         follow=follow_config(settings),
     )
 

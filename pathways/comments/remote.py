@@ -90,17 +90,31 @@ class Remote:
         )
 
     def _call(self, path: str, data: dict[str, str] | None = None) -> dict[str, Any]:
+        try:
+            return json.loads(self._fetch(self.base + path, data))
+        except ValueError as error:
+            raise CommentError(
+                f"cannot reach the comment service at {self.endpoint}: {error}"
+            ) from None
+
+    def download(self, path: str) -> bytes:
+        """A file the service serves behind the token, at `path` under its endpoint."""
+        return self._fetch(self.endpoint.rstrip("/") + path, None, accept="text/csv")
+
+    def _fetch(
+        self, url: str, data: dict[str, str] | None, accept: str = "application/json"
+    ) -> bytes:
         request = urllib.request.Request(
-            self.base + path,
+            url,
             data=urlencode(data).encode() if data is not None else None,
             method="POST" if data is not None else "GET",
-            headers={"Authorization": f"Bearer {self.token}", "Accept": "application/json"},
+            headers={"Authorization": f"Bearer {self.token}", "Accept": accept},
         )
         if data is not None:
             request.add_header("Content-Type", "application/x-www-form-urlencoded")
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return json.loads(response.read())
+                return response.read()
         except urllib.error.HTTPError as error:
             if error.code == 401:
                 raise CommentError(

@@ -51,6 +51,7 @@ from pathways.follow.routes import Follow
 from pathways.follow.settings import FollowConfig
 from pathways.views.beacon import beacon_app
 from pathways.views.rules import normalise_path
+from pathways.views.served import counts_routes
 from pathways.views.store import ViewStore
 
 logger = service_logger(__name__)
@@ -97,6 +98,9 @@ class ServiceConfig:
     timezone: str = "UTC"
     # The view beacon (POPULAR_POSTS_BEACON): mounted only when the site sends it.
     beacon: bool = False
+    # The server's per-day view counts (`pathways views count`), served to the laptop behind
+    # the moderation token; None: not served.
+    counts_db: Path | None = None
     # Called with the ids of newly approved comments (one server, no laptop step).
     on_approve: Callable[[list[str]], None] | None = None
     # Follow by e-mail (FOLLOW_EMAIL); None when it is off.
@@ -243,6 +247,10 @@ class CommentService:
             Route("/health", self.health, methods=["GET"]),
             Mount("/moderation", app=moderation),
         ]
+        if self.config.counts_db is not None:
+            routes += counts_routes(
+                self.config.counts_db, self.tokens.refusal, self.config.busy_timeout
+            )
         if follow:
             routes.append(Mount("/follow", app=follow.app()))
         if self.config.beacon:

@@ -39,3 +39,9 @@ DRAFT_PAGE_LANG_SAVE_AS = ""
 
 # Popular Posts' windows end at the end of yesterday, whatever day the preview pins.
 POPULAR_POSTS_TODAY = None
+
+# With the comment service on your server, `make publish` first fetches the server's view
+# counts (never a reader's address or user agent) into these files; the first is then a
+# Popular Posts source (see README, "Popular Posts").
+POPULAR_POSTS_SERVER_VIEWS = "data/server-views.csv"
+POPULAR_POSTS_SERVER_SITES = "data/server-sites.csv"

@@ -16,6 +16,7 @@ from pathways.site.deploy import DeployError, deploy
 from pathways.site.deploy_config import deploy_problems
 from pathways.site.problems import report
 from pathways.site.setting_typos import likely_typos
+from pathways.views.pull import counts_before_publish
 
 
 def protected_folders(settings: dict, settings_file: Path) -> tuple[Path, ...]:
@@ -23,26 +24,40 @@ def protected_folders(settings: dict, settings_file: Path) -> tuple[Path, ...]:
     return (settings_file.resolve().parent, Path(settings["PATH"]), Path(settings["OUTPUT_PATH"]))
 
 
-NOT_PULLED = "Comments could not be fetched from the comment service"
+NOT_PULLED = "{} could not be fetched from the comment service"
+# What `make publish` fetches first (comments, then the server's view counts), what each is
+# called, and what the site lacks without it.
+PULLS = (
+    ("Comments", pull_before_publish, "new comments", "Comments approved since the last publish"),
+    (
+        "The server's view counts",
+        counts_before_publish,
+        "the latest view counts",
+        "Popular Posts' views since the last publish",
+    ),
+)
 
 
-def tell_writer(settings: dict, problem: str, published: bool) -> str:
+def tell_writer(
+    settings: dict, problem: str, published: bool, missing: tuple[str, str] = PULLS[0][2:]
+) -> str:
     """E-mail the writer (COMMENTS_SMTP) that a scheduled publish went out without the
-    comments (or did not go out either); returns what was done, for the log."""
+    comments or the counts (`missing`: what it went out without, and what is not on the site)
+    (or did not go out either); returns what was done, for the log."""
     smtp = settings.get("COMMENTS_SMTP") or {}
     if not smtp.get("host") or not smtp.get("to"):
         return "No e-mail sent (COMMENTS_SMTP has no host and to)."
     blog = settings.get("SITENAME", "Your blog")
+    without, absent = missing
     message = EmailMessage()
     if published:
-        message["Subject"] = f"{blog}: published without new comments"
+        message["Subject"] = f"{blog}: published without {without}"
         outcome = "The scheduled publish deployed what is in the repository"
     else:
         message["Subject"] = f"{blog}: not published"
         outcome = "The scheduled publish failed (its log says why)"
     message.set_content(
-        f"{outcome}, and:\n\n{NOT_PULLED}: "
-        f"{problem}\n\nComments approved since the last publish are not on the site yet. "
+        f"{outcome}, and:\n\n{problem}\n\n{absent} are not on the site yet. "
         "Fix the problem, then run `make publish`.\n"
     )
     try:
@@ -55,28 +70,28 @@ def tell_writer(settings: dict, problem: str, published: bool) -> str:
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     init_logging()
     settings = load_settings(settings_file)
-    problem = None
-    if not args.no_pull:
+    problem = missing = None
+    for what, pull, *lacking in () if args.no_pull else PULLS:
         try:
-            pulled = pull_before_publish(settings, settings_file)
+            pulled = pull(settings, settings_file)
         except CommentError as error:
             if not args.scheduled:
                 print(
-                    f"Comments not fetched: {error}\nNothing was published. To publish "
+                    f"{what} not fetched: {error}\nNothing was published. To publish "
                     "without fetching them: make publish PUBLISH_FLAGS=--no-pull",
                     file=sys.stderr,
                 )
                 return 1
-            problem = str(error)
-            print(f"{NOT_PULLED}: {problem}\nPublishing what is in the repository.")
-            pulled = None
+            problem, missing = f"{NOT_PULLED.format(what)}: {error}", tuple(lacking)
+            print(f"{problem}\nPublishing what is in the repository.")
+            break
         if pulled:
             print(pulled)
     status = publish(args, settings, settings_file)
     if problem is None:
         return status
-    print(f"{NOT_PULLED}: {problem}", file=sys.stderr)
-    print(tell_writer(settings, problem, status == 0), file=sys.stderr)
+    print(problem, file=sys.stderr)
+    print(tell_writer(settings, problem, status == 0, missing), file=sys.stderr)
     return 1
 
 

@@ -13,7 +13,13 @@ from pathways.comments.store import database_path
 from pathways.plugin_support import blog_timezone
 from pathways.settings import read
 from pathways.site.build import load_settings
-from pathways.views.daily import DailyCounts, count_days, site_posts
+from pathways.views.daily import (
+    DailyCounts,
+    count_days,
+    counts_database,
+    site_posts,
+    site_redirects,
+)
 from pathways.views.ranking import (
     build_resolver,
     rank_windows,
@@ -23,7 +29,7 @@ from pathways.views.ranking import (
     window_label,
 )
 from pathways.views.rules import Tally, Views, window_start
-from pathways.views.settings import POPULAR_POSTS, check_window, parse_today
+from pathways.views.settings import POPULAR_POSTS, check_window, parse_today, view_sources
 from pathways.views.sources import expand_sources, read_sources
 from pathways.views.store import ViewStore
 
@@ -90,7 +96,7 @@ def cmd_report(args: argparse.Namespace, settings: dict) -> int:
     zone = blog_timezone(settings)
     today = args.today or config["POPULAR_POSTS_TODAY"]
     now = reference_time(today, zone)
-    sources = args.source or config["POPULAR_POSTS_SOURCES"]
+    sources = args.source or view_sources(config, settings)
     base = Path(settings["PATH"])
     articles = load_articles(settings)
     titles = {article.slug: Markup(article.title).striptags() for article in articles}
@@ -239,12 +245,12 @@ def cmd_count(args: argparse.Namespace, settings: dict, settings_file: Path) -> 
     site = Path(args.site or settings["OUTPUT_PATH"])
     index = site / read(settings, COMMENTS)["COMMENTS_INDEX_SAVE_AS"]
     try:
-        posts = site_posts(index)
+        redirects = {**site_redirects(site), **config["POPULAR_POSTS_REDIRECTS"]}
+        posts = site_posts(index, redirects)
     except ValueError as error:
         print(f"views count: {error}", file=sys.stderr)
         return 1
-    default_db = database_path(settings, settings_file).with_name("views.sqlite3")
-    store = DailyCounts(Path(args.db) if args.db else default_db)
+    store = DailyCounts(Path(args.db) if args.db else counts_database(settings, settings_file))
     state = store.state()
     zone = blog_timezone(settings)
     now = reference_time(args.now, zone) if args.now else datetime.now(UTC)

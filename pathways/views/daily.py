@@ -16,6 +16,7 @@ The export is the `path,date,views` CSV every Popular Posts source reader knows 
 
 import csv
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from pathways.comments.store import database_path
 from pathways.database import connection
 from pathways.plugin_support import keep, load_kept
 from pathways.views.kept_logs import FORMAT, LogState
@@ -45,9 +47,23 @@ CREATE TABLE IF NOT EXISTS referring_sites (
 """
 
 
-def site_posts(index: Path) -> dict[str, str]:
-    """Each post's address (normalised) -> itself, from the built site's index of posts (the
-    one the comment service reads); ValueError naming the file when it cannot be read."""
+REDIRECT_MAP = "nginx-redirects.map"
+"""The built site's map of old addresses, as nginx reads it (the redirects plugin writes it)."""
+MAP_LINE = re.compile(r'"((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)";')
+MAP_ESCAPE = re.compile(r"\\(.)")
+
+
+def counts_database(settings: dict, settings_file: Path) -> Path:
+    """The counts' database: `views.sqlite3` beside the comment database (both on the server,
+    in the comment service's state directory)."""
+    return database_path(settings, settings_file).with_name("views.sqlite3")
+
+
+def site_posts(index: Path, redirects: dict[str, str] | None = None) -> dict[str, str]:
+    """Each path that leads to a post (normalised) -> the post's address, from the built
+    site's index of posts (the one the comment service reads), and the old addresses of
+    `redirects` (old path -> new path or URL); ValueError naming the file when the index
+    cannot be read."""
     try:
         posts = json.loads(index.read_text(encoding="utf-8"))["posts"]
         paths = [normalise_path("/" + post["url"]) for post in posts.values()]
@@ -55,7 +71,30 @@ def site_posts(index: Path) -> dict[str, str]:
         raise ValueError(
             f"{index}: cannot read the site's posts ({error}); build and publish the site first"
         ) from None
-    return {path: path for path in paths}
+    resolved = {path: path for path in paths}
+    for old, new in (redirects or {}).items():
+        target = resolved.get(normalise_path(new))
+        if target is not None:
+            resolved.setdefault(normalise_path(old), target)
+    return resolved
+
+
+def site_redirects(site: Path) -> dict[str, str]:
+    """Old path -> new URL, from the built site's nginx map (every `Old-URLs:`); empty when
+    the site has none. Lines not in the map's form are no redirect."""
+    try:
+        text = (site / REDIRECT_MAP).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{site / REDIRECT_MAP}: cannot be read ({error})") from None
+    pairs = {}
+    for line in text.splitlines():
+        found = MAP_LINE.fullmatch(line.strip())
+        if found:
+            old, new = (MAP_ESCAPE.sub(r"\1", part) for part in found.groups())
+            pairs[old] = new
+    return pairs
 
 
 @dataclass

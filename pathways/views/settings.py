@@ -2,6 +2,7 @@
 (see the README, "Popular Posts")."""
 
 from datetime import date, datetime
+from pathlib import Path, PurePosixPath
 
 from pathways.settings import Feature, Setting
 from pathways.views.sources import parse_source
@@ -54,6 +55,22 @@ def _hosts(value: list | tuple | None) -> list | tuple | None:
         if not isinstance(host, str) or not host.strip() or "/" in host:
             raise ValueError(f"must hold host names (example.org), not {host!r}")
     return value
+
+
+def _content_file(value: str) -> str:
+    if value and (PurePosixPath(value).is_absolute() or ".." in PurePosixPath(value).parts):
+        raise ValueError(f"must be a file inside content/ (data/server-views.csv), not {value!r}")
+    return value
+
+
+def view_sources(config: dict, settings: dict) -> list[str]:
+    """`POPULAR_POSTS_SOURCES`, and the server's counts (`POPULAR_POSTS_SERVER_VIEWS`) once
+    `make publish` has fetched them."""
+    sources = list(config["POPULAR_POSTS_SOURCES"])
+    counts = config["POPULAR_POSTS_SERVER_VIEWS"]
+    if counts and counts not in sources and (Path(settings["PATH"]) / counts).is_file():
+        sources.append(counts)
+    return sources
 
 
 def _windows(value: list | tuple) -> list[str]:
@@ -109,10 +126,27 @@ POPULAR_POSTS = Feature(
         ),
         Setting(
             "POPULAR_POSTS_SERVER_LOGS",
-            ["/var/log/nginx/access.log*"],
+            ["/var/log/nginx/blog.access.log*"],
             (list, tuple),
             "The site's access logs on the server, read by `pathways views count` (globs).",
             _sources,
+        ),
+        Setting(
+            "POPULAR_POSTS_SERVER_VIEWS",
+            "",
+            str,
+            "Where `make publish` writes the server's views per post and day, fetched from the"
+            " comment service (relative to `content/`; a Popular Posts source when it exists);"
+            ' `""`: not fetched. Production: `"data/server-views.csv"`.',
+            _content_file,
+        ),
+        Setting(
+            "POPULAR_POSTS_SERVER_SITES",
+            "",
+            str,
+            "Where `make publish` writes the server's referring sites per day (as"
+            ' `POPULAR_POSTS_SERVER_VIEWS`). Production: `"data/server-sites.csv"`.',
+            _content_file,
         ),
         Setting(
             "POPULAR_POSTS_HOSTS",

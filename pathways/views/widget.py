@@ -26,7 +26,7 @@ from pathways.views.ranking import (
     whole_days,
     window_label,
 )
-from pathways.views.settings import POPULAR_POSTS
+from pathways.views.settings import POPULAR_POSTS, view_sources
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def popular_posts(articles: list, settings: dict) -> dict | None:
     config = read(settings, POPULAR_POSTS)
     zone = blog_timezone(settings)
     now = reference_time(config["POPULAR_POSTS_TODAY"], zone)
-    sources = config["POPULAR_POSTS_SOURCES"]
+    sources = view_sources(config, settings)
     views = read_views(
         build_cache(settings),
         sources,
