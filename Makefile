@@ -64,8 +64,10 @@ comments: $(READY)  ## Run the comment service for the preview on 127.0.0.1:8081
 stats: $(READY)  ## Write your private stats page (stats/index.html, never published) and open it
 	$(PY) -m pathways stats
 
+# The suite runs on every core (pytest-xdist), each test file on one worker so the sites and
+# servers a file's tests share are made once; TEST_FLAGS adds pytest options.
 test: $(READY) $(CHECKERS)  ## Run the whole test suite
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile $(TEST_FLAGS)
 
 test-fast: $(READY)  ## The tests that build no site and start no server or browser (seconds)
 	PATHWAYS_FAST_TESTS=1 $(PY) -m pytest -m "not build and not server and not browser"
