@@ -69,8 +69,8 @@ stats: $(READY)  ## Write your private stats page (stats/index.html, never publi
 test: $(READY) $(CHECKERS)  ## Run the whole test suite
 	$(PY) -m pytest -n auto --dist loadfile $(TEST_FLAGS)
 
-test-fast: $(READY)  ## The tests that build no site and start no server or browser (seconds)
-	PATHWAYS_FAST_TESTS=1 $(PY) -m pytest -m "not build and not server and not browser"
+test-fast: $(READY)  ## The tests that build no site, start no server, browser or command (seconds)
+	PATHWAYS_FAST_TESTS=1 $(PY) -m pytest -m "not build and not server and not browser and not slow"
 
 bench: $(READY)  ## Benchmarks (printed figures; never part of the tests)
 	$(PY) bench/comment_service.py

@@ -69,9 +69,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _unmarked_tests_build_nothing(request, monkeypatch) -> None:
-    """In a fast run, a test that builds a site without the `build` marker fails, saying so."""
-    if os.environ.get("PATHWAYS_FAST_TESTS") and not request.node.get_closest_marker("build"):
+    """In a fast run, a test that builds a site without the `build` marker, or runs the
+    command line without the `slow` one, fails, saying so."""
+    if not os.environ.get("PATHWAYS_FAST_TESTS"):
+        return
+    marked = {marker.name for marker in request.node.iter_markers()}
+    if "build" not in marked:
         monkeypatch.setenv("PATHWAYS_FORBID_BUILD", request.node.nodeid)
+    if not marked & {"build", "slow"}:
+        monkeypatch.setenv("PATHWAYS_FORBID_COMMAND", request.node.nodeid)
 
 
 @pytest.fixture(scope="session")

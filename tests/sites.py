@@ -44,6 +44,9 @@ COMMAND_TIMEOUT = 600
 
 def run_pathways(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run the `pathways` command line as a user would, capturing its output."""
+    unmarked = os.environ.get("PATHWAYS_FORBID_COMMAND")
+    if unmarked:
+        raise AssertionError(f"{unmarked} runs the command line: mark it @pytest.mark.slow")
     return subprocess.run(
         [sys.executable, "-m", "pathways", *args],
         cwd=ROOT,

@@ -19,6 +19,10 @@ from tests import blogger_corpus
 from tests.blogger_exports import ImageHost
 from tests.sites import build, run_pathways, soup, text, write_settings
 
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 ZONE = ZoneInfo("America/New_York")
 BLOG = blogger_corpus.make_blog(seed=0)
 WRITERS = {"classic": blogger_corpus.write_classic, "takeout": blogger_corpus.write_takeout}

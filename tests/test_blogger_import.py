@@ -10,6 +10,10 @@ from tests import blogger_exports
 from tests.servers import serve_folder
 from tests.sites import build, run_pathways, soup, text, write_settings
 
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 ARM = b"\xff\xd8\xff\xe0 a small jpeg"  # the original (s1600); s320 is a thumbnail
 
 

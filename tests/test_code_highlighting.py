@@ -11,6 +11,10 @@ from markdown import Markdown
 from bench.corpus import post_texts
 from plugins.pathways_markdown_reader.highlighting import reuse_formatters
 
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 EXTENSIONS = ["markdown.extensions.codehilite", "markdown.extensions.extra",
               "markdown.extensions.toc"]  # fmt: skip

@@ -20,6 +20,10 @@ from pathways.site.checks import VNU
 from tests.servers import ServiceThread
 from tests.sites import ROOT, build, post, run_pathways, write_post, write_settings
 
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 SITE = "http://site.example"
 TOKEN = "moderation-token-for-tests-0123456789"
 

@@ -9,8 +9,14 @@ import random
 import sys
 import unicodedata
 
+import pytest
+
 from pathways.comments import model
 from pathways.comments.model import BIDI_CONTROLS, clean_body, clean_line, markdown_html
+
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
 
 PIECES = ["rest", "Rest", "I'm", "don't", "é", "naïve", "Ünal", "2024", "x2", "CFS", "東京",
           "Αθήνα", "ok", "a_b", " ", " ", "  ", ".", ",", ";", ":", "!", "?", "'", '"', "(",

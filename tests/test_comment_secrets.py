@@ -16,6 +16,10 @@ from tests.comment_helpers import environment_file, running_service
 from tests.servers import mail_server
 from tests.sites import ROOT, build, post, run_pathways, write_post, write_settings
 
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 def write_secret(file, name: str, value: str) -> subprocess.CompletedProcess:
     return subprocess.run(

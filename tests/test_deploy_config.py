@@ -5,6 +5,10 @@ import pytest
 
 from tests.sites import run_pathways, write_settings
 
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 def publish(tmp_path, deploy: object):
     (tmp_path / "content").mkdir(exist_ok=True)

@@ -15,6 +15,10 @@ from typogrify.filters import typogrify as reference
 
 from plugins.pathways_markdown_reader.fast_typogrify import typogrify
 
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 WORDS = ["rest", "the", "body's", "I'm", "don't", "KU", "CFS", "POTS", "D.O.T.", "JIMMY'S",
          "2KU2", "HE34T", "ME/CFS", "A.B. C.", "naïve", "café", "2024", "'80s", "'tis",
          "rock'n'roll", "x", "Dr.", "U.S.A.", "e.g.", "a\u00a0b", "1960s", "it\u2019s"]  # fmt: skip

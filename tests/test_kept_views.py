@@ -18,6 +18,10 @@ from tests import access_logs
 from tests.test_view_logs import resolver
 from tests.view_log_history import BROWSERS, History, clf_line
 
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 NOW = datetime(2024, 6, 30, 23, 59, 59, tzinfo=UTC)
 POSTS = {"/posts/rest": "rest", "/posts/pacing": "pacing"}
 

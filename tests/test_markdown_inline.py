@@ -10,6 +10,10 @@ from markdown import Markdown
 
 from plugins.pathways_markdown_reader.inline import skip_unmatchable_patterns
 
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = {
     "extensions": ["markdown.extensions.codehilite", "markdown.extensions.extra",

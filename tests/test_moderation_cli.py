@@ -6,6 +6,10 @@ from pathways.comments.model import make_comment
 from pathways.comments.store import CommentStore
 from tests.sites import build, post, run_pathways, soup, text, write_post, write_settings
 
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def site(tmp_path):

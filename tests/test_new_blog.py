@@ -14,6 +14,10 @@ import yaml
 from pathways.blog.new import NewBlogError, checked
 from tests.sites import ROOT
 
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 ANSWERS = [
     "--name", "Slow Days",
     "--author", "Mira Okafor",

@@ -6,6 +6,10 @@ import pytest
 
 from tests.sites import build, run_pathways, soup, text, write_settings
 
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.build
 def test_new_post_has_complete_front_matter_and_builds_as_a_draft(tmp_path):

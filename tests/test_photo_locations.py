@@ -7,6 +7,10 @@ from PIL import Image
 from tests.photos import CAMERA, GPS, MAKE, ORIENTATION, phone_photo
 from tests.sites import build, post, run_pathways, write_post, write_settings
 
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 def photo_blog(tmp_path):
     content = tmp_path / "content"

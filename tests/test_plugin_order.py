@@ -85,6 +85,7 @@ def test_a_preview_with_plugins_out_of_order_warns_and_builds(tmp_path: Path):
     ) in result.stderr
 
 
+@pytest.mark.slow
 def test_a_production_build_with_plugins_out_of_order_builds_nothing(tmp_path: Path):
     settings = _reordered_site(tmp_path, publish=True)
     result = run_pathways("build", "--publish", "--settings", str(settings))

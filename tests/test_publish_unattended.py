@@ -9,6 +9,10 @@ from tests.daemons import need, sshd
 from tests.servers import mail_server
 from tests.sites import free_port, post, run_pathways, write_post, write_settings
 
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 def small_site(tmp_path, **settings):
     content = tmp_path / "content"

@@ -5,7 +5,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.sites import ROOT
+
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
 
 ANSWERS = ["--name", "Slow Days", "--author", "Mira", "--siteurl", "https://slowdays.blog"]
 

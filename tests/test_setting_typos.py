@@ -13,6 +13,10 @@ from pathways.site.preview import Preview, with_reload_script
 from pathways.site.setting_typos import likely_typos, setting_mistakes
 from tests.sites import ROOT, build, post, run_pathways, soup, write_post, write_settings
 
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("settings_file", ["pelicanconf.py", "publishconf.py"])
 def test_the_shipped_settings_have_no_typos(settings_file):

@@ -58,6 +58,7 @@ def assert_same_typography(texts: list[str], settings: dict) -> None:
         assert site(text) == reference(text, ignore_tags, **omitted), text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("corpus", ["summaries", "plain"])
 def test_every_post_of_the_benchmark_corpora(site_settings, corpus):
     texts = []

@@ -24,6 +24,7 @@ from tempfile import TemporaryDirectory
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +33,10 @@ from pathways.views.kept_logs import LogState
 from pathways.views.ranking import reference_time
 from pathways.views.rules import is_bot
 from pathways.views.sources import read_sources
+
+# Seconds each (the command line in a process of its own, or many inputs): left out of
+# `make test-fast`.
+pytestmark = pytest.mark.slow
 
 # These examples build no site, so the suite runs more of them than the conftest profile's
 # few; the thorough profile (PATHWAYS_HYPOTHESIS_PROFILE=thorough) runs hundreds.

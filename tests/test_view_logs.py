@@ -145,6 +145,7 @@ def corpus_blog(tmp_path):
     return settings, expected
 
 
+@pytest.mark.slow
 def test_report_prints_one_set_of_numbers_that_adds_up(corpus_blog):
     settings, expected = corpus_blog
     result = run_pathways(
@@ -188,6 +189,7 @@ def test_report_prints_one_set_of_numbers_that_adds_up(corpus_blog):
     assert problems == result.stderr.count("lines are not in a log format") > 0
 
 
+@pytest.mark.slow
 def test_report_refuses_a_reference_time_it_cannot_read(corpus_blog):
     settings, _ = corpus_blog
     result = run_pathways("views", "--settings", str(settings), "report", "--today", "20/11/2026")
@@ -196,6 +198,7 @@ def test_report_refuses_a_reference_time_it_cannot_read(corpus_blog):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["nginx_combined", "apache_common", "caddy_json"])
 def test_big_logs_read_in_two_halves_at_once_count_the_same(tmp_path, fmt):
     """Big plain logs are cut in two halves, the second read by a child process; here every
