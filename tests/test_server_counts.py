@@ -205,6 +205,7 @@ def test_the_servers_counts_reach_the_laptops_widget_and_readers_data_stays(work
         published = laptop(settings, "publish", "--no-check")
         assert published.returncode == 0, published.stderr
         assert "Fetched the server's view counts" in published.stdout
+        assert "/api/" not in log.read_text()  # the counts were fetched through nginx, unlogged
 
     # The laptop's widget ranks as `views report` on the server's log does.
     ranked = run_pathways(

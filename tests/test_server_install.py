@@ -42,6 +42,11 @@ def test_server_install_writes_the_unit_and_the_site_and_shows_what_changed(tmp_
     assert (site.parent.parent / "sites-enabled" / "blog").resolve() == site
     assert f"new file {unit}" in result.stdout
     assert "systemctl restart pathways-comments.service" in result.stdout
+    # The view counts run when their timer says, not at each install.
+    timer = unit.with_name("pathways-views.timer")
+    assert timer.read_text() == (ROOT / "server" / "pathways-views.timer").read_text()
+    assert "systemctl enable --now pathways-views.timer" in result.stdout
+    assert "restart pathways-views" not in result.stdout
 
     assert "were up to date" in pathways(blog, *install).stdout
     unit.write_text(unit.read_text().replace("Restart=on-failure", "Restart=no"))

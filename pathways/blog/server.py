@@ -7,7 +7,8 @@ one `requirements.txt` pins, or VERSION). Both then write each file of the engin
 `*.timer`) into /etc/systemd/system/, nginx sites (`*.conf`) into
 /etc/nginx/sites-available/ (enabled by a link in sites-enabled/), with the example
 domain replaced by the blog's (its `SITEURL` in publishconf.py); then reload systemd,
-restart the services, test nginx's configuration and reload it.
+restart the services (enable and start the timers, which start theirs), test nginx's
+configuration and reload it.
 """
 
 import argparse
@@ -70,10 +71,15 @@ def install_files(root: Path, domain: str | None) -> tuple[list[str], list[Path]
 
 
 def restart_commands(units: list[Path]) -> list[list[str]]:
-    services = [unit.name for unit in units if unit.suffix == ".service"]
+    """Reload systemd, restart each service a timer does not start, enable and start each
+    timer (its service then runs when the timer says), then reload nginx."""
+    timers = [unit.name for unit in units if unit.suffix == ".timer"]
+    timed = {Path(name).stem for name in timers}
+    services = [unit.name for unit in units if unit.suffix == ".service" and unit.stem not in timed]
     return [
         ["systemctl", "daemon-reload"],
         *(["systemctl", "restart", name] for name in services),
+        *(["systemctl", "enable", "--now", name] for name in timers),
         ["nginx", "-t"],
         ["systemctl", "reload", "nginx"],
     ]
