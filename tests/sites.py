@@ -70,6 +70,8 @@ def write_settings(folder: Path, content: Path, *, publish: bool = False, **extr
     pinned = {**SHIPPED_IDENTITY, "SITEURL": SHIPPED_SITEURL if publish else ""}
     if publish:
         pinned["FEED_DOMAIN"] = pinned["SITEURL"]
+    # Never the moderation token of the computer running the tests (~/.config/pathways).
+    pinned["COMMENTS_TOKEN_FILE"] = str(folder.parent / f"{folder.name}-moderation-token")
     lines = [
         "import sys",
         f"sys.path.insert(0, {str(ROOT)!r})",
