@@ -388,6 +388,15 @@ def test_the_sample_blog_shows_its_sample_log(tmp_path):
     assert text(page.find(id="chart-days-caption")) == f"Views per day, last 90 days: {total} views"
 
 
+def assert_fits_and_passes_axe(page, width: int) -> None:
+    """With every table opened, the page is no wider than the screen and axe finds nothing."""
+    for summary in page.locator("summary").all():
+        summary.click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert result.violations_count == 0, result.generate_report()
+
+
 @pytest.mark.browser
 @pytest.mark.build
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -414,11 +423,7 @@ def test_the_page_passes_axe_fits_the_screen_and_sorts_without_javascript(
             names = [" ".join(name.split()) for name in shown.locator("tbody th").all_inner_texts()]
             assert names == ["Alpha", "Beta & co", "Gamma"]
         else:
-            for summary in page.locator("summary").all():
-                summary.click()
-            assert page.evaluate("document.documentElement.scrollWidth") <= width
-            result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-            assert result.violations_count == 0, result.generate_report()
+            assert_fits_and_passes_axe(page, width)
         context.close()
     assert {url.split(":", 1)[0] for url in requests} == {"file"}
 
@@ -526,9 +531,10 @@ def test_the_servers_counts_are_read_with_the_logs_and_its_sites_from_its_first_
     assert "evil.example" not in text(page.find(id="referrers").parent)
 
 
+@pytest.mark.browser
 @pytest.mark.build
 @pytest.mark.server
-def test_stats_fetch_the_servers_counts_and_subscribers_and_say_when_they_cannot(tmp_path):
+def test_stats_fetch_the_servers_counts_and_subscribers_and_say_when_they_cannot(tmp_path, browser):
     port = free_port()
     token = {"PATHWAYS_MODERATION_TOKEN": "a-token-of-the-writer"}
     settings = one_post_blog(
@@ -567,6 +573,12 @@ def test_stats_fetch_the_servers_counts_and_subscribers_and_say_when_they_cannot
     assert [value for value, _, _ in drawn] == list(chart_table(page, "subscribers").values())
     assert top == 1 and "3 readers follow by e-mail" in text(page.find(id="subscribers").parent)
     assert "example.net" not in output.read_text(encoding="utf-8")
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": 375, "height": 900}, color_scheme=scheme)
+        shown = context.new_page()
+        shown.goto(output.as_uri())
+        assert_fits_and_passes_axe(shown, 375)
+        context.close()
 
     # The service is gone: the page is written from what the blog has, and says what it lacks.
     result, page = written_page(settings, output, env=token)
