@@ -464,9 +464,9 @@ SERVER_FILES = {
 }
 
 
-def one_post_blog(folder: Path, **settings: object) -> Path:
+def one_post_blog(folder: Path) -> Path:
     """A blog of one post whose laptop has an access log of two days: two readers from Bing
-    on 5 November, one from Google on the 18th."""
+    on 5 November, one from Google on the 18th; its settings."""
     content = folder / "content"
     write_post(content, "alpha.md", post("Alpha", "2026-09-01 10:00", Slug="alpha", Summary="S."))
     fifth, eighteenth = (datetime(2026, 11, day, 12, tzinfo=ZONE) for day in (5, 18))
@@ -482,13 +482,33 @@ def one_post_blog(folder: Path, **settings: object) -> Path:
         POPULAR_POSTS_SOURCES=[str(folder / "access.log")],
         POPULAR_POSTS_TODAY=TODAY.isoformat(),
         **SERVER_FILES,
-        **settings,
     )
 
 
-def written_page(settings: Path, output: Path, env: dict | None = None) -> tuple:
+def laptop_blog(folder: Path, **production: object) -> Path:
+    """`one_post_blog` as a blog's folder: the shipped `pelicanconf.py` and `publishconf.py`
+    with its own content, and `production` in `publishconf.py`; the latter's path."""
+    one_post_blog(folder)
+    common = {
+        "PATH": str(folder / "content"),
+        "THEME": str(ROOT / "theme"),
+        "PLUGIN_PATHS": [str(ROOT / "plugins")],
+        "OUTPUT_PATH": str(folder / "output"),
+        "POPULAR_POSTS_SOURCES": [str(folder / "access.log")],
+        "POPULAR_POSTS_TODAY": TODAY.isoformat(),
+    }
+    for name, extra in (("pelicanconf.py", {}), ("publishconf.py", production)):
+        lines = [f"{key} = {value!r}" for key, value in {**common, **extra}.items()]
+        shipped = (ROOT / name).read_text(encoding="utf-8")
+        (folder / name).write_text(shipped + "\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "publishconf.py"
+
+
+def written_page(settings: Path | None, output: Path, env: dict | None = None) -> tuple:
+    """`pathways stats` with `settings`, or in `output`'s folder without."""
+    chosen = ["--settings", str(settings)] if settings else []
     result = run_pathways(
-        "stats", "--settings", str(settings), "--no-open", "--output", str(output), env=env
+        "stats", *chosen, "--no-open", "--output", str(output), env=env, cwd=output.parent
     )
     assert result.returncode == 0, result.stderr
     return result, BeautifulSoup(output.read_text(encoding="utf-8"), "html.parser")
@@ -537,7 +557,9 @@ def test_the_servers_counts_are_read_with_the_logs_and_its_sites_from_its_first_
 def test_stats_fetch_the_servers_counts_and_subscribers_and_say_when_they_cannot(tmp_path, browser):
     port = free_port()
     token = {"PATHWAYS_MODERATION_TOKEN": "a-token-of-the-writer"}
-    settings = one_post_blog(
+    # A laptop's blog whose production settings name the comment service: `pathways stats`
+    # in its folder uses them.
+    settings = laptop_blog(
         tmp_path,
         COMMENTS_ENDPOINT=f"http://127.0.0.1:{port}",
         COMMENTS_DB=str(tmp_path / "server" / "comments.sqlite3"),
@@ -561,7 +583,7 @@ def test_stats_fetch_the_servers_counts_and_subscribers_and_say_when_they_cannot
             "subscribers", "--settings", str(settings), "import", str(export), env=token
         )
         assert "3 subscriber(s) added" in imported.stdout, imported.stderr
-        result, page = written_page(settings, output, env=token)
+        result, page = written_page(None, output, env=token)
     assert "Fetched the server's view counts: 1 row(s) into" in result.stdout
     assert chart_table(page, "days")[day_label(date(2026, 11, 19))] == 4
     # The server's 3 on the 19th, and the laptop's log's one on the 18th, before its first day.
@@ -581,7 +603,7 @@ def test_stats_fetch_the_servers_counts_and_subscribers_and_say_when_they_cannot
         context.close()
 
     # The service is gone: the page is written from what the blog has, and says what it lacks.
-    result, page = written_page(settings, output, env=token)
+    result, page = written_page(None, output, env=token)
     assert "The server's view counts could not be fetched" in result.stderr
     assert "The subscribers could not be fetched" in result.stderr
     assert chart_table(page, "days")[day_label(date(2026, 11, 19))] == 4

@@ -1,6 +1,8 @@
 """`pathways stats`: write the private stats page into the blog (`stats/index.html`) and open it.
 
-When the blog has a comment service, it first fetches the server's counts as `make publish`
+Without `--settings`, it uses the production settings (`publishconf.py`) when they name a
+comment service (a laptop that publishes to a server of its own), else the preview's. When
+the blog has a comment service, it first fetches the server's counts as `make publish`
 does (`pathways.views.pull`), and the subscribers per month when readers follow by e-mail
 (`pathways.follow.cli`); when it cannot, it says so and writes the page from what the blog has.
 """
@@ -68,9 +70,21 @@ def subscribers(settings: dict, settings_file: Path) -> "Subscribers | None":
     return Subscribers(confirmed_per_month(listed))
 
 
+def chosen_settings(args: argparse.Namespace, settings_file: Path) -> Path:
+    """The settings file given; without one, the production settings beside the preview's
+    when they name a comment service (they also name the files of the server's counts)."""
+    from pathways.cli import PUBLISH_SETTINGS
+
+    production = settings_file.with_name(PUBLISH_SETTINGS)
+    if args.settings or not production.is_file():
+        return settings_file
+    return production if load_settings(production).get("COMMENTS_ENDPOINT") else settings_file
+
+
 def run(args: argparse.Namespace, settings_file: Path) -> int:
     from pathways.stats.page import stats_html
 
+    settings_file = chosen_settings(args, settings_file)
     if not settings_file.is_file():
         print(f"pathways stats: no settings file {settings_file}", file=sys.stderr)
         return 2
@@ -97,7 +111,11 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="write the private stats page and open it")
-    stats.add_argument("--settings", help="a Pelican settings file to use instead")
+    stats.add_argument(
+        "--settings",
+        help="a Pelican settings file to use instead (default: publishconf.py when it sets "
+        "COMMENTS_ENDPOINT, else pelicanconf.py)",
+    )
     stats.add_argument(
         "--output", help=f"file to write, - for standard output (default: {STATS_FILE} in the blog)"
     )
