@@ -37,7 +37,7 @@ WEEKS = 52
 REFERRER_WINDOWS = (7, 30)
 TOP_REFERRERS = 20
 MOST_DISCUSSED = 10
-NOT_FETCHED = "they come from the comment service, which `make stats` asks"
+NOT_FETCHED = "they come from the comment service, which only make stats asks"
 
 templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
