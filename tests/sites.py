@@ -42,14 +42,16 @@ def build_fixture_site(folder: Path, *, publish: bool, learning: bool = False) -
 COMMAND_TIMEOUT = 600
 
 
-def run_pathways(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run the `pathways` command line as a user would, capturing its output."""
+def run_pathways(
+    *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess:
+    """Run the `pathways` command line as a user would (in `cwd`), capturing its output."""
     unmarked = os.environ.get("PATHWAYS_FORBID_COMMAND")
     if unmarked:
         raise AssertionError(f"{unmarked} runs the command line: mark it @pytest.mark.slow")
     return subprocess.run(
         [sys.executable, "-m", "pathways", *args],
-        cwd=ROOT,
+        cwd=cwd,
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},

@@ -2,6 +2,7 @@
 tables, charts and sort orders say what the log holds, it loads nothing, and passes axe."""
 
 import re
+import sqlite3
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
 
-from tests.sites import ROOT, post, run_pathways, text, write_post, write_settings
+from pathways.views.daily import DailyCounts
+from tests.comment_helpers import running_service
+from tests.sites import ROOT, free_port, post, run_pathways, text, write_post, write_settings
 
 ZONE = ZoneInfo("America/New_York")  # the shipped TIMEZONE, which write_settings pins
 TODAY = date(2026, 11, 20)
@@ -385,6 +388,15 @@ def test_the_sample_blog_shows_its_sample_log(tmp_path):
     assert text(page.find(id="chart-days-caption")) == f"Views per day, last 90 days: {total} views"
 
 
+def assert_fits_and_passes_axe(page, width: int) -> None:
+    """With every table opened, the page is no wider than the screen and axe finds nothing."""
+    for summary in page.locator("summary").all():
+        summary.click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert result.violations_count == 0, result.generate_report()
+
+
 @pytest.mark.browser
 @pytest.mark.build
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -411,11 +423,7 @@ def test_the_page_passes_axe_fits_the_screen_and_sorts_without_javascript(
             names = [" ".join(name.split()) for name in shown.locator("tbody th").all_inner_texts()]
             assert names == ["Alpha", "Beta & co", "Gamma"]
         else:
-            for summary in page.locator("summary").all():
-                summary.click()
-            assert page.evaluate("document.documentElement.scrollWidth") <= width
-            result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-            assert result.violations_count == 0, result.generate_report()
+            assert_fits_and_passes_axe(page, width)
         context.close()
     assert {url.split(":", 1)[0] for url in requests} == {"file"}
 
@@ -448,3 +456,158 @@ def test_csv_days_are_on_their_day_and_a_periods_totals_on_none(tmp_path):
     assert row[:6] == ["Alpha", "2026-09-01", "3", "13", "13", "13"]
     rows = page.find("table", attrs={"data-kind": "rows"})
     assert text(rows.caption) == "CSV exports: 2 rows read from 2 file(s)"
+
+
+SERVER_FILES = {
+    "POPULAR_POSTS_SERVER_VIEWS": "data/server-views.csv",
+    "POPULAR_POSTS_SERVER_SITES": "data/server-sites.csv",
+}
+
+
+def one_post_blog(folder: Path) -> Path:
+    """A blog of one post whose laptop has an access log of two days: two readers from Bing
+    on 5 November, one from Google on the 18th; its settings."""
+    content = folder / "content"
+    write_post(content, "alpha.md", post("Alpha", "2026-09-01 10:00", Slug="alpha", Summary="S."))
+    fifth, eighteenth = (datetime(2026, 11, day, 12, tzinfo=ZONE) for day in (5, 18))
+    lines = [
+        line("198.51.100.1", fifth, "/posts/alpha/", referrer="https://www.bing.com/"),
+        line("198.51.100.2", fifth, "/posts/alpha/", referrer="https://www.bing.com/search?q=x"),
+        line("198.51.100.3", eighteenth, "/posts/alpha/", referrer="https://www.google.com/"),
+    ]
+    (folder / "access.log").write_text("".join(lines), encoding="utf-8")
+    return write_settings(
+        folder,
+        content,
+        POPULAR_POSTS_SOURCES=[str(folder / "access.log")],
+        POPULAR_POSTS_TODAY=TODAY.isoformat(),
+        **SERVER_FILES,
+    )
+
+
+def laptop_blog(folder: Path, **production: object) -> Path:
+    """`one_post_blog` as a blog's folder: the shipped `pelicanconf.py` and `publishconf.py`
+    with its own content, and `production` in `publishconf.py`; the latter's path."""
+    one_post_blog(folder)
+    common = {
+        "PATH": str(folder / "content"),
+        "THEME": str(ROOT / "theme"),
+        "PLUGIN_PATHS": [str(ROOT / "plugins")],
+        "OUTPUT_PATH": str(folder / "output"),
+        "POPULAR_POSTS_SOURCES": [str(folder / "access.log")],
+        "POPULAR_POSTS_TODAY": TODAY.isoformat(),
+    }
+    for name, extra in (("pelicanconf.py", {}), ("publishconf.py", production)):
+        lines = [f"{key} = {value!r}" for key, value in {**common, **extra}.items()]
+        shipped = (ROOT / name).read_text(encoding="utf-8")
+        (folder / name).write_text(shipped + "\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "publishconf.py"
+
+
+def written_page(settings: Path | None, output: Path, env: dict | None = None) -> tuple:
+    """`pathways stats` with `settings`, or in `output`'s folder without."""
+    chosen = ["--settings", str(settings)] if settings else []
+    result = run_pathways(
+        "stats", *chosen, "--no-open", "--output", str(output), env=env, cwd=output.parent
+    )
+    assert result.returncode == 0, result.stderr
+    return result, BeautifulSoup(output.read_text(encoding="utf-8"), "html.parser")
+
+
+def referrer_tables(page: BeautifulSoup) -> dict[int, list[tuple[str, int]]]:
+    return {
+        int(table["data-days"]): [
+            (text(row.th), int(text(row.td))) for row in table.tbody.find_all("tr")
+        ]
+        for table in page.find_all("table", class_="referrers")
+    }
+
+
+@pytest.mark.build
+def test_the_servers_counts_are_read_with_the_logs_and_its_sites_from_its_first_day(tmp_path):
+    settings = one_post_blog(tmp_path)
+    data = tmp_path / "content" / "data"
+    data.mkdir()
+    (data / "server-views.csv").write_text("path,date,views\n/posts/alpha/,2026-11-19,4\n")
+    (data / "server-sites.csv").write_text(
+        "date,site,views\n2026-11-15,news.ycombinator.com,3\n2026-11-19,Google,2\n"
+        "2026-11-19,evil.example,many\n"
+    )
+    _, page = written_page(settings, tmp_path / "stats.html")
+    days = {label: views for label, views in chart_table(page, "days").items() if views}
+    assert days == {
+        day_label(date(2026, 11, 5)): 2,
+        day_label(date(2026, 11, 18)): 1,
+        day_label(date(2026, 11, 19)): 4,
+    }
+    assert "data/server-views.csv" in text(page.find(id="counting").parent)
+    # From the server's first day (the 15th) its sites; before it, the laptop's logs'.
+    assert referrer_tables(page) == {
+        7: [("news.ycombinator.com", 3), ("Google", 2)],
+        30: [("news.ycombinator.com", 3), ("Bing", 2), ("Google", 2)],
+    }
+    problems = text(page.find("ul", class_="problems"))
+    assert f"{data / 'server-sites.csv'}: row 4 is not counts" in problems
+    assert "evil.example" not in text(page.find(id="referrers").parent)
+
+
+@pytest.mark.browser
+@pytest.mark.build
+@pytest.mark.server
+def test_stats_fetch_the_servers_counts_and_subscribers_and_say_when_they_cannot(tmp_path, browser):
+    port = free_port()
+    token = {"PATHWAYS_MODERATION_TOKEN": "a-token-of-the-writer"}
+    # A laptop's blog whose production settings name the comment service: `pathways stats`
+    # in its folder uses them.
+    settings = laptop_blog(
+        tmp_path,
+        COMMENTS_ENDPOINT=f"http://127.0.0.1:{port}",
+        COMMENTS_DB=str(tmp_path / "server" / "comments.sqlite3"),
+        COMMENTS_SMTP={"host": "127.0.0.1", "port": free_port(), "from": "blog@example.org"},
+        FOLLOW_EMAIL=True,
+    )
+    (tmp_path / "server").mkdir()
+    store = DailyCounts(tmp_path / "server" / "views.sqlite3")
+    with sqlite3.connect(store.path) as db:
+        db.execute("INSERT INTO post_views VALUES ('/posts/alpha', '2026-11-19', 4)")
+        db.execute("INSERT INTO referring_sites VALUES ('Google', '2026-11-19', 3)")
+    export = tmp_path / "subscribed_members_export.csv"
+    export.write_text(
+        '"Email Address","CONFIRM_TIME"\n"dan@example.net","2021-02-03 10:05:00"\n'
+        '"erin@example.net","2021-03-03 10:06:00"\n"fay@example.net","2026-11-02 09:00:00"\n',
+        encoding="utf-8",
+    )
+    output = tmp_path / "stats.html"
+    with running_service(settings, None, port=port, env=token):
+        imported = run_pathways(
+            "subscribers", "--settings", str(settings), "import", str(export), env=token
+        )
+        assert "3 subscriber(s) added" in imported.stdout, imported.stderr
+        result, page = written_page(None, output, env=token)
+    assert "Fetched the server's view counts: 1 row(s) into" in result.stdout
+    assert chart_table(page, "days")[day_label(date(2026, 11, 19))] == 4
+    # The server's 3 on the 19th, and the laptop's log's one on the 18th, before its first day.
+    assert referrer_tables(page) == {7: [("Google", 4)], 30: [("Google", 4), ("Bing", 2)]}
+    months = {label: n for label, n in chart_table(page, "subscribers").items() if n}
+    assert months == {"February 2021": 1, "March 2021": 1, "November 2026": 1}
+    assert next(iter(chart_table(page, "subscribers"))) == "February 2021"
+    top, drawn = bars(page, "subscribers")
+    assert [value for value, _, _ in drawn] == list(chart_table(page, "subscribers").values())
+    assert top == 1 and "3 readers follow by e-mail" in text(page.find(id="subscribers").parent)
+    assert "example.net" not in output.read_text(encoding="utf-8")
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": 375, "height": 900}, color_scheme=scheme)
+        shown = context.new_page()
+        shown.goto(output.as_uri())
+        assert_fits_and_passes_axe(shown, 375)
+        context.close()
+
+    # The service is gone: the page is written from what the blog has, and says what it lacks.
+    result, page = written_page(None, output, env=token)
+    assert "The server's view counts could not be fetched" in result.stderr
+    assert "The subscribers could not be fetched" in result.stderr
+    assert chart_table(page, "days")[day_label(date(2026, 11, 19))] == 4
+    assert page.find("table", attrs={"data-chart": "chart-subscribers"}) is None
+    assert "No subscriber counts: the comment service could not be asked" in text(
+        page.find(id="subscribers").parent
+    )

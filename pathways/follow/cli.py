@@ -47,6 +47,11 @@ class FollowRemote(Remote):
         return self._call("/test", {"post": json.dumps(post)})["sent_to"]
 
 
+def confirmed_per_month(subscribers: list[dict[str, Any]]) -> Counter:
+    """`YYYY-MM` -> how many of `subscribers` (as the service lists them) confirmed in it."""
+    return Counter(item["confirmed_at"][:7] for item in subscribers if item["confirmed_at"])
+
+
 def remote(settings: dict, settings_file: Path) -> FollowRemote:
     endpoint = settings.get("COMMENTS_ENDPOINT")
     token = read_token(settings, settings_file)
@@ -130,7 +135,7 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
                 since = item["confirmed_at"] or f"asked {item['asked_at']}"
                 print(f"{item['address']}  [{item['status']}]  {since}")
             print(f"{len(items)} subscriber(s).")
-            months = Counter(item["confirmed_at"][:7] for item in items if item["confirmed_at"])
+            months = confirmed_per_month(items)
             if months:
                 counts = ", ".join(f"{month}: {months[month]}" for month in sorted(months))
                 print(f"Confirmed per month: {counts}.")

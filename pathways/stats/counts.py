@@ -4,9 +4,12 @@ configured view sources as Popular Posts reads them (`pathways.views.sources.cou
 Access logs give instants, each put on its day in the blog's `TIMEZONE`; a per-day CSV row is
 put on its own day. Totals for a period (a Plausible export) count in the windows and the
 accounting but on no day: they are `undated`. Referring sites per day come from the access
-logs, by name only, as the server counts them (`pathways.views.daily.count_days`).
+logs, by name only, as the server counts them (`pathways.views.daily.count_days`), and from
+the server's own counts (`date,site,views`, which `make publish` and `make stats` fetch) when
+the blog has them: from the server's first day on, the server's; before it, the logs'.
 """
 
+import csv
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -134,6 +137,37 @@ def daily_counts(
         LogState(), dated, resolve, now, base=base, timezone=timezone, hosts=hosts
     ).sites
     return DailyCounts(views, Counter({(day, site): n for (site, day), n in sites.items()}))
+
+
+def server_sites(path: Path) -> tuple[Counter, list[str]]:
+    """(day, site) -> views from the server's `date,site,views` file, and what could not be
+    read in it (naming the file and row); rows that are not counts are left out."""
+    sites: Counter = Counter()
+    problems: list[str] = []
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:
+            table = csv.reader(stream)
+            if next(table, None) != ["date", "site", "views"]:
+                return sites, [f"{path}: not the server's referring sites (date,site,views)"]
+            for number, row in enumerate(table, 2):
+                try:
+                    day, site, views = row
+                    if not site or not views.isdigit():
+                        raise ValueError(f"{views!r} is not a count")
+                    sites[(date.fromisoformat(day), site)] += int(views)
+                except ValueError as error:
+                    problems.append(f"{path}: row {number} is not counts ({error}); left out")
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        problems.append(f"{path}: cannot be read ({error})")
+    return sites, problems
+
+
+def merged_sites(logs: Counter, server: Counter) -> Counter:
+    """The server's referring sites, and the logs' for the days before the server's first
+    (the same readers are in both from then on)."""
+    first = min((day for day, _ in server), default=None)
+    earlier = Counter({key: n for key, n in logs.items() if first is None or key[0] < first})
+    return earlier + server
 
 
 def _has_period(source: str) -> bool:

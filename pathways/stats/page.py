@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
+from pathways.follow.settings import FOLLOW
 from pathways.plugin_support import blog_timezone
 from pathways.settings import read
 from pathways.stats.charts import Bar, bar_chart, scale_top, sparkline, sparkline_symbol
-from pathways.stats.counts import DailyCounts, daily_counts
+from pathways.stats.counts import DailyCounts, daily_counts, merged_sites, server_sites
 from pathways.views.cli import accounting, load_articles
 from pathways.views.ranking import (
     build_resolver,
@@ -28,7 +29,7 @@ from pathways.views.ranking import (
     whole_days,
     window_label,
 )
-from pathways.views.settings import POPULAR_POSTS
+from pathways.views.settings import POPULAR_POSTS, view_sources
 
 STATS_WINDOWS = ["7d", "30d", "365d", "all"]
 DAYS = 90
@@ -36,6 +37,7 @@ WEEKS = 52
 REFERRER_WINDOWS = (7, 30)
 TOP_REFERRERS = 20
 MOST_DISCUSSED = 10
+NOT_FETCHED = "they come from the comment service, which only make stats asks"
 
 templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -105,10 +107,26 @@ def _sorted_tables(rows: list[PostRow], columns: list[Column]) -> list[dict]:
     return tables
 
 
+@dataclass(frozen=True)
+class Subscribers:
+    """Readers who follow by e-mail, as the comment service lists them: how many confirmed
+    in each month (`YYYY-MM`), or why they could not be fetched."""
+
+    months: Counter | None = None
+    problem: str = ""
+
+
 class StatsPage:
     """What the page shows, from the settings of a blog."""
 
-    def __init__(self, settings: dict, *, today: str | None = None, links: str | None = None):
+    def __init__(
+        self,
+        settings: dict,
+        *,
+        today: str | None = None,
+        links: str | None = None,
+        subscribers: Subscribers | None = None,
+    ):
         config = read(settings, POPULAR_POSTS)
         self.settings = settings
         self.zone = ZoneInfo(blog_timezone(settings))
@@ -117,7 +135,7 @@ class StatsPage:
         self.last_day = self.now.astimezone(self.zone).date()
         self.windows = list(dict.fromkeys([*STATS_WINDOWS, *config["POPULAR_POSTS_WINDOWS"]]))
         self.articles = load_articles(settings)
-        self.sources = config["POPULAR_POSTS_SOURCES"]
+        self.sources = view_sources(config, settings)
         self.counts: DailyCounts = daily_counts(
             self.sources,
             build_resolver(self.articles, config["POPULAR_POSTS_REDIRECTS"]),
@@ -128,6 +146,15 @@ class StatsPage:
             whole_days=whole_days(today),
             hosts=site_hosts(config["POPULAR_POSTS_HOSTS"], settings.get("SITEURL") or ""),
         )
+        self.sites_file = config["POPULAR_POSTS_SERVER_SITES"]
+        sites_path = Path(settings["PATH"]) / self.sites_file
+        if self.sites_file and sites_path.is_file():
+            server, problems = server_sites(sites_path)
+            self.counts.referrers = merged_sites(self.counts.referrers, server)
+            self.counts.views.problems += problems
+        else:
+            self.sites_file = ""
+        self.subscribers = subscribers
         self.links = links
         self.comment_days = {
             article.slug: [t.astimezone(self.zone).date() for t in candidate(article).comment_times]
@@ -185,6 +212,17 @@ class StatsPage:
         return [
             Bar(f"{month:%B %Y}", totals[month])
             for month in _months(self._first_month(), self.last_day)
+        ]
+
+    def subscriber_months(self) -> list[Bar]:
+        """New subscribers per month, from the first month with a post, a view or one."""
+        months = self.subscribers.months if self.subscribers else None
+        if not months:
+            return []
+        first = min([self._first_month(), *(date.fromisoformat(f"{m}-01") for m in months)])
+        return [
+            Bar(f"{month:%B %Y}", months[f"{month:%Y-%m}"])
+            for month in _months(first, self.last_day)
         ]
 
     def columns(self) -> list[Column]:
@@ -251,13 +289,17 @@ class StatsPage:
     def render(self) -> str:
         views = self.counts.views
         charts = {}
+        units = {"comments": "comments", "subscribers": "subscribers"}
         for key, period, bars, caption in (
             ("days", "Day", self.days(), f"Views per day, last {DAYS} days"),
             ("weeks", "Week", self.weeks(), f"Views per week, last {WEEKS} weeks"),
             ("months", "Month", self.months(), "Views per month, all time"),
             ("comments", "Month", self.comment_months(), "Comments per month, all time"),
+            ("subscribers", "Month", self.subscriber_months(), "New subscribers per month"),
         ):
-            unit = "comments" if key == "comments" else "views"
+            if not bars:
+                continue
+            unit = units.get(key, "views")
             charts[key] = {
                 "id": f"chart-{key}",
                 "caption": caption,
@@ -275,6 +317,9 @@ class StatsPage:
             now=self.now.astimezone(self.zone),
             zone=self.zone.key,
             sources=self.sources,
+            sites_file=self.sites_file,
+            following=read(self.settings, FOLLOW)["FOLLOW_EMAIL"],
+            subscribers=self.subscribers or Subscribers(problem=NOT_FETCHED),
             charts=charts,
             days=DAYS,
             columns=columns,
@@ -305,7 +350,14 @@ def _title(article: Any) -> str:
     return Markup(article.title).striptags()
 
 
-def stats_html(settings: dict, *, today: str | None = None, links: str | None = None) -> str:
+def stats_html(
+    settings: dict,
+    *,
+    today: str | None = None,
+    links: str | None = None,
+    subscribers: Subscribers | None = None,
+) -> str:
     """The stats page of the blog whose settings are `settings`; `links`, when given, is the
-    address post URLs are relative to (the live site, or the preview's `/`)."""
-    return StatsPage(settings, today=today, links=links).render()
+    address post URLs are relative to (the live site, or the preview's `/`); `subscribers`,
+    what the comment service said of them (when following by e-mail is on)."""
+    return StatsPage(settings, today=today, links=links, subscribers=subscribers).render()
