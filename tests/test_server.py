@@ -466,3 +466,20 @@ def test_behind_nginx_the_service_sends_one_policy_and_nothing_of_it_is_logged(s
     assert "/posts/" not in (server["work"] / "nginx" / "access.log").read_text()
     for trace in ("/api/", "127.0.0.4", "Zq9Agent", "secret-signature"):
         assert trace not in log, trace
+
+
+@pytest.mark.build
+@pytest.mark.server
+def test_nginx_starts_on_a_label_spelled_with_capitals_and_sends_both_spellings_on(tmp_path):
+    """nginx's map ignores case: the two spellings of a label's old address are one key."""
+    content = tmp_path / "content"
+    write_post(content, "hello.md", post("Hello", summary="A first post.", tags="Long Covid"))
+    port = free_port()
+    settings = write_settings(tmp_path, content, publish=True, SITEURL=f"http://127.0.0.1:{port}")
+    assert build(settings).returncode == 0
+    site = nginx_site(tmp_path / "output", port, free_port())
+    with nginx(tmp_path / "nginx", site, port) as url:
+        for spelling in ("Long%20Covid", "long%20covid"):
+            response, _ = fetch(url, f"/search/label/{spelling}")
+            assert response.status == 301, spelling
+            assert response.getheader("Location") == f"{url}/tags/long-covid/"

@@ -136,11 +136,31 @@ class RedirectsGenerator(Generator):
                 written[old] = target
         lines = [f"{_netlify(old)} {target} 301" for old, target in written.items()]
         (output / "_redirects").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        # nginx compares `$uri`, which it has percent-decoded.
-        nginx = [f"{_nginx(unquote(old))} {_nginx(target)};" for old, target in written.items()]
         (output / "nginx-redirects.map").write_text(
-            NGINX_HEADER + "\n".join(nginx) + "\n", encoding="utf-8"
+            NGINX_HEADER + "\n".join(nginx_lines(written)) + "\n", encoding="utf-8"
         )
+
+
+def nginx_lines(pairs: dict[str, str]) -> list[str]:
+    """The map's lines: nginx compares `$uri`, which it has percent-decoded, and compares
+    the strings of a map without regard to case, so it refuses to start on two keys that
+    differ only in case (a label's spellings): the first is kept, and a second leading
+    elsewhere is named."""
+    lines, kept = [], {}
+    for old, target in pairs.items():
+        key = unquote(old)
+        first = kept.setdefault(key.lower(), (key, target))
+        if first == (key, target):
+            lines.append(f"{_nginx(key)} {_nginx(target)};")
+        elif first[1] != target:
+            logger.warning(
+                "Old URLs %s and %s differ only in case, which nginx does not tell apart: "
+                "both lead to %s there",
+                first[0],
+                key,
+                first[1],
+            )
+    return lines
 
 
 def _netlify(path: str) -> str:
