@@ -52,7 +52,9 @@ def write_showing_changes(path: Path, text: str, name: str) -> str | None:
     return difference(before, text, name)
 
 
-def difference(before: str | None, text: str, name: str, labels=("before", "now")) -> str:
+def difference(
+    before: str | None, text: str, name: str, labels: tuple[str, str] = ("before", "now")
+) -> str:
     """What changes from `before` to `text`: a unified diff, or `new file NAME`."""
     if before is None:
         return f"new file {name}"

@@ -220,8 +220,8 @@ def first_commit(root: Path) -> str:
         result = subprocess.run(step, cwd=root, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             return (
-                f"`{' '.join(step[:2])}` failed ({result.stderr.strip()}): make the first commit"
-                " yourself, `git add -A && git commit -m 'A new blog'`."
+                f"`{' '.join(step[:2])}` failed ({' '.join(result.stderr.split())}): make the"
+                " first commit yourself, `git add -A && git commit -m 'A new blog'`."
             )
     return (
         "made it a git repository (branch main) with your files in a first commit: push it"
