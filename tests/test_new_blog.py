@@ -29,11 +29,15 @@ ANSWERS = [
 FIELDS = ("name", "author", "subtitle", "siteurl", "timezone")
 
 
-def new_blog(folder: Path, *args: str) -> subprocess.CompletedProcess:
+def new_blog(
+    folder: Path, *args: str, env: dict[str, str] | None = None, answers: str | None = None
+) -> subprocess.CompletedProcess:
+    """new-blog run as a writer runs it, with no terminal: `answers` piped in, if any."""
     return subprocess.run(
         [sys.executable, "-m", "pathways", "new-blog", str(folder), *args],
-        cwd=folder.parent, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-        check=False,
+        cwd=folder.parent, capture_output=True, text=True, check=False,
+        env={**os.environ, **(env or {})}, input=answers,
+        stdin=subprocess.DEVNULL if answers is None else None,
     )  # fmt: skip
 
 
@@ -63,6 +67,52 @@ def test_nothing_is_made_without_an_answer(tmp_path):
     result = new_blog(tmp_path / "blog", "--name", "Slow Days")
     assert result.returncode == 2 and "give --author" in result.stderr
     assert not (tmp_path / "blog").exists()
+
+
+def test_piped_answers_are_refused_saying_that_only_the_options_are_read(tmp_path):
+    result = new_blog(tmp_path / "blog", answers="Slow Days\nMira\n\nhttps://slowdays.blog\n")
+    assert result.returncode == 2
+    assert "give --name" in result.stderr and "without a terminal" in result.stderr
+    assert "--siteurl" in result.stderr and "--timezone" in result.stderr
+    assert not (tmp_path / "blog").exists()
+
+
+# Who makes the first commit, whatever this machine's git configuration says.
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Mira Okafor",
+    "GIT_AUTHOR_EMAIL": "mira@slowdays.blog",
+    "GIT_COMMITTER_NAME": "Mira Okafor",
+    "GIT_COMMITTER_EMAIL": "mira@slowdays.blog",
+}
+
+
+def git(blog: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(blog), *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_a_new_blog_is_a_git_repository_with_her_files_in_a_first_commit(tmp_path):
+    blog = tmp_path / "blog"
+    result = new_blog(blog, *ANSWERS, env=GIT_IDENTITY)
+    assert result.returncode == 0, result.stderr
+    assert "a first commit" in result.stdout and "git push -u origin main" in result.stdout
+    assert git(blog, "branch", "--show-current").strip() == "main"
+    assert len(git(blog, "log", "--format=%s").splitlines()) == 1
+    assert git(blog, "status", "--porcelain") == ""
+    committed = git(blog, "ls-files").splitlines()
+    for mine in ("pelicanconf.py", "publishconf.py", "content/pages/404.md", "Makefile"):
+        assert mine in committed
+
+
+def test_without_git_the_blog_is_made_and_the_missing_repository_is_said(tmp_path):
+    blog = tmp_path / "blog"
+    nothing = tmp_path / "bin"
+    nothing.mkdir()
+    result = new_blog(blog, *ANSWERS, env={"PATH": str(nothing)})
+    assert result.returncode == 0, result.stderr
+    assert "git is not installed: the blog is not a git repository yet" in result.stdout
+    assert (blog / "pelicanconf.py").exists() and not (blog / ".git").exists()
 
 
 def test_a_wrong_answer_on_a_terminal_is_asked_again_in_plain_words(tmp_path):

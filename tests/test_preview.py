@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pathways.blog.new import checked, make_blog
 from pathways.site.preview import with_reload_script
 from tests.sites import ROOT, build, free_port, post, write_post, write_settings
 from tests.test_browser import contrast
@@ -269,3 +270,42 @@ def test_both_banners_are_readable_over_the_theme(browser, scheme):
         message, background = tab.evaluate(BANNER_COLOURS, banner)
         tab.close()
         assert contrast(message, background) >= 7, banner
+
+
+@pytest.mark.server
+def test_a_blog_s_own_templates_and_plugins_rebuild_the_preview_when_saved(tmp_path):
+    blog = tmp_path / "blog"
+    answers = ("Slow Days", "Mira", "", "https://slowdays.blog", "UTC")
+    make_blog(blog, checked(*answers))
+    plugin = blog / "plugins" / "stamp" / "__init__.py"
+    plugin.parent.mkdir()
+    stamp = (
+        "from pathlib import Path\n\nfrom pelican import signals\n\n\n"
+        "def write(pelican):\n"
+        "    (Path(pelican.output_path) / 'stamp.txt').write_text({!r})\n\n\n"
+        "def register():\n    signals.finalized.connect(write)\n"
+    )
+    plugin.write_text(stamp.format("first"), encoding="utf-8")
+    with (blog / "pelicanconf.py").open("a", encoding="utf-8") as settings:
+        settings.write('PLUGINS = [*PLUGINS, "stamp"]\n')
+    port = free_port()
+    # As `make devserver` runs it: in the blog's folder, with its settings.
+    with (tmp_path / "preview.log").open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "pathways", "serve", "--port", str(port)],
+            cwd=blog,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: "first" in fetch(f"{base}/stamp.txt"))
+        theme_page = (ROOT / "theme" / "templates" / "404.html").read_text(encoding="utf-8")
+        own_page = theme_page.replace("<h1", "<p>Lost? Write to me.</p>\n<h1", 1)
+        (blog / "templates" / "404.html").write_text(own_page, encoding="utf-8")
+        wait_for(lambda: "Lost? Write to me." in fetch(f"{base}/404.html"))
+        plugin.write_text(stamp.format("second"), encoding="utf-8")
+        wait_for(lambda: "second" in fetch(f"{base}/stamp.txt"))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

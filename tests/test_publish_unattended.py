@@ -2,6 +2,10 @@
 waits on the comment service, a deploy setting that deploys nowhere fails, a first SSH
 connection and a mistyped server folder are explained."""
 
+import shlex
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from pathways.site.deploy import DeployError, deploy_rsync
@@ -57,10 +61,32 @@ def test_a_first_ssh_connection_is_explained(tmp_path):
             deploy_rsync(site, f"{host}:{tmp_path}", **ssh, known_hosts=str(empty))
         assert "Host key verification failed" in str(unknown.value)
         assert f"ssh-keyscan -p {server.port} 127.0.0.1 >> {empty}" in str(unknown.value)
+        # The command to connect once logs in with the deploy's key, into its known_hosts:
+        # answered yes, the next publish goes through.
+        assert connect_once(str(unknown.value), host).returncode == 0
+        assert "deployed release" in deploy_rsync(
+            site, f"{host}:{tmp_path}", **ssh, known_hosts=str(empty)
+        )
         # Without a known_hosts file of its own, ssh asks, and there is nobody to answer.
         with pytest.raises(DeployError) as first:
             deploy_rsync(site, f"{host}:{tmp_path}", **ssh)
-        assert f"connect once with `ssh -p {server.port} {host}`" in str(first.value)
+        assert f"connect once with `ssh -p {server.port} -i {server.identity}" in str(first.value)
+        answered = connect_once(str(first.value), host, tmp_path / "own_known_hosts")
+        assert answered.returncode == 0, answered.stderr
+
+
+def connect_once(message: str, host: str, known_hosts: Path | None = None):
+    """Run the command `message` says to connect once with, answering yes for the writer
+    (into `known_hosts` rather than this user's own, when given)."""
+    command = shlex.split(message.partition("connect once with `")[2].partition("`")[0])
+    assert command[-1] == host
+    answer = ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new"]
+    if known_hosts:
+        answer += ["-o", f"UserKnownHostsFile={known_hosts}"]
+    # ssh takes the first value given for an option: the answer comes first.
+    return subprocess.run(
+        [command[0], *answer, *command[1:], "true"], capture_output=True, text=True, timeout=30
+    )
 
 
 def unreachable_comments(tmp_path, **settings):

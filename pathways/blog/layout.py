@@ -49,13 +49,20 @@ def write_showing_changes(path: Path, text: str, name: str) -> str | None:
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+    return difference(before, text, name)
+
+
+def difference(
+    before: str | None, text: str, name: str, labels: tuple[str, str] = ("before", "now")
+) -> str:
+    """What changes from `before` to `text`: a unified diff, or `new file NAME`."""
     if before is None:
         return f"new file {name}"
     diff = difflib.unified_diff(
         before.splitlines(keepends=True),
         text.splitlines(keepends=True),
-        f"{name} (before)",
-        f"{name} (now)",
+        f"{name} ({labels[0]})",
+        f"{name} ({labels[1]})",
     )
     return "".join(diff).rstrip("\n")
 

@@ -3,12 +3,15 @@
 It takes the site's name, author, subtitle, address and time zone, and makes the folder:
 `content/` with the two pages every site needs, short settings files with her values alone
 (every other setting comes from the engine), the engine's version pinned, places for her
-own templates and plugins, and the engine's files (see `pathways.blog.layout`). The result
-builds and passes `make check`. A writer moving from Blogger runs it before the import.
+own templates and plugins, and the engine's files (see `pathways.blog.layout`), in a git
+repository with a first commit when git is installed. The result builds and passes
+`make check`. A writer moving from Blogger runs it before the import.
 """
 
 import argparse
 import json
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -200,6 +203,33 @@ def make_blog(root: Path, settings: dict) -> list[str]:
     ]
 
 
+def first_commit(root: Path) -> str:
+    """Make the blog at `root` a git repository (branch `main`, which the GitHub workflow
+    publishes) with her files in a first commit; returns what was done, or why not."""
+    if shutil.which("git") is None:
+        return (
+            "git is not installed: the blog is not a git repository yet (install git, then"
+            " `git init -b main && git add -A && git commit -m 'A new blog'` in it)."
+        )
+    steps = (
+        ["git", "init", "--quiet", "--initial-branch=main"],
+        ["git", "add", "--all"],
+        ["git", "commit", "--quiet", "-m", f"A new blog, made with {engine.DISTRIBUTION}"],
+    )
+    for step in steps:
+        result = subprocess.run(step, cwd=root, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            return (
+                f"`{' '.join(step[:2])}` failed ({' '.join(result.stderr.split())}): make the"
+                " first commit yourself, `git add -A && git commit -m 'A new blog'`."
+            )
+    return (
+        "made it a git repository (branch main) with your files in a first commit: push it"
+        " to a repository of your own (`git remote add origin <address> && git push -u origin"
+        " main`)."
+    )
+
+
 NEXT_STEPS = """
 Your blog is ready. Next, in {root}:
   make new TITLE="My first post"   write a post (a draft until you remove Status: draft)
@@ -219,7 +249,11 @@ def _answer(
         return check(given)
     if not sys.stdin.isatty():
         if default is None:
-            raise NewBlogError(f"give --{option} ({question})")
+            flags = ", ".join(f"--{name}" for name, *_ in QUESTIONS)
+            raise NewBlogError(
+                f"give --{option} ({question}): without a terminal to ask on (answers piped"
+                f" in, a script), new-blog reads no answers, only its options: {flags}"
+            )
         return check(default)
     shown = f" [{default}]" if default else ""
     while True:
@@ -250,6 +284,7 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
         return 1
     for line in make_blog(root, settings):
         print(line)
+    print(first_commit(root))
     print(NEXT_STEPS.format(root=root))
     return 0
 

@@ -6,7 +6,9 @@ one `requirements.txt` pins, or VERSION). Both then write each file of the engin
 `server/` folder where it belongs, showing what changed: systemd units (`*.service`,
 `*.timer`) into /etc/systemd/system/, nginx sites (`*.conf`) into
 /etc/nginx/sites-available/ (enabled by a link in sites-enabled/), with the example
-domain replaced by the blog's (its `SITEURL` in publishconf.py); then reload systemd,
+domain replaced by the blog's (its `SITEURL` in publishconf.py). A file changed on the server
+since it was installed (certbot's HTTPS lines in the nginx site) is kept, the new version
+written beside it to merge (`pathways.blog.conffile`). Then reload systemd,
 restart the services (enable and start the timers, which start theirs), test nginx's
 configuration and reload it.
 """
@@ -18,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pathways import engine
-from pathways.blog.layout import write_showing_changes
+from pathways.blog import conffile
 from pathways.blog.upgrade import UpgradeError, install, pinned
 from pathways.site.build import load_settings
 
@@ -26,6 +28,8 @@ UNITS = (".service", ".timer")
 NGINX_SITES = ".conf"
 # The domain the engine's nginx site is written for, replaced by the blog's own.
 EXAMPLE_DOMAIN = "blog.example.org"
+# What each file's version last installed was (see `pathways.blog.conffile`), under the root.
+RECORD = Path("var/lib/pathways/server-files.json")
 
 
 def places(root: Path) -> dict[Path, Path]:
@@ -52,11 +56,12 @@ def install_files(root: Path, domain: str | None) -> tuple[list[str], list[Path]
     """Write the server files under `root` for the blog at `domain`; returns what changed and
     the units written."""
     changes, units = [], []
+    record = conffile.Record(root / RECORD)
     for source, target in places(root).items():
         text = source.read_text(encoding="utf-8")
         if domain and target.suffix not in UNITS:
             text = text.replace(EXAMPLE_DOMAIN, domain)
-        change = write_showing_changes(target, text, str(target))
+        change = conffile.install(target, text, record)
         if change:
             changes.append(change)
         if target.suffix in UNITS:
@@ -67,6 +72,7 @@ def install_files(root: Path, domain: str | None) -> tuple[list[str], list[Path]
                 enabled.parent.mkdir(parents=True, exist_ok=True)
                 enabled.symlink_to(Path("..") / target.parent.name / target.name)
                 changes.append(f"enabled {enabled} -> {target}")
+    record.save()
     return changes, units
 
 

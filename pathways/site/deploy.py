@@ -100,20 +100,28 @@ def ssh_command(port: int = 22, identity: str = "", known_hosts: str = "") -> li
     return command
 
 
-def ssh_problem(stderr: str, host: str, port: int, known_hosts: str) -> str:
-    """ssh's complaint, with what to do when it is the first connection to the server."""
+def ssh_problem(stderr: str, host: str, port: int, identity: str, known_hosts: str) -> str:
+    """ssh's complaint, with what to do when it is the first connection to the server: the
+    command to connect once names the deploy's key (and its known_hosts file), so that it
+    logs in as the deploy will."""
     stderr = stderr.strip()
     if "Host key verification failed" not in stderr:
         return stderr
+    once = ssh_command(port, identity)
+    if known_hosts:
+        once += ["-o", f"UserKnownHostsFile={Path(known_hosts).expanduser()}"]
+    connect = (
+        f"connect once with `{shlex.join([*once, host])}` and answer yes if the key is your"
+        " server's"
+    )
     if known_hosts:
         return (
             f"{stderr} The server's key is not in {known_hosts}: add it with "
             f"`ssh-keyscan -p {port} {host.rpartition('@')[2]} >> {known_hosts}`, after checking "
-            "it is your server's."
+            f"it is your server's (or {connect}), then publish again."
         )
     return (
-        f"{stderr} This computer has not connected to {host} before: connect once with "
-        f"`ssh -p {port} {host}` and answer yes if the key is your server's (or set DEPLOY "
+        f"{stderr} This computer has not connected to {host} before: {connect} (or set DEPLOY "
         "'known_hosts', see the README), then publish again."
     )
 
@@ -150,9 +158,8 @@ def deploy_rsync(
         args = [*ssh, host, command] if host else ["sh", "-c", command]
         result = subprocess.run(args, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise DeployError(
-                f"{command!r} failed: {ssh_problem(result.stderr, host, port, known_hosts)}"
-            )
+            problem = ssh_problem(result.stderr, host, port, identity, known_hosts)
+            raise DeployError(f"{command!r} failed: {problem}")
         return result.stdout.strip()
 
     quoted = shlex.quote(root)
@@ -171,7 +178,9 @@ def deploy_rsync(
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     if result.returncode != 0:
-        raise DeployError(f"rsync failed: {ssh_problem(result.stderr, host, port, known_hosts)}")
+        raise DeployError(
+            f"rsync failed: {ssh_problem(result.stderr, host, port, identity, known_hosts)}"
+        )
     sent = _count(result.stdout, "Number of regular files transferred: ")
     total = _count(result.stdout, r"Number of files: .*reg: ")
     # Nothing sent: each file is the one at its place in `current`. With as many files

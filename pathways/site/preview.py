@@ -50,11 +50,13 @@ POLL = 0.5
 
 
 def watched_paths(settings: dict, settings_file: Path) -> list[Path]:
-    """Everything whose change should rebuild the preview."""
+    """Everything whose change should rebuild the preview: the folders the settings name
+    (content, the theme, the blog's own templates, every plugin folder) and the settings."""
     root = settings_file.resolve().parent
     paths = [Path(settings["PATH"]), Path(settings["THEME"]), settings_file.resolve()]
-    paths += [root / plugin_path for plugin_path in settings["PLUGIN_PATHS"]]
-    return [path for path in paths if path.exists()]
+    folders = [*settings["THEME_TEMPLATES_OVERRIDES"], *settings["PLUGIN_PATHS"]]
+    paths += [root / folder for folder in folders]
+    return [path for path in dict.fromkeys(paths) if path.exists()]
 
 
 ERROR_STYLE = (
