@@ -1,5 +1,5 @@
 """Builds the engine's wheel: the `pathways` package with the theme, the plugins, the
-server's files, the HTML checker's npm manifest and the changelog inside it
+server's files and the changelog inside it
 (`pathways.engine` finds them there, or beside the package when it runs from this tree)."""
 
 import shutil
@@ -8,7 +8,7 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-ENGINE_FILES = ("theme", "plugins", "server", "package.json", "package-lock.json", "CHANGELOG.md")
+ENGINE_FILES = ("theme", "plugins", "server", "CHANGELOG.md")
 
 
 class BuildWithEngineFiles(build_py):

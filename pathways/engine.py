@@ -1,5 +1,5 @@
-"""Where the engine's own files are: the theme, the plugins, the server's files and the HTML
-checker's npm manifest.
+"""Where the engine's own files are: the theme, the plugins, the server's files, the
+changelog and the files made for a blog (among them the HTML checker's npm manifest).
 
 An installed engine carries them inside the `pathways` package (the wheel puts them there);
 run from its source tree, they are the tree's own folders beside the package. Nothing else in
@@ -25,10 +25,11 @@ def _located(name: str) -> Path:
 THEME = _located("theme")
 PLUGINS = _located("plugins")
 SERVER = _located("server")
-NPM_MANIFESTS = (_located("package.json"), _located("package-lock.json"))
 CHANGELOG = _located("CHANGELOG.md")
 # The files made for a new blog, and those the engine keeps up to date in it.
 BLOG_FILES = PACKAGE / "blog" / "files"
+# A blog's npm manifest: the Nu HTML checker alone (the engine's own adds its tests' tools).
+BLOG_NPM_MANIFESTS = (BLOG_FILES / "package.json", BLOG_FILES / "package-lock.json")
 
 
 def requirement(version: str = __version__) -> str:

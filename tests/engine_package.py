@@ -2,10 +2,13 @@
 it, as an older or newer release), installed into virtual environments of their own that
 have no access to this tree, and commands run there as she runs them."""
 
+import base64
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 from tests.sites import ROOT
@@ -76,15 +79,43 @@ def make_venv(folder: Path) -> Path:
     return folder
 
 
-def engine_venv(base: Path, folder: Path, dist: Path, version: str) -> Path:
-    """A copy of the environment `base` with the engine `version` installed from `dist`, as
-    pip installs it for a writer (its dependencies checked)."""
+def engine_venv(base: Path, folder: Path, wheel: Path) -> Path:
+    """A copy of the environment `base` with the engine installed from its `wheel` file, as a
+    writer installs a downloaded release (its dependencies checked)."""
     shutil.copytree(base, folder, symlinks=True)
     python = str(folder / "bin" / "python")
-    spec = f"pathways-blog=={version}"
-    result = run([python, "-m", "pip", "install", "-q", "--find-links", str(dist), spec], folder)
+    result = run([python, "-m", "pip", "install", "-q", str(wheel)], folder)
     assert result.returncode == 0, result.stderr
     return folder
+
+
+def squatted_index(folder: Path, version: str) -> str:
+    """A package index (as PyPI would be) where someone published a `pathways-blog` of a
+    higher `version`, a wheel whose `pathways` says so; returns its address."""
+    name = f"pathways_blog-{version}-py3-none-any.whl"
+    info = f"pathways_blog-{version}.dist-info"
+    files = {
+        "pathways/__init__.py": f'__version__ = "{version}"\n',
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: pathways-blog\nVersion: {version}\n",
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: hand\nRoot-Is-Purelib: true\n"
+        "Tag: py3-none-any\n",
+    }
+    record = "".join(
+        f"{path},sha256={_digest(text.encode())},{len(text.encode())}\n"
+        for path, text in files.items()
+    )
+    files[f"{info}/RECORD"] = record + f"{info}/RECORD,,\n"
+    project = folder / "simple" / "pathways-blog"
+    project.mkdir(parents=True)
+    with zipfile.ZipFile(project / name, "w") as wheel:
+        for path, text in files.items():
+            wheel.writestr(path, text)
+    (project / "index.html").write_text(f'<a href="{name}">{name}</a>\n')
+    return (folder / "simple").as_uri()
+
+
+def _digest(data: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
 def checker_for(blog: Path) -> None:

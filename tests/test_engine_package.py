@@ -1,9 +1,13 @@
 """The engine installed from its wheel, as a writer installs it, with no access to this tree:
 she makes her blog with `pathways new-blog`, writes a post with a photo, builds, checks and
-publishes it with her blog's Makefile; and a blog made with an older engine is upgraded by
-`make upgrade`, its posts, templates and settings untouched but for a renamed setting."""
+publishes it with her blog's Makefile (the engine installed from the folder of the wheel, its
+release channel); and a blog made with an older engine is upgraded by `make upgrade` to the
+newest release in that folder, never to a higher version of the name on a package index, its
+posts, templates and settings untouched but for a renamed setting."""
 
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,7 @@ from tests.engine_package import (
     engine_venv,
     make_venv,
     run,
+    squatted_index,
     tree_copy,
 )
 from tests.photos import phone_photo
@@ -77,7 +82,8 @@ def _new_blog(engine: Path, blog: Path) -> None:
 def test_a_writer_installs_the_engine_and_makes_builds_checks_and_publishes_her_blog(
     engine_dist, base_venv, tmp_path
 ):
-    engine = engine_venv(base_venv, tmp_path / "engine", engine_dist, __version__)
+    (wheel,) = engine_dist.glob("pathways_blog-*.whl")
+    engine = engine_venv(base_venv, tmp_path / "engine", wheel)
     python = str(engine / "bin" / "python")
     found = run([python, "-c", "import pathways; print(pathways.__file__)"], tmp_path)
     assert ROOT not in Path(found.stdout.strip()).parents
@@ -88,7 +94,16 @@ def test_a_writer_installs_the_engine_and_makes_builds_checks_and_publishes_her_
     with (blog / "publishconf.py").open("a") as settings:
         settings.write(f'DEPLOY = {{"target": "folder", "path": "{www}"}}\n')
 
-    make = ["make", f"VENV={engine}", f"ENGINE_RELEASES={engine_dist}"]
+    # The engine's release channel: the folder of the wheel she installed.
+    releases = (blog / "engine-releases").read_text().splitlines()
+    assert releases[-1] == str(engine_dist)
+    # Her npm manifest installs the HTML checker alone.
+    assert json.loads((blog / "package.json").read_text())["devDependencies"] == {
+        "vnu-jar": "26.9.27"
+    }
+    assert "lighthouse" not in (blog / "package-lock.json").read_text()
+
+    make = ["make", f"VENV={engine}"]
     # `make publish` builds for production, checks (as `make check`) and deploys.
     for target in ("html", "publish"):
         result = run([*make, target], blog)
@@ -147,13 +162,25 @@ def _newer_engine(source: Path) -> Path:
 
 
 @pytest.mark.build
-def test_make_upgrade_moves_an_older_blog_to_this_engine(base_venv, tmp_path):
-    old_dist, new_dist = tmp_path / "old-dist", tmp_path / "new-dist"
-    build_wheel(_older_engine(tree_copy(tmp_path / "old-source")), old_dist)
-    build_wheel(_newer_engine(tree_copy(tmp_path / "new-source")), new_dist)
-    engine = engine_venv(base_venv, tmp_path / "engine", old_dist, "0.1.0")
+def test_make_upgrade_moves_an_older_blog_to_the_newest_release(base_venv, tmp_path):
+    releases = tmp_path / "releases"
+    old = build_wheel(_older_engine(tree_copy(tmp_path / "old-source")), tmp_path / "old-dist")
+    new = build_wheel(_newer_engine(tree_copy(tmp_path / "new-source")), tmp_path / "new-dist")
+    releases.mkdir()
+    shutil.copy2(old, releases)
+    engine = engine_venv(base_venv, tmp_path / "engine", releases / old.name)
     blog = tmp_path / "slow-days"
     _new_blog(engine, blog)
+    # Someone published a higher `pathways-blog` on the package index pip uses.
+    index = {"PIP_INDEX_URL": squatted_index(tmp_path / "index", "9.9.9")}
+    make = ["make", f"VENV={engine}"]
+    result = run([*make, "upgrade"], blog, **index)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        f"The blog is already on pathways-blog 0.1.0, the newest in {releases}."
+        " Nothing was changed."
+    ) in result.stdout
+    shutil.copy2(new, releases)
     settings = blog / "pelicanconf.py"
     settings.write_text(settings.read_text() + "RELATED_POSTS_NUMBER = 2  # two are enough\n")
     workflow = blog / ".github" / "workflows" / "publish.yml"
@@ -161,8 +188,7 @@ def test_make_upgrade_moves_an_older_blog_to_this_engine(base_venv, tmp_path):
     hers = _blog_files(blog)
     before = settings.read_text()
 
-    make = ["make", f"VENV={engine}", f"ENGINE_RELEASES={new_dist}"]
-    result = run([*make, "upgrade", f"VERSION={__version__}"], blog)
+    result = run([*make, "upgrade"], blog, **index)
     assert result.returncode == 0, result.stdout + result.stderr
     said = result.stdout
     assert f"Installed pathways-blog {__version__} (was 0.1.0)." in said
@@ -185,3 +211,7 @@ def test_make_upgrade_moves_an_older_blog_to_this_engine(base_venv, tmp_path):
     assert f"Version: {__version__}" in installed.stdout
     page = soup(blog / "public" / "posts" / "walk" / "index.html")
     assert text(page.select_one(".my-share")) == "Write to me if this helped."
+
+    result = run([*make, "upgrade"], blog, **index)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"The blog is already on pathways-blog {__version__}, the newest" in result.stdout

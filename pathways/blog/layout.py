@@ -36,7 +36,7 @@ def engine_files(root: Path) -> dict[Path, str]:
     for name, folder in project.items():
         text = (files / name).read_text(encoding="utf-8")
         written[Path(PUBLISHING) / name] = text.replace("{project}", folder)
-    for manifest in engine.NPM_MANIFESTS:
+    for manifest in engine.BLOG_NPM_MANIFESTS:
         written[Path(manifest.name)] = manifest.read_text(encoding="utf-8")
     return written
 

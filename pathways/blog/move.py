@@ -22,7 +22,7 @@ from typing import Any
 
 from pathways import engine
 from pathways.blog.layout import OVERRIDES
-from pathways.blog.new import make_blog
+from pathways.blog.new import channel_for, make_blog
 
 # Settings that say where the engine's own files are: the new folder's defaults hold them.
 ENGINE_LAYOUT = {
@@ -124,7 +124,7 @@ def changed_engine_files(old: Path) -> tuple[list[str], str]:
 def move(old: Path, new: Path) -> tuple[list[str], list[str]]:
     """Make the blog `new` from the clone `old`; returns what was carried and what not."""
     settings, not_carried = her_settings(old)
-    make_blog(new, settings)
+    make_blog(new, settings, channel_for(None))
     shutil.copytree(old / "content", new / "content", dirs_exist_ok=True)
     carried = ["content/ (posts, pages, images, comments, extra/, the import's state)"]
     carried.append("settings: " + ", ".join(sorted({*settings["preview"], *settings["publish"]})))

@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pathways import engine
+from pathways.blog.channel import installed_from, record
 from pathways.blog.layout import (
     CONTENT_FOLDERS,
     OVERRIDES,
@@ -164,6 +165,8 @@ What is mine: `content/` (posts, pages, images, comments), `pelicanconf.py` and
 `publishconf.py` (only what differs from the engine's defaults), `templates/` (my versions of
 the theme's templates: a file here with a template's name is used instead of it) and
 `plugins/` (my own Pelican plugins: add them with `PLUGINS = [*PLUGINS, "mine"]`).
+`engine-releases` says where the engine's releases are (`make` installs it from there,
+`make upgrade` looks there for the newest).
 The Makefile, `.github/workflows/`, `publishing/` and the npm manifest belong to the engine:
 `make upgrade` writes them anew and shows what changed.
 """
@@ -176,8 +179,16 @@ def requirements(version: str = engine.__version__) -> str:
     )
 
 
-def make_blog(root: Path, settings: dict) -> list[str]:
-    """Make the blog at `root` (a new or empty folder); returns what was done."""
+def channel_for(given: str | None) -> str:
+    """The release channel a new blog records: `given`, else where this engine came from (a
+    folder as an absolute path)."""
+    releases = given or installed_from()
+    return releases if "://" in releases else str(Path(releases).expanduser().resolve())
+
+
+def make_blog(root: Path, settings: dict, releases: str) -> list[str]:
+    """Make the blog at `root` (a new or empty folder), its engine installed from the channel
+    `releases` (see `pathways.blog.channel`); returns what was done."""
     content = root / "content"
     for folder in CONTENT_FOLDERS:
         (content / folder).mkdir(parents=True, exist_ok=True)
@@ -190,6 +201,7 @@ def make_blog(root: Path, settings: dict) -> list[str]:
     publish = PUBLISH_SETTINGS + _assignments(settings["publish"]) + PUBLISH_AFTER
     (root / "publishconf.py").write_text(publish, encoding="utf-8")
     (root / "requirements.txt").write_text(requirements(), encoding="utf-8")
+    record(root, releases)
     gitignore = (engine.BLOG_FILES / "gitignore").read_text(encoding="utf-8")
     (root / ".gitignore").write_text(gitignore, encoding="utf-8")
     readme = README.format(name=settings["preview"]["SITENAME"])
@@ -198,6 +210,7 @@ def make_blog(root: Path, settings: dict) -> list[str]:
     return [
         f"made {root}: content/, pelicanconf.py, publishconf.py (name, author, address,"
         f" time zone), requirements.txt ({engine.DISTRIBUTION} {engine.__version__}),"
+        f" engine-releases (the engine's releases: {releases}),"
         " templates/, plugins/, the Makefile, publishing/ (systemd timer, cron line),"
         " .github/workflows/publish.yml"
     ]
@@ -282,7 +295,7 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
     except (EOFError, KeyboardInterrupt):
         print("\nNothing was changed.", file=sys.stderr)
         return 1
-    for line in make_blog(root, settings):
+    for line in make_blog(root, settings, channel_for(args.releases)):
         print(line)
     print(first_commit(root))
     print(NEXT_STEPS.format(root=root))
@@ -297,4 +310,9 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     new_blog.add_argument("--subtitle", help="a line under the name (SITESUBTITLE)")
     new_blog.add_argument("--siteurl", help="the live address, https://… (SITEURL)")
     new_blog.add_argument("--timezone", help="your time zone, e.g. Europe/Berlin (TIMEZONE)")
+    new_blog.add_argument(
+        "--releases",
+        help="where the engine's releases are: a folder or page of its wheels, or git+ and its"
+        " repository's address (default: where this engine was installed from)",
+    )
     return new_blog

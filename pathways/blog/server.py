@@ -2,15 +2,14 @@
 files on the writer's server and restart what uses them.
 
 Run on the server, in the blog's folder. `upgrade` first installs the engine version (the
-one `requirements.txt` pins, or VERSION). Both then write each file of the engine's
-`server/` folder where it belongs, showing what changed: systemd units (`*.service`,
-`*.timer`) into /etc/systemd/system/, nginx sites (`*.conf`) into
-/etc/nginx/sites-available/ (enabled by a link in sites-enabled/), with the example
-domain replaced by the blog's (its `SITEURL` in publishconf.py). A file changed on the server
-since it was installed (certbot's HTTPS lines in the nginx site) is kept, the new version
-written beside it to merge (`pathways.blog.conffile`). Then reload systemd,
-restart the services (enable and start the timers, which start theirs), test nginx's
-configuration and reload it.
+one `requirements.txt` pins, or VERSION) from the blog's release channel. Both then write
+each file of the engine's `server/` folder where it belongs, showing what changed: systemd
+units (`*.service`, `*.timer`) into /etc/systemd/system/, nginx sites (`*.conf`) into
+/etc/nginx/sites-available/ (enabled by a link in sites-enabled/), with the example domain
+replaced by the blog's (its `SITEURL` in publishconf.py). A file changed on the server since
+it was installed (certbot's HTTPS lines in the nginx site) is kept, the new version written
+beside it to merge (`pathways.blog.conffile`). Then reload systemd, restart the services
+(enable and start the timers, which start theirs), test nginx's configuration and reload it.
 """
 
 import argparse
@@ -21,6 +20,7 @@ from urllib.parse import urlsplit
 
 from pathways import engine
 from pathways.blog import conffile
+from pathways.blog.channel import recorded
 from pathways.blog.upgrade import UpgradeError, install, pinned
 from pathways.site.build import load_settings
 
@@ -30,6 +30,13 @@ NGINX_SITES = ".conf"
 EXAMPLE_DOMAIN = "blog.example.org"
 # What each file's version last installed was (see `pathways.blog.conffile`), under the root.
 RECORD = Path("var/lib/pathways/server-files.json")
+# The blog's folder on the server, as the README sets it up, with the engine in its .venv.
+SERVER_FOLDER = "/srv/pathways"
+
+
+def upgrade_command(version: str) -> str:
+    """The command that moves the server to `version`, as it is typed there."""
+    return f"cd {SERVER_FOLDER} && sudo {SERVER_FOLDER}/.venv/bin/pathways server upgrade {version}"
 
 
 def places(root: Path) -> dict[Path, Path]:
@@ -103,8 +110,16 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
                 file=sys.stderr,
             )
             return 2
+        channel = args.releases or recorded(folder)
+        if not channel:
+            print(
+                "server upgrade: the blog does not say where the engine's releases are: give"
+                " --releases (a folder or page of its wheels, or git+ and its repository)",
+                file=sys.stderr,
+            )
+            return 2
         try:
-            version = install(folder, args.version or pin, args.find_links)
+            version = install(folder, args.version or pin, channel)
         except UpgradeError as error:
             print(f"server upgrade: {error}", file=sys.stderr)
             return 1
@@ -135,5 +150,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     server.add_argument("version", nargs="?", help="upgrade: the version (default: the pin)")
     server.add_argument("--root", default="/", help="the file system to write into")
     server.add_argument("--no-restart", action="store_true", help="write the files only")
-    server.add_argument("--find-links", action="append", default=[], help="pip's option")
+    server.add_argument(
+        "--releases", help="upgrade: where the engine's releases are (default: engine-releases)"
+    )
     return server

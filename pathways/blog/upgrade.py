@@ -1,10 +1,12 @@
 """`pathways upgrade [VERSION]` (`make upgrade`): move a blog to another engine version.
 
-It moves the pin in the blog's `requirements.txt`, installs that version, and then, run by
-the version just installed (`--finish`): writes the engine's files anew showing what
-changed (see `pathways.blog.layout`), renames settings that changed name with a message for
-each (`pathways.blog.renamed`), prints what the changelog says of the versions between, and
-builds and checks the site. It never touches `content/`, `templates/` or `plugins/`.
+It finds the version (the newest, without one) in the blog's release channel (see
+`pathways.blog.channel`), moves the pin in its `requirements.txt`, installs that version
+from the channel, and then, run by the version just installed (`--finish`): writes the
+engine's files anew showing what changed (see `pathways.blog.layout`), renames settings that
+changed name with a message for each (`pathways.blog.renamed`), prints what the changelog
+says of the versions between, and builds and checks the site. It never touches `content/`,
+`templates/` or `plugins/`.
 """
 
 import argparse
@@ -14,6 +16,15 @@ import sys
 from pathlib import Path
 
 from pathways import __version__, engine
+from pathways.blog.channel import (
+    FILE,
+    ChannelError,
+    install_command,
+    record,
+    recorded,
+    releases,
+    version_key,
+)
 from pathways.blog.layout import write_engine_files
 from pathways.blog.renamed import rename_settings
 
@@ -38,47 +49,44 @@ def _pin(requirements: Path, version: str) -> None:
     requirements.write_text(text, encoding="utf-8")
 
 
-def _pip(*args: str, find_links: list[str]) -> subprocess.CompletedProcess:
-    links = [option for link in find_links for option in ("--find-links", link)]
-    return subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", *links, *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def _pip(*command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True, check=False)
 
 
-def _installed_version() -> str:
-    return subprocess.run(
-        [sys.executable, "-c", "import pathways; print(pathways.__version__)"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+def newest(channel: str, version: str | None) -> str:
+    """`version` when the channel has it, else the channel's newest; UpgradeError when the
+    channel cannot be read, is empty or lacks `version`."""
+    try:
+        found = releases(channel)
+    except ChannelError as error:
+        raise UpgradeError(str(error)) from None
+    if not found:
+        raise UpgradeError(f"{channel} has no release of {engine.DISTRIBUTION}")
+    if version is not None and version not in found:
+        raise UpgradeError(
+            f"{channel} has no {engine.DISTRIBUTION} {version} (it has {', '.join(found)})"
+        )
+    return version or found[-1]
 
 
-def install(root: Path, version: str | None, find_links: list[str]) -> str:
-    """Pin `version` (the newest one found, without one) and install it; returns it."""
+def install(root: Path, version: str, channel: str) -> str:
+    """Pin `version` and install it from `channel` (the engine from there alone, then the
+    blog's requirements); returns it."""
     requirements = root / "requirements.txt"
     before = requirements.read_text(encoding="utf-8")
-    if version is None:
-        result = _pip("--upgrade", engine.DISTRIBUTION, find_links=find_links)
-        if result.returncode != 0:
-            raise UpgradeError(f"pip could not find a newer engine:\n{result.stderr.strip()}")
-        version = _installed_version()
     _pin(requirements, version)
-    result = _pip("-r", str(requirements), find_links=find_links)
-    if result.returncode != 0:
-        requirements.write_text(before, encoding="utf-8")
-        raise UpgradeError(
-            f"{engine.DISTRIBUTION} {version} could not be installed (requirements.txt is as"
-            f" it was):\n{result.stderr.strip()}"
-        )
+    for command in (
+        install_command(sys.executable, channel, version),
+        [sys.executable, "-m", "pip", "install", "--quiet", "-r", str(requirements)],
+    ):
+        result = _pip(*command)
+        if result.returncode != 0:
+            requirements.write_text(before, encoding="utf-8")
+            raise UpgradeError(
+                f"{engine.DISTRIBUTION} {version} could not be installed from {channel}"
+                f" (requirements.txt is as it was):\n{result.stderr.strip()}"
+            )
     return version
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
 def changes_between(old: str, new: str, changelog: str) -> str:
@@ -87,9 +95,7 @@ def changes_between(old: str, new: str, changelog: str) -> str:
     kept = []
     for section in sections:
         version = section.split("\n", 1)[0].strip()
-        if VERSION.match(version) and (
-            _version_key(old) < _version_key(version) <= _version_key(new)
-        ):
+        if VERSION.match(version) and (version_key(old) < version_key(version) <= version_key(new)):
             kept.append(f"## {section.rstrip()}")
     return "\n\n".join(kept)
 
@@ -139,11 +145,28 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
         print(f"upgrade: {args.version!r} is not a version such as 0.2.0", file=sys.stderr)
         return 2
     old = pinned(requirements) or __version__
+    channel = args.releases or recorded(root)
+    if not channel:
+        print(
+            f"upgrade: {root} does not say where the engine's releases are: give --releases"
+            " (a folder or page of its wheels, or git+ and its repository's address)",
+            file=sys.stderr,
+        )
+        return 2
     try:
-        new = install(root, args.version, args.find_links)
+        new = newest(channel, args.version)
+        if args.version is None and version_key(new) <= version_key(old):
+            print(
+                f"The blog is already on {engine.DISTRIBUTION} {old}, the newest in {channel}."
+                " Nothing was changed."
+            )
+            return 0
+        install(root, new, channel)
     except UpgradeError as error:
         print(f"upgrade: {error}", file=sys.stderr)
         return 1
+    if recorded(root) is None:
+        record(root, channel)
     print(f"Installed {engine.DISTRIBUTION} {new} (was {old}).", flush=True)
     # The version just installed takes the next steps: this process still runs the old one.
     command = [sys.executable, "-m", "pathways", "upgrade", "--finish", old]
@@ -156,10 +179,9 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     upgrade.add_argument("version", nargs="?", help="the version (default: the newest)")
     upgrade.add_argument(
-        "--find-links",
-        action="append",
-        default=[],
-        help="where to find the engine's releases (a folder or a page of links; pip's option)",
+        "--releases",
+        help="where the engine's releases are: a folder or page of its wheels, or git+ and"
+        f" its repository's address (default: the blog's {FILE} file)",
     )
     upgrade.add_argument("--finish", metavar="OLD", help=argparse.SUPPRESS)
     return upgrade

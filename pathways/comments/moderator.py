@@ -6,6 +6,7 @@ fetches every approved comment not here yet (safe to run any number of times, an
 from pathlib import Path
 
 from pathways import __version__
+from pathways.blog.server import upgrade_command
 from pathways.comments.model import Comment, comment_path, format_comment, write_comment_file
 from pathways.comments.moderation import comment_from_json, decide, reply, submission_json
 from pathways.comments.remote import Remote, read_token, token_source
@@ -83,6 +84,18 @@ def moderator_for(settings: dict, settings_file: Path, local: bool = False) -> M
     return Moderator(settings, settings_file, remote)
 
 
+def version_warning(endpoint: str, server: str) -> str | None:
+    """What to do when the comment service at `endpoint` runs engine `server` ("": older
+    than 0.2.0, which did not say), not this computer's; None when they match."""
+    if server == __version__:
+        return None
+    return (
+        f"Warning: the comment service at {endpoint} runs engine"
+        f" {server or 'older than 0.2.0'}, this computer {__version__}: on the server, run"
+        f" `{upgrade_command(__version__)}`."
+    )
+
+
 def pull_before_publish(settings: dict, settings_file: Path) -> str | None:
     """For `make publish`: when moderation goes through the service, fetch what was approved
     there. Returns what was done, or None when there is no remote."""
@@ -91,11 +104,7 @@ def pull_before_publish(settings: dict, settings_file: Path) -> str | None:
         return None
     written, present = pull(moderator)
     done = f"Fetched {written} newly approved comment(s) ({present} already here)."
-    server = moderator.remote.version()
-    if server != __version__:
-        done += (
-            f"\nWarning: the comment service at {moderator.remote.endpoint} runs engine"
-            f" {server or 'older than 0.2.0'}, this computer {__version__}: on the server, in"
-            f" the blog's folder, run `pathways server upgrade {__version__}`."
-        )
+    warning = version_warning(moderator.remote.endpoint, moderator.remote.version())
+    if warning:
+        done += f"\n{warning}"
     return done
