@@ -276,7 +276,7 @@ def test_both_banners_are_readable_over_the_theme(browser, scheme):
 def test_a_blog_s_own_templates_and_plugins_rebuild_the_preview_when_saved(tmp_path):
     blog = tmp_path / "blog"
     answers = ("Slow Days", "Mira", "", "https://slowdays.blog", "UTC")
-    make_blog(blog, checked(*answers))
+    make_blog(blog, checked(*answers), str(tmp_path / "releases"))
     plugin = blog / "plugins" / "stamp" / "__init__.py"
     plugin.parent.mkdir()
     stamp = (

@@ -87,7 +87,11 @@ def test_the_server_set_up_installs_the_engine_where_its_units_run_it(tmp_path):
     text = " ".join(section("**One small server**").split())
     assert "sudo make .venv/.requirements-installed" in text
     blog = tmp_path / "blog"
-    make_blog(blog, checked("Slow Days", "Mira", "", "https://slowdays.blog", "UTC"))
+    make_blog(
+        blog,
+        checked("Slow Days", "Mira", "", "https://slowdays.blog", "UTC"),
+        str(tmp_path / "releases"),
+    )
     dry_run = subprocess.run(
         ["make", "-n", ".venv/.requirements-installed"],
         cwd=blog,
