@@ -45,7 +45,7 @@ def git(folder: Path, *args: str) -> str:
 
 
 def pathways(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PATHWAYS_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PATHWAYS_")} | GIT_ENV
     return subprocess.run(
         [sys.executable, "-m", "pathways", *args],
         cwd=cwd,
@@ -124,6 +124,12 @@ def test_a_blog_made_the_old_way_moves_into_its_own_folder_and_builds_the_same(t
     assert "theme/templates/_share.html → templates/_share.html" in said
     assert "plugins/pathways_toc/__init__.py: changed from the engine's commit" in said
     assert "still publish the old folder: install them again from" in said
+    # Her new folder is a repository of its own, everything carried in its first commit.
+    assert "made it a git repository (branch main)" in said
+    git = ["git", "-C", str(new)]
+    log = subprocess.run([*git, "log", "--format=%s"], capture_output=True, text=True)
+    assert len(log.stdout.splitlines()) == 1
+    assert subprocess.run([*git, "status", "--porcelain"], capture_output=True).stdout == b""
 
     for name in ("posts/walk.md", "images/walk.jpg", "comments/walk/20240502-ana.md",
                  "extra/robots.txt", ".blogger-import.json", "pages/about.md"):  # fmt: skip

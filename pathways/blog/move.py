@@ -22,7 +22,7 @@ from typing import Any
 
 from pathways import engine
 from pathways.blog.layout import OVERRIDES
-from pathways.blog.new import channel_for, make_blog
+from pathways.blog.new import channel_for, first_commit, make_blog
 
 # Settings that say where the engine's own files are: the new folder's defaults hold them.
 ENGINE_LAYOUT = {
@@ -160,6 +160,7 @@ def run(args: argparse.Namespace, settings_file: Path) -> int:
     if not_carried:
         print("Not carried:")
         print("\n".join(f"  {line}" for line in not_carried))
+    print(f"The new folder: {first_commit(new)}")
     print(f"Build it with `make html` in {new}; {old} was left as it was.")
     return 0
 
