@@ -55,6 +55,7 @@ def run_pathways(
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,  # a command that asks waits for no one: it says so
         check=False,
         timeout=COMMAND_TIMEOUT,
     )

@@ -1,37 +1,24 @@
 """`pathways server install`, run in a blog's folder: the engine's server files are written
 where systemd and nginx read them, for the blog's own domain, showing what changed."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pathways.blog.server import install_files
-from tests.sites import ROOT
+from tests.sites import ROOT, run_pathways
 
 ANSWERS = ["--name", "Slow Days", "--author", "Mira", "--siteurl", "https://slowdays.blog"]
-
-
-def pathways(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "pathways", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 # Seconds (the command line in a process of its own): left out of `make test-fast`.
 @pytest.mark.slow
 def test_server_install_writes_the_unit_and_the_site_and_shows_what_changed(tmp_path):
     blog = tmp_path / "blog"
-    assert pathways(tmp_path, "new-blog", str(blog), *ANSWERS).returncode == 0
+    assert run_pathways("new-blog", str(blog), *ANSWERS, cwd=tmp_path).returncode == 0
     root = tmp_path / "server"
     install = ["server", "install", "--root", str(root), "--no-restart"]
-    result = pathways(blog, *install)
+    result = run_pathways(*install, cwd=blog)
     assert result.returncode == 0, result.stderr
     unit = root / "etc" / "systemd" / "system" / "pathways-comments.service"
     site = root / "etc" / "nginx" / "sites-available" / "blog"
@@ -47,10 +34,10 @@ def test_server_install_writes_the_unit_and_the_site_and_shows_what_changed(tmp_
     assert "systemctl enable --now pathways-views.timer" in result.stdout
     assert "restart pathways-views" not in result.stdout
 
-    assert "were up to date" in pathways(blog, *install).stdout
+    assert "were up to date" in run_pathways(*install, cwd=blog).stdout
     # Her change to a file is hers: the same engine version installs again without undoing it.
     unit.write_text(unit.read_text().replace("Restart=on-failure", "Restart=no"))
-    result = pathways(blog, *install)
+    result = run_pathways(*install, cwd=blog)
     assert result.returncode == 0, result.stderr
     assert "Restart=no" in unit.read_text()
 
